@@ -1,0 +1,92 @@
+using System.CommandLine;
+
+namespace Steward.Hosting;
+
+/// <summary>Shared plumbing of the CLI verbs: global flags, services, one-line errors.</summary>
+public static class Cli
+{
+    public static readonly Option<string?> DataDir = new("--data-dir")
+    {
+        Description = "Folder for the embedded SQLite database and local state (default: ./steward-data).",
+        Recursive = true,
+    };
+
+    /// <summary>Flags that map onto configuration keys.</summary>
+    public static Dictionary<string, string?> ConfigurationFlags(ParseResult parse)
+    {
+        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (parse.GetValue(DataDir) is { } dir) flags[$"{StorageOptions.Section}:{nameof(StorageOptions.DataDirectory)}"] = dir;
+        return flags;
+    }
+
+    /// <summary>Services for a CLI verb: quiet logging to stderr, the same storage as serve.</summary>
+    public static ServiceProvider CreateServices(ParseResult parse, Action<IServiceCollection>? extra = null)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddStewardSources(ConfigurationFlags(parse));
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(l =>
+        {
+            l.AddConfiguration(configuration.GetSection("Logging"));
+            l.SetMinimumLevel(LogLevel.Warning);
+            l.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error);
+            l.AddSimpleConsole(o => o.SingleLine = true);
+            l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            l.EnableRedaction();
+        });
+        extra?.Invoke(services);
+        services.AddStewardCore(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Wraps a verb so expected failures print one line and exit non-zero, never a stack trace.</summary>
+    public static void SetGuardedAction(this Command command, Func<ParseResult, CancellationToken, Task<int>> action) =>
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                return await action(parse, ct);
+            }
+            catch (StewardException e)
+            {
+                await Console.Error.WriteLineAsync($"steward: {e.Message}");
+                return e.ExitCode;
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync("steward: cancelled");
+                return 130;
+            }
+            catch (Exception e) when (Storage.DatabaseMigrator.IsDatabaseProblem(e))
+            {
+                await Console.Error.WriteLineAsync($"steward: {Storage.DatabaseMigrator.Describe("configured", e)}");
+                return 1;
+            }
+        });
+
+    /// <summary>Runs the command line; parse errors give one line and exit 2.</summary>
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
+    {
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var verb = string.Join(' ', CommandPath(parse.CommandResult.Command));
+            await Console.Error.WriteLineAsync($"steward: {MostTelling(parse.Errors).TrimEnd('.')} (see '{verb} --help').");
+            return 2;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    // "Unrecognized command 'x'" says more than the "Required command was not provided" that comes with it.
+    private static string MostTelling(IReadOnlyList<System.CommandLine.Parsing.ParseError> errors) =>
+        (errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? errors[0]).Message;
+
+    private static List<string> CommandPath(Command command)
+    {
+        var path = new List<string>();
+        for (Symbol? c = command; c is Command cmd; c = cmd.Parents.FirstOrDefault())
+            path.Insert(0, cmd is RootCommand ? "steward" : cmd.Name);
+        return path;
+    }
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Steward.Storage;
+
+namespace Steward.Hosting;
+
+/// <summary><c>steward serve</c>: the privacy centre, the console and the API.</summary>
+public static partial class ServeCommand
+{
+    public static Command Build()
+    {
+        var urls = new Option<string?>("--urls") { Description = $"Addresses to listen on, ';'-separated (default: {StewardServer.DefaultUrls})." };
+        var serve = new Command("serve", "Start the web server: privacy centre, console and HTTP API.") { urls };
+        serve.SetGuardedAction(async (parse, ct) =>
+        {
+            var flags = Cli.ConfigurationFlags(parse);
+            if (parse.GetValue(urls) is { } u) flags["urls"] = u;
+            await using var app = StewardServer.Create(flags);
+            await StewardServer.PrepareAsync(app.Services, ct);
+            await app.RunAsync();
+            return 0;
+        });
+        return serve;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Steward.Audit;
+using Steward.Security;
+using Steward.Storage;
+using Steward.Web;
+
+namespace Steward.Hosting;
+
+/// <summary>Builds the <c>steward serve</c> web application; tests start the same application.</summary>
+public static class StewardServer
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>Creates the application. <paramref name="configure"/> lets tests replace services (e.g. the clock).</summary>
+    public static WebApplication Create(IDictionary<string, string?> flags, Action<IServiceCollection>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddStewardSources(flags);
+        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrls);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o => o.JsonWriterOptions = new JsonWriterOptions { Indented = false });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        // Request URLs may carry tokens of later features; the request logger stays quiet.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Authorization", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Warning);
+        builder.Logging.EnableRedaction();
+
+        configure?.Invoke(builder.Services);
+        builder.Services.AddStewardCore(builder.Configuration);
+
+        builder.Services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
+        // Cookie and antiforgery keys live with the data, so sessions survive a restart.
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        builder.Services.AddDataProtection().SetApplicationName("steward")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.DataDirectory), "keys")));
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "steward.af";
+            o.FormFieldName = "__af";
+        });
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+        builder.Services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = "steward";
+                o.DefaultChallengeScheme = "steward";
+            })
+            .AddPolicyScheme("steward", "Cookie or API key", o => o.ForwardDefaultSelector = ctx =>
+                ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.Cookie.Name = "steward.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.LoginPath = AccountEndpoints.SignInPath;
+                o.AccessDeniedPath = AccountEndpoints.SignInPath;
+                o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, 401);
+                o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, 403);
+            });
+        builder.Services.AddAuthorization(o =>
+            // An endpoint that forgot to declare its roles is closed to everyone but admins.
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireRole(Roles.Admin).Build());
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapAccount();
+        app.MapAudit();
+        // FEATURES
+        return app;
+    }
+
+    /// <summary>Before listening: create a new database (refuse a newer or foreign one).</summary>
+    public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions o)
+    {
+        o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+
+    private static async Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        if (ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            ctx.Response.StatusCode = status;
+            await Results.Problem(statusCode: status,
+                title: status == 401 ? "Authentication required" : "Forbidden",
+                detail: status == 401
+                    ? "Send a valid API key as 'Authorization: Bearer KEY', or sign in to the console."
+                    : "Your role may not call this endpoint.").ExecuteAsync(ctx.HttpContext);
+            return;
+        }
+        ctx.Response.Redirect(ctx.RedirectUri);
+    }
+}
+
+/// <summary>/readyz: the database answers.</summary>
+internal sealed class DatabaseHealthCheck(Microsoft.EntityFrameworkCore.IDbContextFactory<StewardDbContext> contexts) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("database unreachable");
+    }
+}

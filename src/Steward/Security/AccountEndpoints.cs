@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Steward.Web;
+using static Steward.Web.Html;
+
+namespace Steward.Security;
+
+/// <summary>Console sign-in and sign-out (cookie), in en and zh-CN, with antiforgery on every form.</summary>
+public static class AccountEndpoints
+{
+    public const string SignInPath = "/account/sign-in";
+
+    public static IEndpointRouteBuilder MapAccount(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("").ExcludeFromDescription();
+        group.MapGet(SignInPath, (HttpContext http, IAntiforgery af, string? returnUrl) =>
+                SignInPage(http, af, returnUrl, error: null, status: 200))
+            .Public();
+        group.MapPost(SignInPath, SignInAsync).Public();
+        group.MapPost("/account/sign-out", async (HttpContext http) =>
+            {
+                await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                return Results.Redirect(SignInPath);
+            })
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .RequireRoles(Roles.Console);
+        group.MapGet("/console", ConsoleHome).RequireRoles(Roles.Console);
+        return routes;
+    }
+
+    /// <summary>The sign-in form fields.</summary>
+    public sealed record SignInForm(string? Email, string? Password, string? ReturnUrl);
+
+    private static async Task<IResult> SignInAsync([FromForm] SignInForm form, HttpContext http, IAntiforgery af, StaffDirectory staff)
+    {
+        var lang = Language.FromRequest(http.Request);
+        var t = UiText.For(lang);
+        if (string.IsNullOrWhiteSpace(form.Email) || string.IsNullOrEmpty(form.Password))
+            return SignInPage(http, af, form.ReturnUrl, t.SignInFailed, 400);
+        var result = await staff.SignInAsync(form.Email, form.Password, http.RequestAborted);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Success:
+                var identity = new ClaimsIdentity(
+                    [
+                        new Claim(ClaimTypes.NameIdentifier, result.UserId!.Value.ToString()),
+                        new Claim(ClaimTypes.Role, result.Role!),
+                        new Claim(StewardClaims.Actor, $"user:{result.UserId}"),
+                    ], CookieAuthenticationDefaults.AuthenticationScheme);
+                await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+                return Results.LocalRedirect(IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/console");
+            case SignInOutcome.LockedOut:
+                return SignInPage(http, af, form.ReturnUrl, t.LockedOut, 423);
+            default:
+                return SignInPage(http, af, form.ReturnUrl, t.SignInFailed, 401);
+        }
+    }
+
+    private static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+
+    private static IResult SignInPage(HttpContext http, IAntiforgery af, string? returnUrl, string? error, int status)
+    {
+        var lang = Language.FromRequest(http.Request);
+        var t = UiText.For(lang);
+        var tokens = af.GetAndStoreTokens(http);
+        var body = $"""
+            <h1>{E(t.SignInTitle)}</h1>
+            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
+            <form class="stack" method="post" action="{SignInPath}?lang={E(lang)}">
+              <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
+              <input type="hidden" name="returnUrl" value="{E(IsLocal(returnUrl) ? returnUrl : "")}">
+              <label for="email">{E(t.Email)}</label>
+              <input id="email" name="email" type="email" autocomplete="username" required>
+              <label for="password">{E(t.Password)}</label>
+              <input id="password" name="password" type="password" autocomplete="current-password" required>
+              <button type="submit">{E(t.SignInButton)}</button>
+            </form>
+            """;
+        return Result(Page(lang, t.SignInTitle, body, LanguageSwitch(lang, SignInPath)), status);
+    }
+
+    private static IResult ConsoleHome(HttpContext http, IAntiforgery af)
+    {
+        var lang = Language.FromRequest(http.Request);
+        var t = UiText.For(lang);
+        var tokens = af.GetAndStoreTokens(http);
+        var role = http.User.FindFirstValue(ClaimTypes.Role) ?? "";
+        var body = $"""
+            <h1>{E(t.ConsoleTitle)}</h1>
+            <p>{E(t.SignedInAs)}: <strong>{E(role)}</strong></p>
+            <form method="post" action="/account/sign-out">
+              <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
+              <button type="submit">{E(t.SignOut)}</button>
+            </form>
+            """;
+        return Result(Page(lang, t.ConsoleTitle, body, LanguageSwitch(lang, "/console")));
+    }
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Steward.Hosting;
+using Steward.Storage;
+
+namespace Steward.Security;
+
+/// <summary><c>steward admin add-user|add-api-key|revoke-api-key</c>.</summary>
+public static class AdminCommands
+{
+    public const string CliActor = "cli";
+
+    public static Command Build()
+    {
+        var admin = new Command("admin", "Manage console users and API keys.");
+
+        var email = new Argument<string>("EMAIL") { Description = "The user's email address (the sign-in name)." };
+        var role = new Option<string>("--role") { Description = $"One of: {string.Join(", ", Roles.Console)}.", Required = true };
+        role.AcceptOnlyFromAmong(Roles.All);
+        var passwordStdin = new Option<bool>("--password-stdin")
+        {
+            Description = "Read the password from the first line of standard input (passwords are never taken as arguments).",
+        };
+        var addUser = new Command("add-user", "Create a console user.") { email, role, passwordStdin };
+        addUser.SetGuardedAction(async (parse, ct) =>
+        {
+            if (!parse.GetValue(passwordStdin))
+                throw new StewardException("Give the password on standard input with --password-stdin (e.g. printf '%s' \"$PW\" | steward admin add-user ...).", 2);
+            var password = (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r') ?? "";
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            var id = await services.GetRequiredService<StaffDirectory>()
+                .AddUserAsync(parse.GetValue(email)!, parse.GetValue(role)!, password, CliActor, ct);
+            Console.WriteLine($"added user {id} with role {parse.GetValue(role)}");
+            return 0;
+        });
+
+        var keyName = new Argument<string>("NAME") { Description = "A name for the key, e.g. the calling system." };
+        var keyRole = new Option<string>("--role") { Description = $"One of: {string.Join(", ", Roles.All)}.", Required = true };
+        keyRole.AcceptOnlyFromAmong(Roles.All);
+        var addKey = new Command("add-api-key", "Create an API key; it is printed once and only its hash is stored.") { keyName, keyRole };
+        addKey.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            var key = await services.GetRequiredService<StaffDirectory>()
+                .AddApiKeyAsync(parse.GetValue(keyName)!, parse.GetValue(keyRole)!, CliActor, ct);
+            Console.WriteLine(key);
+            await Console.Error.WriteLineAsync("Store this key now: it cannot be shown again. Send it as 'Authorization: Bearer KEY'.");
+            return 0;
+        });
+
+        var revokeName = new Argument<string>("NAME") { Description = "The name of the key to revoke." };
+        var revoke = new Command("revoke-api-key", "Revoke an API key; requests with it are refused from now on.") { revokeName };
+        revoke.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await services.GetRequiredService<StaffDirectory>().RevokeApiKeyAsync(parse.GetValue(revokeName)!, CliActor, ct);
+            Console.WriteLine($"revoked {parse.GetValue(revokeName)}");
+            return 0;
+        });
+
+        admin.Subcommands.Add(addUser);
+        admin.Subcommands.Add(addKey);
+        admin.Subcommands.Add(revoke);
+        return admin;
+    }
+}
