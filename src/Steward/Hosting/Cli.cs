@@ -30,7 +30,7 @@ public static class Cli
         {
             l.AddConfiguration(configuration.GetSection("Logging"));
             l.SetMinimumLevel(LogLevel.Warning);
-            l.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error);
+            l.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None); // failures reach the user as one line instead
             l.AddSimpleConsole(o => o.SingleLine = true);
             l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             l.EnableRedaction();

@@ -88,8 +88,7 @@ public static class StewardServer
                 o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, 403);
             });
         builder.Services.AddAuthorization(o =>
-            // An endpoint that forgot to declare its roles is closed to everyone but admins.
-            o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireRole(Roles.Admin).Build());
+            o.FallbackPolicy = new AuthorizationPolicyBuilder().AddRequirements(new UndeclaredEndpointRequirement()).Build());
 
         var app = builder.Build();
         app.UseExceptionHandler();

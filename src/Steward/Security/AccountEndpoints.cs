@@ -32,7 +32,12 @@ public static class AccountEndpoints
     }
 
     /// <summary>The sign-in form fields.</summary>
-    public sealed record SignInForm(string? Email, string? Password, string? ReturnUrl);
+    public sealed class SignInForm
+    {
+        public string? Email { get; set; }
+        public string? Password { get; set; }
+        public string? ReturnUrl { get; set; }
+    }
 
     private static async Task<IResult> SignInAsync([FromForm] SignInForm form, HttpContext http, IAntiforgery af, StaffDirectory staff)
     {

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Steward.Bench.StartupBenchmarks).Assembly).Run(args);

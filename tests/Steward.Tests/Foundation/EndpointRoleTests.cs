@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Steward.Security;
+using Steward.Tests.Infrastructure;
+
+namespace Steward.Tests.Foundation;
+
+/// <summary>
+/// Every mapped endpoint must appear here with the roles that may call it, and the running app must
+/// enforce exactly that for each role and for anonymous callers. An endpoint added without a
+/// decision fails this test.
+/// </summary>
+public sealed partial class EndpointRoleTests
+{
+    private const string Anonymous = "anonymous";
+    private static readonly string Console = string.Join(',', Roles.Console.Order(StringComparer.Ordinal));
+    private static readonly string AuditReaders = Of(Roles.Admin, Roles.Auditor);
+    private static readonly string PolicyEditors = Of(Roles.Admin, Roles.PrivacyOfficer);
+    private static readonly string RecordReaders = Of(Roles.Admin, Roles.Auditor, Roles.PrivacyOfficer);
+
+    private static string Of(params string[] roles) => string.Join(',', roles.Order(StringComparer.Ordinal));
+
+    /// <summary>"METHOD pattern" → who may call it.</summary>
+    public static readonly Dictionary<string, string> Expected = new()
+    {
+        ["GET /openapi/{documentName}.json"] = Anonymous,
+        ["* /healthz"] = Anonymous,
+        ["* /readyz"] = Anonymous,
+        ["GET /account/sign-in"] = Anonymous,
+        ["POST /account/sign-in"] = Anonymous,
+        ["POST /account/sign-out"] = Console,
+        ["GET /console"] = Console,
+        ["GET /api/v1/audit/entries"] = AuditReaders,
+        ["GET /api/v1/audit/verification"] = AuditReaders,
+        // POLICY ENDPOINTS
+    };
+
+    private static List<(string Key, string Method, string Pattern, string Declared)> MappedEndpoints(StewardTestApp app)
+    {
+        var sources = app.Services<IEnumerable<EndpointDataSource>>();
+        var list = new List<(string, string, string, string)>();
+        foreach (var endpoint in sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"];
+            string declared;
+            if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null) declared = Anonymous;
+            else
+            {
+                var roles = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>()
+                    .Select(a => a.Roles).Where(r => !string.IsNullOrEmpty(r)).ToList();
+                declared = roles.Count == 1
+                    ? string.Join(',', roles[0]!.Split(',').Order(StringComparer.Ordinal))
+                    : "undeclared";
+            }
+            foreach (var m in methods) list.Add(($"{m} {pattern}", m, pattern, declared));
+        }
+        return list;
+    }
+
+    [Fact]
+    public async Task Every_endpoint_declares_the_roles_in_the_table()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        var mapped = MappedEndpoints(app);
+        var actual = mapped.ToDictionary(e => e.Key, e => e.Declared);
+        Assert.Equal(Expected.OrderBy(kv => kv.Key, StringComparer.Ordinal), actual.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_running_app_enforces_the_table_for_every_role_and_anonymous()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        var clients = new Dictionary<string, HttpClient> { [Anonymous] = app.Client() };
+        foreach (var role in Roles.All) clients[role] = await app.ClientForRoleAsync(role);
+
+        var failures = new List<string>();
+        foreach (var (key, method, pattern, _) in MappedEndpoints(app))
+        {
+            var allowed = Expected[key].Split(',');
+            var path = RouteParameter().Replace(pattern, m => m.Groups[1].Value == "documentName" ? "v1" : "1");
+            foreach (var (caller, client) in clients)
+            {
+                var request = new HttpRequestMessage(new HttpMethod(method == "*" ? "GET" : method), path);
+                if (request.Method != HttpMethod.Get) request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                var response = await client.SendAsync(request);
+                var status = response.StatusCode;
+                var toSignIn = status == HttpStatusCode.Redirect
+                    && (response.Headers.Location?.OriginalString ?? "").Contains(AccountEndpoints.SignInPath + "?ReturnUrl=", StringComparison.Ordinal);
+                var refused = status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden || toSignIn;
+                var mayCall = allowed.Contains(Anonymous) || allowed.Contains(caller);
+                if (mayCall == refused)
+                    failures.Add($"{key} as {caller}: {(int)status} ({(mayCall ? "should be allowed" : "should be refused")})");
+                if (!mayCall && caller != Anonymous && status != HttpStatusCode.Forbidden && !toSignIn)
+                    failures.Add($"{key} as {caller}: {(int)status}, expected 403");
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
+    [GeneratedRegex(@"\{([^}:?]+)[^}]*\}")]
+    private static partial Regex RouteParameter();
+}
