@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Steward.Audit;
 using Steward.Hosting;
+using Steward.Policy;
 using Steward.Security;
 using Steward.Storage;
 
@@ -9,5 +10,6 @@ root.Subcommands.Add(ServeCommand.Build());
 root.Subcommands.Add(MigrateCommand.Build());
 root.Subcommands.Add(AdminCommands.Build());
 root.Subcommands.Add(AuditCommands.Build());
+root.Subcommands.Add(PolicyCommands.Build());
 // FEATURE COMMANDS
 return await Cli.RunAsync(root, args);

@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace Steward.Policy.Model;
+
+/// <summary>Someone who receives personal data.</summary>
+public sealed class Recipient
+{
+    [Required] public RecipientKind Kind { get; set; }
+    [Required] public LocalizedText? Name { get; set; }
+    public LocalizedText? Description { get; set; }
+    [Description("Data categories they receive.")]
+    public List<string> Receives { get; set; } = [];
+    [Description("Checks and controls applied before sharing (due diligence, contracts, need to know).")]
+    public LocalizedText? Safeguards { get; set; }
+    [Description("ISO country codes where they process the data, if known.")]
+    public List<string> Countries { get; set; } = [];
+}
+
+/// <summary>The kinds of recipients a notice distinguishes.</summary>
+public enum RecipientKind { Internal, Processor, Partner, Adviser, ContractParty, Authority, Acquirer, Public }
+
+/// <summary>An international transfer and its safeguard.</summary>
+public sealed class Transfer
+{
+    [Required, Description("ISO 3166-1 alpha-2 code of the destination, or 'worldwide'.")]
+    public string? Destination { get; set; }
+    [Description("Jurisdictions the data leaves (default: all in scope).")]
+    public List<string> From { get; set; } = [];
+    [Description("Keys of the recipients in the destination.")]
+    public List<string> Recipients { get; set; } = [];
+    [Description("Safeguards relied on; empty only where the destination is adequate for every origin.")]
+    public List<Safeguard> Safeguards { get; set; } = [];
+    [Description("How to get a copy of the safeguard (e.g. the standard contractual clauses).")]
+    public LocalizedText? CopyAvailable { get; set; }
+    public LocalizedText? Description { get; set; }
+}
+
+/// <summary>Transfer mechanisms.</summary>
+public enum Safeguard
+{
+    Adequacy,
+    EuScc,
+    UkIdta,
+    BcrC,
+    BcrP,
+    ApecCbpr,
+    ApecPrp,
+    PiplStandardContract,
+    PiplCertification,
+    PiplSecurityAssessment,
+    ExplicitConsent,
+    ContractNecessity,
+}
+
+/// <summary>A security measure (GDPR Art. 32), as described to people.</summary>
+public sealed class SecurityMeasure
+{
+    [Required] public SecurityMeasureKind Kind { get; set; }
+    [Required] public LocalizedText? Description { get; set; }
+}
+
+/// <summary>Kinds of safeguards.</summary>
+public enum SecurityMeasureKind { Physical, Administrative, Technical, Contractual }
+
+/// <summary>Cookies and similar technologies.</summary>
+public sealed class Cookies
+{
+    [Description("Longest lifetime a persistent cookie may have (S12.2: P12M).")]
+    public Duration? MaxLifetime { get; set; }
+    [Description("Where people reopen the cookie settings, e.g. the footer link name.")]
+    public LocalizedText? SettingsLink { get; set; }
+    public LocalizedText? Description { get; set; }
+    [Required] public Dictionary<string, CookieCategory> Categories { get; set; } = [];
+    public Dictionary<string, Cookie> Items { get; set; } = [];
+}
+
+/// <summary>A cookie category shown in the banner.</summary>
+public sealed class CookieCategory
+{
+    [Required] public LocalizedText? Name { get; set; }
+    [Required] public LocalizedText? Description { get; set; }
+    [Description("Whether the category is only set after consent (false for strictly necessary).")]
+    public bool ConsentRequired { get; set; } = true;
+}
+
+/// <summary>One cookie or similar technology.</summary>
+public sealed class Cookie
+{
+    [Required] public string? Category { get; set; }
+    [Required, Description("'session' or an ISO 8601 period.")]
+    public Duration? Lifetime { get; set; }
+    [Description("Who sets it: first-party or a third party's name.")]
+    public string? Provider { get; set; }
+    public LocalizedText? Purpose { get; set; }
+    public CookieType Type { get; set; } = CookieType.Cookie;
+}
+
+/// <summary>Cookies and similar technologies.</summary>
+public enum CookieType { Cookie, LocalStorage, WebBeacon, Pixel, Sdk }
+
+/// <summary>A direct-marketing channel.</summary>
+public sealed class MarketingChannel
+{
+    [Required] public LocalizedText? Name { get; set; }
+    [Description("How a person unsubscribes on this channel.")]
+    [Required] public LocalizedText? Unsubscribe { get; set; }
+    [Description("Whether every message carries one-click unsubscribe (RFC 8058 for email).")]
+    public bool OneClickUnsubscribe { get; set; }
+}

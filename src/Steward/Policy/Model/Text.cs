@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Steward.Policy.Model;
+
+/// <summary>A public text in both languages of the notice. Both are required.</summary>
+public sealed class LocalizedText
+{
+    public string? En { get; set; }
+
+    [JsonPropertyName("zh-CN")]
+    public string? ZhCn { get; set; }
+
+    /// <summary>The text in <paramref name="lang"/> (en or zh-CN), falling back to the other language.</summary>
+    public string In(string lang) => (lang == Web.Language.Chinese ? ZhCn ?? En : En ?? ZhCn) ?? "";
+
+    public override string ToString() => En ?? ZhCn ?? "";
+}

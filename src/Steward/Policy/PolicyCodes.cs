@@ -1,0 +1,31 @@
+namespace Steward.Policy;
+
+/// <summary>Codes of policy problems; each is documented in docs/policy.md and has a failing example in the tests.</summary>
+public static class PolicyCodes
+{
+    public const string YamlSyntax = "POL001";
+    public const string UnknownField = "POL002";
+    public const string WrongType = "POL003";
+    public const string DuplicateKey = "POL004";
+    public const string MalformedDuration = "POL005";
+    public const string MalformedDate = "POL006";
+    public const string MissingField = "POL007";
+    public const string UndefinedReference = "POL008";
+    public const string FileProblem = "POL009";
+    public const string MissingLegalBasis = "POL010";
+    public const string ConsentWithoutMechanism = "POL011";
+    public const string LegitimateInterestsUnderPipl = "POL012";
+    public const string BasisNotInLaw = "POL013";
+    public const string LegitimateInterestsUnstated = "POL014";
+    public const string TransferWithoutSafeguard = "POL020";
+    public const string AdequacyNotGranted = "POL021";
+    public const string MissingRetention = "POL030";
+    public const string CookieTooLong = "POL031";
+    public const string MissingTranslation = "POL040";
+    public const string ChildAgeTooLow = "POL050";
+    public const string UnknownJurisdiction = "POL060";
+    public const string ThirdPartySourceUnattested = "POL070";
+    public const string NoDefaultController = "POL071";
+    public const string PhotoIdKept = "POL072";
+    public const string UnsupportedFormatVersion = "POL073";
+}
