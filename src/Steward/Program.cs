@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Steward.Audit;
 using Steward.Hosting;
+using Steward.Notices;
 using Steward.Policy;
 using Steward.Security;
 using Steward.Storage;
@@ -11,5 +12,5 @@ root.Subcommands.Add(MigrateCommand.Build());
 root.Subcommands.Add(AdminCommands.Build());
 root.Subcommands.Add(AuditCommands.Build());
 root.Subcommands.Add(PolicyCommands.Build());
-// FEATURE COMMANDS
+root.Subcommands.Add(NoticeCommands.Build());
 return await Cli.RunAsync(root, args);

@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Steward.Audit;
+using Steward.Notices;
+using Steward.Policy;
 using Steward.Security;
 using Steward.Storage;
 using Steward.Web;
@@ -103,14 +105,16 @@ public static class StewardServer
         app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapAccount();
         app.MapAudit();
-        // FEATURES
+        app.MapPolicy();
+        app.MapNotices();
         return app;
     }
 
-    /// <summary>Before listening: create a new database (refuse a newer or foreign one).</summary>
+    /// <summary>Before listening: create a new database (refuse a newer or foreign one) and publish the bundled example policy on an empty one.</summary>
     public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
     {
         await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+        await services.GetRequiredService<PolicyStore>().PublishBundledExampleIfEmptyAsync(services.GetRequiredService<ILogger<PolicyStore>>(), ct);
     }
 
     public static void ConfigureJson(JsonSerializerOptions o)

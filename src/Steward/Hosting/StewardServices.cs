@@ -3,6 +3,7 @@ using Microsoft.Extensions.Compliance.Classification;
 using Microsoft.Extensions.Compliance.Redaction;
 using Microsoft.Extensions.Options;
 using Steward.Audit;
+using Steward.Policy;
 using Steward.Security;
 using Steward.Storage;
 
@@ -25,6 +26,7 @@ public static class StewardServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<StaffDirectory>();
+        services.AddStewardPolicy();
 
         services.AddRedaction(r =>
         {

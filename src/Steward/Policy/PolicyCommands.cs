@@ -10,6 +10,11 @@ public static partial class PolicyCommands
     {
         var policy = new Command("policy", "Check, publish and compare privacy policies; export the record of processing.");
         policy.Subcommands.Add(Check());
+        policy.Subcommands.Add(Publish());
+        policy.Subcommands.Add(Versions());
+        policy.Subcommands.Add(Diff());
+        policy.Subcommands.Add(Ropa());
+        policy.Subcommands.Add(Schema());
         return policy;
     }
 
@@ -24,6 +29,18 @@ public static partial class PolicyCommands
             return Task.FromResult(result.IsValid ? 0 : 1);
         });
         return check;
+    }
+
+    private static Command Schema()
+    {
+        var output = OutputOption();
+        var schema = new Command("schema", "Print the JSON Schema of the policy format (for editor completion).") { output };
+        schema.SetGuardedAction(async (parse, ct) =>
+        {
+            await WriteOutputAsync(parse.GetValue(output), PolicySchema.Generate(), ct);
+            return 0;
+        });
+        return schema;
     }
 
     internal static void PrintDiagnostics(CheckedPolicy result)

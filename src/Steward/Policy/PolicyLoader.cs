@@ -473,7 +473,7 @@ public static class PolicyLoader
                     firstSeen[key] = keyAt;
                     if (!IsValidKey(key))
                     {
-                        Error(keyAt, PolicyCodes.WrongType, $"Key '{key}' in {Name(what)} may only use lower-case letters, digits, '.', '_' and '-'.");
+                        Error(keyAt, PolicyCodes.WrongType, $"Key '{key}' in {Name(what)} may only use letters, digits, '.', '_' and '-'.");
                         continue;
                     }
                     var value = Bind(e.Value, e.File, valueType, Join(what, key));
@@ -538,7 +538,7 @@ public static class PolicyLoader
         }
 
         private static bool IsValidKey(string key) =>
-            key.Length is > 0 and <= 100 && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-');
+            key.Length is > 0 and <= 100 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
         private static string Shape(YamlNode node) => node switch
         {

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Steward.Hosting;
+using Steward.Policy;
+using Steward.Storage;
+
+namespace Steward.Notices;
+
+/// <summary><c>steward notice render</c>.</summary>
+public static class NoticeCommands
+{
+    public static Command Build()
+    {
+        var notice = new Command("notice", "Generate the privacy notice from a published policy version.");
+        var version = PolicyCommands.VersionOption();
+        var lang = PolicyCommands.LanguageOption(required: true);
+        var format = new Option<string>("--format") { Description = "html or md.", Required = true };
+        format.AcceptOnlyFromAmong("html", "md");
+        var output = PolicyCommands.OutputOption();
+        var render = new Command("render", "Write the complete privacy notice in zh-CN or en, as HTML or Markdown.") { version, lang, format, output };
+        render.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            var policy = await PolicyCommands.ResolveVersionAsync(services.GetRequiredService<PolicyStore>(), parse.GetValue(version), ct);
+            var document = NoticeBuilder.Build(policy, parse.GetValue(lang)!);
+            var text = parse.GetValue(format) == "md" ? NoticeRenderers.Markdown(document) : NoticeRenderers.HtmlPage(document);
+            await PolicyCommands.WriteOutputAsync(parse.GetValue(output), text, ct);
+            return 0;
+        });
+        notice.Subcommands.Add(render);
+        return notice;
+    }
+}

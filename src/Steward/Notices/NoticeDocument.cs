@@ -1,0 +1,28 @@
+namespace Steward.Notices;
+
+/// <summary>A generated document (notice, record of processing) before it becomes HTML or Markdown.</summary>
+public sealed record NoticeDocument(string Lang, string Title, IReadOnlyList<string> Lead, IReadOnlyList<NoticeSection> Sections);
+
+/// <summary>One of the parts of the notice, with an anchor id.</summary>
+public sealed record NoticeSection(string Id, string Heading, IReadOnlyList<Block> Blocks);
+
+/// <summary>A piece of a section.</summary>
+public abstract record Block;
+
+/// <summary>A heading below the section heading (level 3 or 4).</summary>
+public sealed record Heading(int Level, string Text, string? Id = null) : Block;
+
+/// <summary>A paragraph of plain text.</summary>
+public sealed record Paragraph(string Text) : Block;
+
+/// <summary>A paragraph that leads with a bold label: "How long we keep it: ...".</summary>
+public sealed record LabelledParagraph(string Label, string Text) : Block;
+
+/// <summary>A bulleted list.</summary>
+public sealed record BulletList(IReadOnlyList<string> Items) : Block;
+
+/// <summary>A table with a header row; the first column names the row.</summary>
+public sealed record Table(string Caption, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows) : Block;
+
+/// <summary>Links, e.g. to supplementary notices or the rights pages.</summary>
+public sealed record LinkList(IReadOnlyList<(string Text, string Href)> Links) : Block;

@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Steward.Hosting;
+using Steward.Notices;
+using Steward.Security;
+using Steward.Storage;
+using Steward.Web;
+
+namespace Steward.Policy;
+
+public static partial class PolicyCommands
+{
+    /// <summary>--lang en|zh-CN, shared by the verbs that write words for people.</summary>
+    internal static Option<string> LanguageOption(bool required = false)
+    {
+        var lang = new Option<string>("--lang") { Description = "Language of the output: en or zh-CN.", Required = required };
+        if (!required) lang.DefaultValueFactory = _ => Language.English;
+        lang.AcceptOnlyFromAmong(Language.All);
+        return lang;
+    }
+
+    internal static Option<int?> VersionOption() => new("--version") { Description = "Policy version (default: the one in force today)." };
+
+    internal static Option<string?> OutputOption() => new("--output", "-o") { Description = "Write to this file instead of standard output." };
+
+    /// <summary>Writes the text to the file atomically (temporary file, then rename), or to standard output.</summary>
+    internal static async Task WriteOutputAsync(string? file, string text, CancellationToken ct)
+    {
+        if (file is null)
+        {
+            Console.Out.Write(text);
+            return;
+        }
+        var full = Path.GetFullPath(file);
+        var dir = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(dir)) throw new StewardException($"{file}: the folder does not exist.");
+        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            await File.WriteAllTextAsync(temp, text, new UTF8Encoding(false), ct);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            throw new StewardException($"{file}: cannot write ({e.Message}).");
+        }
+    }
+
+    /// <summary>The requested version, or the one in force; a clear error when there is none.</summary>
+    internal static async Task<PublishedPolicy> ResolveVersionAsync(PolicyStore store, int? version, CancellationToken ct) =>
+        version is { } v
+            ? await store.GetAsync(v, ct) ?? throw new StewardException($"There is no policy version {v}; see 'steward policy versions'.")
+            : await store.CurrentAsync(ct) ?? throw new StewardException("No policy has been published yet; run 'steward policy publish PATH'.");
+
+    private static Command Publish()
+    {
+        var path = new Argument<string>("PATH") { Description = "A policy YAML file or a folder of them." };
+        var significant = new Option<bool>("--significant") { Description = "A significant change: the notice shows 'updated' for 30 days." };
+        var summary = new Option<string?>("--summary") { Description = "What changed, in a sentence people understand." };
+        var effective = new Option<string?>("--effective") { Description = "Effective date, YYYY-MM-DD (default: today)." };
+        var publish = new Command("publish", "Validate and publish a policy as a new immutable version (identical content is a no-op).") { path, significant, summary, effective };
+        publish.SetGuardedAction(async (parse, ct) =>
+        {
+            DateOnly? date = null;
+            if (parse.GetValue(effective) is { } text)
+            {
+                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+                    throw new StewardException($"--effective '{text}' is not a date; write YYYY-MM-DD.", 2);
+                date = d;
+            }
+            var result = PolicyCheck.Run(parse.GetValue(path)!);
+            if (!result.IsValid)
+            {
+                PrintDiagnostics(result);
+                return 1;
+            }
+            foreach (var w in result.Diagnostics) await Console.Error.WriteLineAsync(w.ToString());
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            var outcome = await services.GetRequiredService<PolicyStore>()
+                .PublishAsync(result, parse.GetValue(significant), parse.GetValue(summary), date, AdminCommands.CliActor, ct);
+            var v = outcome.Version;
+            Console.WriteLine(outcome.Created
+                ? $"published version {v.Version} (effective {v.EffectiveDate:yyyy-MM-dd}{(v.Significant ? ", significant" : "")}, sha256 {v.ContentHash[..12]})"
+                : $"unchanged: identical to version {v.Version}");
+            return 0;
+        });
+        return publish;
+    }
+
+    private static Command Versions()
+    {
+        var versions = new Command("versions", "List the published versions.");
+        versions.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            var store = services.GetRequiredService<PolicyStore>();
+            var all = await store.ListAsync(ct);
+            if (all.Count == 0)
+            {
+                Console.WriteLine("no versions published yet");
+                return 0;
+            }
+            var current = (await store.CurrentAsync(ct))?.Info.Version;
+            Console.WriteLine("version  effective   significant  published             sha256        summary");
+            foreach (var v in all)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{v.Version,7}{(v.Version == current ? "*" : " ")} {v.EffectiveDate:yyyy-MM-dd}  {(v.Significant ? "yes" : "no"),-11}  {v.PublishedAt:yyyy-MM-dd HH:mm}Z     {v.ContentHash[..12]}  {v.Summary}"));
+            Console.WriteLine("* in force today");
+            return 0;
+        });
+        return versions;
+    }
+
+    private static Command Diff()
+    {
+        var from = new Argument<int>("V1") { Description = "The older version." };
+        var to = new Argument<int>("V2") { Description = "The newer version." };
+        var lang = LanguageOption();
+        var diff = new Command("diff", "Show what changed between two versions: purposes, categories, legal bases, recipients, transfers, retention.") { from, to, lang };
+        diff.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            var store = services.GetRequiredService<PolicyStore>();
+            var older = await ResolveVersionAsync(store, parse.GetValue(from), ct);
+            var newer = await ResolveVersionAsync(store, parse.GetValue(to), ct);
+            var changes = PolicyDiff.Compare(older.Document, newer.Document, parse.GetValue(lang)!);
+            Console.WriteLine($"version {older.Info.Version} -> {newer.Info.Version}: {changes.Count} change(s)");
+            foreach (var c in changes)
+                Console.WriteLine($"  {(c.Kind switch { PolicyChangeKind.Added => "+", PolicyChangeKind.Removed => "-", _ => "~" })} {c.Text}");
+            return 0;
+        });
+        return diff;
+    }
+
+    private static Command Ropa()
+    {
+        var version = VersionOption();
+        var format = new Option<string>("--format") { Description = "csv, json or html.", Required = true };
+        format.AcceptOnlyFromAmong("csv", "json", "html");
+        var output = OutputOption();
+        var lang = LanguageOption();
+        var ropa = new Command("ropa", "Export the record of processing activities (GDPR Art. 30): one row per purpose.") { version, format, output, lang };
+        ropa.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            var policy = await ResolveVersionAsync(services.GetRequiredService<PolicyStore>(), parse.GetValue(version), ct);
+            var l = parse.GetValue(lang)!;
+            var rows = RecordOfProcessing.Rows(policy.Document, l);
+            var text = parse.GetValue(format) switch
+            {
+                "csv" => RecordOfProcessing.Csv(rows, l),
+                "json" => RecordOfProcessing.Json(rows) + "\n",
+                _ => NoticeRenderers.HtmlPage(RecordOfProcessing.Document(rows, policy.Info, policy.Document.Organisation.Name?.In(l) ?? "", l)),
+            };
+            await WriteOutputAsync(parse.GetValue(output), text, ct);
+            return 0;
+        });
+        return ropa;
+    }
+}

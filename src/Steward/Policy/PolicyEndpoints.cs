@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Steward.Notices;
+using Steward.Security;
+using Steward.Web;
+
+namespace Steward.Policy;
+
+/// <summary>The policy over HTTP: read the versions (public), publish (privacy officers), the record of processing.</summary>
+public static class PolicyEndpoints
+{
+    /// <summary>A published version without its content.</summary>
+    public sealed record PolicyVersionResponse(int Version, DateOnly EffectiveDate, bool Significant, string? Summary, DateTimeOffset PublishedAt, string ContentHash);
+
+    /// <summary>A version with its policy; the policy uses the field names of the YAML format (docs/policy.schema.json).</summary>
+    public sealed record PolicyResponse(PolicyVersionResponse Version, JsonElement Policy);
+
+    /// <summary>Publish a policy: the YAML text of one policy file (includes are not followed).</summary>
+    public sealed record PublishPolicyRequest(string Policy, bool Significant = false, string? Summary = null, DateOnly? EffectiveDate = null);
+
+    /// <summary>One validation problem, located in the submitted YAML.</summary>
+    public sealed record PolicyProblem(int Line, int Column, string Severity, string Code, string Message);
+
+    public static IEndpointRouteBuilder MapPolicy(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/policy").WithTags("Policy");
+        group.MapGet("", GetCurrentAsync).Public().WithName("GetPolicy").WithSummary("The policy version in force today.");
+        group.MapGet("/versions", ListAsync).Public().WithName("ListPolicyVersions").WithSummary("Every published version, oldest first.");
+        group.MapGet("/versions/{version:int}", GetAsync).Public().WithName("GetPolicyVersion").WithSummary("One published version with its policy.");
+        group.MapPost("/versions", PublishAsync).RequireRoles(Roles.PrivacyOfficer, Roles.Admin).WithName("PublishPolicy")
+            .WithSummary("Validate and publish a policy (YAML). 201 for a new version, 200 when identical to the latest, 422 with located problems when invalid.");
+
+        routes.MapGet("/api/v1/ropa", GetRopaAsync).WithTags("Policy").RequireRoles(Roles.PrivacyOfficer, Roles.Auditor, Roles.Admin)
+            .WithName("GetRecordOfProcessing").WithSummary("The record of processing activities (GDPR Art. 30) of the version in force: format=json|csv, lang=en|zh-CN.");
+        return routes;
+    }
+
+    internal static PolicyVersionResponse ToResponse(PolicyVersionInfo v) =>
+        new(v.Version, v.EffectiveDate, v.Significant, v.Summary, v.PublishedAt, v.ContentHash);
+
+    private static PolicyResponse ToResponse(PublishedPolicy p) =>
+        new(ToResponse(p.Info), JsonSerializer.SerializeToElement(p.Document, PolicyLoader.Json));
+
+    private static async Task<Results<Ok<PolicyResponse>, ProblemHttpResult>> GetCurrentAsync(PolicyStore store, CancellationToken ct) =>
+        await store.CurrentAsync(ct) is { } p
+            ? TypedResults.Ok(ToResponse(p))
+            : TypedResults.Problem(statusCode: 404, title: "No policy published", detail: "No policy has been published yet.");
+
+    private static async Task<Ok<List<PolicyVersionResponse>>> ListAsync(PolicyStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListAsync(ct)).Select(ToResponse).ToList());
+
+    private static async Task<Results<Ok<PolicyResponse>, ProblemHttpResult>> GetAsync(int version, PolicyStore store, CancellationToken ct) =>
+        await store.GetAsync(version, ct) is { } p
+            ? TypedResults.Ok(ToResponse(p))
+            : TypedResults.Problem(statusCode: 404, title: "No such version", detail: $"There is no policy version {version}.");
+
+    private static async Task<Results<Created<PolicyVersionResponse>, Ok<PolicyVersionResponse>, ProblemHttpResult>> PublishAsync(
+        PublishPolicyRequest request, PolicyStore store, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Policy))
+            return TypedResults.Problem(statusCode: 400, title: "The policy is empty", detail: "Send the YAML text of the policy in 'policy'.");
+        if (request.Policy.Length > PolicyLoader.MaxFileBytes)
+            return TypedResults.Problem(statusCode: 413, title: "The policy is too large",
+                detail: $"A policy may be at most {PolicyLoader.MaxFileBytes / 1024 / 1024} MiB.");
+        if (request.Summary is { Length: > 2000 })
+            return TypedResults.Problem(statusCode: 400, title: "The summary is too long", detail: "The summary may have at most 2000 characters.");
+        var checkedPolicy = PolicyCheck.RunOnText(request.Policy, "policy.yaml");
+        if (!checkedPolicy.IsValid)
+        {
+            var errors = checkedPolicy.Errors.ToList();
+            return TypedResults.Problem(statusCode: 422, title: "The policy is not valid",
+                detail: $"{errors.Count} error(s); the first: {errors[0]}",
+                extensions: new Dictionary<string, object?>
+                {
+                    ["problems"] = checkedPolicy.Diagnostics.Select(d => new PolicyProblem(d.Location.Line, d.Location.Column,
+                        d.Severity == Severity.Error ? "error" : "warning", d.Code, d.Message)).ToList(),
+                });
+        }
+        var outcome = await store.PublishAsync(checkedPolicy, request.Significant, request.Summary, request.EffectiveDate,
+            StewardClaims.ActorOf(http.User), ct);
+        var response = ToResponse(outcome.Version);
+        return outcome.Created
+            ? TypedResults.Created($"/api/v1/policy/versions/{response.Version}", response)
+            : TypedResults.Ok(response);
+    }
+
+    private static async Task<IResult> GetRopaAsync(PolicyStore store, HttpContext http, CancellationToken ct, string format = "json", string? lang = null)
+    {
+        if (format is not ("json" or "csv"))
+            return TypedResults.Problem(statusCode: 400, title: "Unknown format", detail: "'format' is json or csv.");
+        var language = Language.Normalize(lang) ?? (lang is null ? Language.FromRequest(http.Request) : null);
+        if (language is null)
+            return TypedResults.Problem(statusCode: 400, title: "Unknown language", detail: "'lang' is en or zh-CN.");
+        if (await store.CurrentAsync(ct) is not { } policy)
+            return TypedResults.Problem(statusCode: 404, title: "No policy published", detail: "No policy has been published yet.");
+        var rows = RecordOfProcessing.Rows(policy.Document, language);
+        return format == "csv"
+            ? Results.Text(RecordOfProcessing.Csv(rows, language), "text/csv; charset=utf-8")
+            : Results.Text(RecordOfProcessing.Json(rows), "application/json; charset=utf-8");
+    }
+}
