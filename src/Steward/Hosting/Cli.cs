@@ -63,6 +63,12 @@ public static class Cli
                 await Console.Error.WriteLineAsync($"steward: {Storage.DatabaseMigrator.Describe("configured", e)}");
                 return 1;
             }
+            catch (Exception e)
+            {
+                // A defect, not the user's fault: one line they can report, no stack trace.
+                await Console.Error.WriteLineAsync($"steward: unexpected error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")}");
+                return 70;
+            }
         });
 
     /// <summary>Runs the command line; parse errors give one line and exit 2.</summary>

@@ -131,6 +131,13 @@ public static class PolicyLoader
         {
             stream.Load(new StringReader(text));
         }
+        catch (YamlException e) when (e.Message.Contains("Duplicate key", StringComparison.Ordinal))
+        {
+            var key = e.Message[(e.Message.IndexOf("Duplicate key", StringComparison.Ordinal) + "Duplicate key".Length)..].Trim().TrimEnd('.');
+            diagnostics.Add(new(new(file, Math.Max(1, (int)e.Start.Line), Math.Max(1, (int)e.Start.Column)), Severity.Error, PolicyCodes.DuplicateKey,
+                $"Key '{key}' is defined twice in the same mapping; keep one."));
+            return;
+        }
         catch (YamlException e)
         {
             diagnostics.Add(new(ErrorLocation(file, e, text), Severity.Error, PolicyCodes.YamlSyntax, YamlMessage(e)));
@@ -191,11 +198,13 @@ public static class PolicyLoader
     {
         var parser = new Parser(new StringReader(text));
         var depth = 0;
+        var last = new SourceLocation(file, 1, 1);
         try
         {
             while (parser.MoveNext())
             {
                 var ev = parser.Current!;
+                last = new SourceLocation(file, Math.Max(1, (int)ev.End.Line), Math.Max(1, (int)ev.End.Column));
                 if (ev is AnchorAlias alias)
                 {
                     diagnostics.Add(new(new(file, (int)alias.Start.Line, (int)alias.Start.Column), Severity.Error, PolicyCodes.YamlSyntax,
@@ -223,6 +232,13 @@ public static class PolicyLoader
         catch (YamlException e)
         {
             diagnostics.Add(new(ErrorLocation(file, e, text), Severity.Error, PolicyCodes.YamlSyntax, YamlMessage(e)));
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // The YAML scanner can fail without a location on some malformed input; point after the last good part.
+            diagnostics.Add(new(last, Severity.Error, PolicyCodes.YamlSyntax,
+                "YAML syntax: the text after this point cannot be read (an unclosed bracket, brace or quote?)."));
             return false;
         }
         return true;
@@ -372,7 +388,7 @@ public static class PolicyLoader
                 }
                 present.Add(name);
                 map.Set(target, name, keyAt);
-                var value = Bind(e.Value, e.File, prop.PropertyType, Join(what, name));
+                var value = Bind(e.Value, e.File, prop.PropertyType, Join(what, name), keyAt);
                 if (value is not null) prop.SetValue(target, value);
             }
             foreach (var (name, prop) in props)
@@ -383,7 +399,8 @@ public static class PolicyLoader
             return target;
         }
 
-        public object? Bind(YamlNode node, string file, Type type, string what)
+        /// <param name="keyAt">Where the key of this value is: objects report missing fields there.</param>
+        public object? Bind(YamlNode node, string file, Type type, string what, SourceLocation? keyAt = null)
         {
             var at = Loc(file, node);
             var underlying = Nullable.GetUnderlyingType(type) ?? type;
@@ -464,21 +481,21 @@ public static class PolicyLoader
                 foreach (var e in EntriesOf(m, file))
                 {
                     var key = e.Key.Value ?? "";
-                    var keyAt = Loc(e.File, e.Key);
+                    var entryAt = Loc(e.File, e.Key);
                     if (firstSeen.TryGetValue(key, out var first))
                     {
-                        Error(keyAt, PolicyCodes.DuplicateKey, $"Key '{key}' is defined twice in {Name(what)} (first at {first}).");
+                        Error(entryAt, PolicyCodes.DuplicateKey, $"Key '{key}' is defined twice in {Name(what)} (first at {first}).");
                         continue;
                     }
-                    firstSeen[key] = keyAt;
+                    firstSeen[key] = entryAt;
                     if (!IsValidKey(key))
                     {
-                        Error(keyAt, PolicyCodes.WrongType, $"Key '{key}' in {Name(what)} may only use letters, digits, '.', '_' and '-'.");
+                        Error(entryAt, PolicyCodes.WrongType, $"Key '{key}' in {Name(what)} may only use letters, digits, '.', '_' and '-'.");
                         continue;
                     }
-                    var value = Bind(e.Value, e.File, valueType, Join(what, key));
+                    var value = Bind(e.Value, e.File, valueType, Join(what, key), entryAt);
                     if (value is null) continue;
-                    map.Set(dict, key, keyAt);
+                    map.Set(dict, key, entryAt);
                     dict[key] = value;
                 }
                 return dict;
@@ -490,7 +507,7 @@ public static class PolicyLoader
                     Error(at, PolicyCodes.WrongType, $"{Capitalise(Name(what))} should be a mapping (key: value), not a {Shape(node)}.");
                     return null;
                 }
-                return BindObject(EntriesOf(m, file), underlying, at, what);
+                return BindObject(EntriesOf(m, file), underlying, keyAt ?? at, what);
             }
             throw new InvalidOperationException($"The policy model uses {underlying.Name}, which the loader cannot bind.");
         }
@@ -524,7 +541,7 @@ public static class PolicyLoader
                     case "en": result.En = value; break;
                     case "zh-CN": result.ZhCn = value; break;
                     default:
-                        var hint = Suggest(lang, ["en", "zh-CN"]) ?? (lang.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? "zh-CN" : null);
+                        var hint = lang.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? "zh-CN" : Suggest(lang, ["en", "zh-CN"]);
                         Error(Loc(e.File, e.Key), PolicyCodes.UnknownField,
                             $"Unknown language '{lang}' in {Name(what)}; texts are in en and zh-CN{(hint is null ? "" : $"; did you mean '{hint}'?")}");
                         break;
