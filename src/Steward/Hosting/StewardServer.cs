@@ -114,7 +114,8 @@ public static class StewardServer
     public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
     {
         await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
-        await services.GetRequiredService<PolicyStore>().PublishBundledExampleIfEmptyAsync(services.GetRequiredService<ILogger<PolicyStore>>(), ct);
+        if (services.GetRequiredService<IConfiguration>().GetValue("Policy:PublishBundledExample", defaultValue: true))
+            await services.GetRequiredService<PolicyStore>().PublishBundledExampleIfEmptyAsync(services.GetRequiredService<ILogger<PolicyStore>>(), ct);
     }
 
     public static void ConfigureJson(JsonSerializerOptions o)

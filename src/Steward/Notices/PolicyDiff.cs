@@ -90,28 +90,35 @@ public sealed class PolicyDiff
                 "is now also shared with", "is no longer shared with", "新增共享给", "不再共享给");
             SetChange("purposes", name, o.Transfers, n.Transfers, t => Vocabulary.Country((_new.Transfers.GetValueOrDefault(t) ?? _old.Transfers.GetValueOrDefault(t))?.Destination ?? t, _lang),
                 "is now also transferred to", "is no longer transferred to", "新增传输至", "不再传输至");
-            foreach (var j in o.LegalBasis.Keys.Union(n.LegalBasis.Keys))
+            // Compare the basis that applies in each jurisdiction, so a new override of the default reads as a change from the default.
+            foreach (var j in _old.Jurisdictions.Union(_new.Jurisdictions))
             {
-                var had = o.LegalBasis.TryGetValue(j, out var ob);
-                var has = n.LegalBasis.TryGetValue(j, out var nb);
-                if (had && has && ob == nb) continue;
-                var where = j == PolicyValidator.DefaultKey ? (Zh ? "默认" : "by default") : JurisdictionCatalogue.Bundled.Find(j)?.Name.In(_lang) ?? j;
-                string B(bool present, LegalBasis b) => present ? Vocabulary.Name(b, _lang) : (Zh ? "（无）" : "(none)");
+                var law = JurisdictionCatalogue.Bundled.Find(j);
+                if (law is { RequiresLegalBasis: false }) continue;
+                var ob = Effective(o, j);
+                var nb = Effective(n, j);
+                if (ob == nb) continue;
+                var where = law?.Name.In(_lang) ?? j;
+                string B(LegalBasis? b) => b is { } x ? Vocabulary.Name(x, _lang) : (Zh ? "（无）" : "(none)");
                 Add("legal-bases", PolicyChangeKind.Changed,
-                    $"{name}: the legal basis {(j == PolicyValidator.DefaultKey ? "by default" : $"in {where}")} changed from {B(had, ob)} to {B(has, nb)}.",
-                    $"{name}：{where}的法律依据由{B(had, ob)}变更为{B(has, nb)}。");
+                    $"{name}: the legal basis in {where} changed from {B(ob)} to {B(nb)}.",
+                    $"{name}：{where}的法律依据由{B(ob)}变更为{B(nb)}。");
             }
             var oldRetention = RetentionWords(o.Retention);
             var newRetention = RetentionWords(n.Retention);
             if (oldRetention != newRetention)
-                Add("retention", PolicyChangeKind.Changed, $"{name}: retention changed from {oldRetention} to {newRetention}.",
-                    $"{name}：保留期限由{oldRetention}变更为{newRetention}。");
+                Add("retention", PolicyChangeKind.Changed, $"{name}: retention changed from {Q(oldRetention)} to {Q(newRetention)}.",
+                    $"{name}：保留期限由{Q(oldRetention)}变更为{Q(newRetention)}。");
             if (o.Consent?.Mechanism != n.Consent?.Mechanism)
                 Add("purposes", PolicyChangeKind.Changed,
                     $"{name}: consent is now asked through {(n.Consent is null ? "(no consent)" : Vocabulary.Name(n.Consent.Mechanism, _lang))}.",
                     $"{name}：现在通过{(n.Consent is null ? "（不再征求同意）" : Vocabulary.Name(n.Consent.Mechanism, _lang))}征求同意。");
         }
     }
+
+    private static LegalBasis? Effective(Purpose p, string jurisdiction) =>
+        p.LegalBasis.TryGetValue(jurisdiction, out var own) ? own
+        : p.LegalBasis.TryGetValue(PolicyValidator.DefaultKey, out var d) ? d : null;
 
     private string RetentionWords(Retention? r)
     {
@@ -120,7 +127,7 @@ public sealed class PolicyDiff
         if (r.Period is { } p) parts.Add(p.ToWords(_lang));
         if (r.Criteria is not null) parts.Add(T(r.Criteria));
         parts.AddRange(r.Categories.Select(c => $"{Category(c.Key)}: {c.Value.Period?.ToWords(_lang) ?? T(c.Value.Criteria)}"));
-        return string.Join(Zh ? "；" : "; ", parts);
+        return string.Join(Zh ? "，" : ", ", parts);
     }
 
     private void SetChange(string area, string owner, List<string> older, List<string> newer, Func<string, string> name,

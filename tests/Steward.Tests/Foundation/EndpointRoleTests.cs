@@ -35,7 +35,14 @@ public sealed partial class EndpointRoleTests
         ["GET /console"] = Console,
         ["GET /api/v1/audit/entries"] = AuditReaders,
         ["GET /api/v1/audit/verification"] = AuditReaders,
-        // POLICY ENDPOINTS
+        ["GET /api/v1/policy"] = Anonymous,
+        ["GET /api/v1/policy/versions"] = Anonymous,
+        ["GET /api/v1/policy/versions/{version:int}"] = Anonymous,
+        ["POST /api/v1/policy/versions"] = PolicyEditors,
+        ["GET /api/v1/ropa"] = RecordReaders,
+        ["GET /privacy"] = Anonymous,
+        ["GET /privacy/versions"] = Anonymous,
+        ["GET /privacy/versions/{version:int}"] = Anonymous,
     };
 
     private static List<(string Key, string Method, string Pattern, string Declared)> MappedEndpoints(StewardTestApp app)
@@ -44,7 +51,7 @@ public sealed partial class EndpointRoleTests
         var list = new List<(string, string, string, string)>();
         foreach (var endpoint in sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
         {
-            var pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            var pattern = "/" + endpoint.RoutePattern.RawText!.Trim('/');
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"];
             string declared;
             if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null) declared = Anonymous;

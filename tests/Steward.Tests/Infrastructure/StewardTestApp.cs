@@ -45,6 +45,8 @@ public sealed partial class StewardTestApp : IAsyncDisposable
         var database = await TestDatabase.CreateAsync();
         var flags = database.Settings();
         flags["urls"] = "http://127.0.0.1:0";
+        // Tests start empty; the one that checks the bundled example turns this back on.
+        flags["Policy:PublishBundledExample"] = "false";
         settings?.Invoke(flags);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
         var logs = new CollectedLogs();
@@ -87,6 +89,14 @@ public sealed partial class StewardTestApp : IAsyncDisposable
 
     public async Task<StewardDbContext> DbAsync() =>
         await Services<IDbContextFactory<StewardDbContext>>().CreateDbContextAsync();
+
+    /// <summary>Publishes a policy file as the CLI would, with the app's clock.</summary>
+    public async Task<Steward.Policy.PublishOutcome> PublishAsync(string path, bool significant = false, string? summary = null, DateOnly? effective = null)
+    {
+        var policy = Steward.Policy.PolicyCheck.Run(path);
+        Assert.True(policy.IsValid, string.Join('\n', policy.Diagnostics));
+        return await Services<Steward.Policy.PolicyStore>().PublishAsync(policy, significant, summary, effective, "test", CancellationToken.None);
+    }
 
     public async Task<Guid> AddUserAsync(string email, string role, string password) =>
         await Services<StaffDirectory>().AddUserAsync(email, role, password, "test", CancellationToken.None);
