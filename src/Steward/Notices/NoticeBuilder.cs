@@ -204,7 +204,7 @@ public sealed class NoticeBuilder
             b.Add(new Heading(3, _s.TransfersHeading, "transfers"));
             foreach (var (_, t) in _p.Transfers)
             {
-                b.Add(new Heading(4, F(_s.TransferTo, Vocabulary.Country(t.Destination ?? "", _lang))));
+                b.Add(new Heading(4, t.Name is null ? F(_s.TransferTo, Vocabulary.Country(t.Destination ?? "", _lang)) : T(t.Name)));
                 if (t.Description is not null) b.Add(new Paragraph(T(t.Description)));
                 var recipients = t.Recipients.Select(r => _p.Recipients.GetValueOrDefault(r)).OfType<Recipient>().ToList();
                 if (recipients.Count > 0) b.Add(new LabelledParagraph(_s.SharedWith, Sentence(Join(recipients.Select(r => T(r.Name))))));

@@ -75,23 +75,21 @@ public static class Vocabulary
     public static string Name(Enum value, string lang) =>
         Names.TryGetValue(value, out var n) ? (lang == Language.Chinese ? n.Zh : n.En) : value.ToString();
 
-    /// <summary>A country's name in the notice's language (ISO 3166-1 alpha-2 code in, name out).</summary>
+    /// <summary>A country's name in the notice's language (ISO 3166-1 alpha-2 code in, name out); unknown codes stay as they are.</summary>
     public static string Country(string code, string lang)
     {
         if (code == "worldwide") return lang == Language.Chinese ? "全球各地" : "countries worldwide";
-        try
-        {
-            var region = new RegionInfo(code);
-            if (lang != Language.Chinese) return region.EnglishName;
-            var previous = CultureInfo.CurrentUICulture;
-            CultureInfo.CurrentUICulture = Language.Culture(Language.Chinese);
-            try { return new RegionInfo(code).DisplayName; }
-            finally { CultureInfo.CurrentUICulture = previous; }
-        }
-        catch (ArgumentException)
-        {
-            return code;
-        }
+        return Countries.TryGetValue(code.ToUpperInvariant(), out var name) ? name.In(lang) : code;
+    }
+
+    // .NET's RegionInfo names countries only in the installed UI language, so the names ship as data.
+    private static readonly Dictionary<string, LocalizedText> Countries = LoadCountries();
+
+    private static Dictionary<string, LocalizedText> LoadCountries()
+    {
+        using var stream = typeof(Vocabulary).Assembly.GetManifestResourceStream("Steward.Notices.countries.json")
+            ?? throw new InvalidOperationException("The country names are not embedded.");
+        return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, LocalizedText>>(stream, Policy.PolicyLoader.Json)!;
     }
 
     /// <summary>A date as people write it: 24 January 2023, 2023年1月24日.</summary>

@@ -23,6 +23,8 @@ public enum RecipientKind { Internal, Processor, Partner, Adviser, ContractParty
 /// <summary>An international transfer and its safeguard.</summary>
 public sealed class Transfer
 {
+    [Description("A heading for the notice, e.g. 'Within our group worldwide'; by default the destination's name.")]
+    public LocalizedText? Name { get; set; }
     [Required, Description("ISO 3166-1 alpha-2 code of the destination, or 'worldwide'.")]
     public string? Destination { get; set; }
     [Description("Jurisdictions the data leaves (default: all in scope).")]

@@ -1,0 +1,49 @@
+using Steward.Tests.Infrastructure;
+using Steward.Tests.Policy;
+
+namespace Steward.Tests.Browser;
+
+/// <summary>The public pages in a real browser: accessible (axe-core, WCAG 2 AA) and printable.</summary>
+public sealed class PageAccessibilityTests
+{
+    [Theory]
+    [InlineData("/privacy?lang=zh-CN")]
+    [InlineData("/privacy?lang=en")]
+    [InlineData("/privacy/versions?lang=zh-CN")]
+    [InlineData("/account/sign-in?lang=zh-CN")]
+    [InlineData("/account/sign-in?lang=en")]
+    public async Task Pages_have_no_accessibility_violations(string path)
+    {
+        await using var browser = await BrowserSession.StartAsync();
+        await using var app = await StewardTestApp.StartAsync(s => s["Policy:PublishBundledExample"] = "true");
+        var page = await browser.Browser.NewPageAsync(new() { BypassCSP = true }); // lets the test inject axe-core past our own CSP
+        var response = await page.GotoAsync(new Uri(app.BaseAddress, path).ToString());
+        Assert.Equal(200, response!.Status);
+        var violations = await BrowserSession.AccessibilityViolationsAsync(page);
+        Assert.True(violations.Count == 0, string.Join('\n', violations));
+    }
+
+    [Fact]
+    public async Task The_notice_prints_without_navigation_and_renders_chinese()
+    {
+        await using var browser = await BrowserSession.StartAsync();
+        await using var app = await StewardTestApp.StartAsync();
+        await app.PublishAsync(PolicyFixture.MinimalPath);
+        var page = await browser.Browser.NewPageAsync(new() { BypassCSP = true }); // lets the test inject axe-core past our own CSP
+        await page.GotoAsync(new Uri(app.BaseAddress, "/privacy?lang=zh-CN").ToString());
+
+        Assert.Equal("block", await page.EvalOnSelectorAsync<string>("nav.toc", "e => getComputedStyle(e).display"));
+        await page.EmulateMediaAsync(new() { Media = Microsoft.Playwright.Media.Print });
+        Assert.Equal("none", await page.EvalOnSelectorAsync<string>("nav.toc", "e => getComputedStyle(e).display"));
+        Assert.Equal("none", await page.EvalOnSelectorAsync<string>("footer nav", "e => getComputedStyle(e).display"));
+        Assert.Equal("简介", await page.InnerTextAsync("#h-introduction"));
+
+        // Chinese glyphs are laid out (not tofu): the heading is wider than a row of missing-glyph boxes would be narrow.
+        var width = await page.EvalOnSelectorAsync<double>("#h-collect-and-use", "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().width; }");
+        Assert.True(width > 100, $"heading width {width}");
+
+        var pdf = await page.PdfAsync(new() { Format = "A4" });
+        Assert.True(pdf.Length > 10_000);
+        Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
+    }
+}
