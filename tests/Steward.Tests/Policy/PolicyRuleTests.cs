@@ -13,6 +13,7 @@ public sealed class PolicyRuleTests
     public static readonly Dictionary<string, RuleCase> Cases = new()
     {
         ["yaml syntax"] = new RuleCase(PolicyCodes.YamlSyntax, y => y.Swap("jurisdictions: [eu-gdpr, uk-gdpr, cn-pipl, us-ca]", "jurisdictions: [eu-gdpr, uk-gdpr"), "jurisdictions: [eu-gdpr, uk-gdpr", "YAML syntax"),
+        ["bad indentation"] = new(PolicyCodes.YamlSyntax, y => y.Swap("  scope: {", " scope: {"), " scope: {", "YAML syntax"),
         ["tab indentation"] = new RuleCase(PolicyCodes.YamlSyntax, y => y.Swap("  default: example-uk", "\tdefault: example-uk"), "default: example-uk", "tabs"),
         ["unknown field"] = new RuleCase(PolicyCodes.UnknownField, y => y.Swap("  scope: {", "  scoop: {"), "scoop:", "did you mean 'scope'"),
         ["unknown language"] = new RuleCase(PolicyCodes.UnknownField, y => y.Swap("zh-CN: 示例有限公司 }", "zh: 示例有限公司 }"), "Example Ltd", "did you mean 'zh-CN'"),
