@@ -55,10 +55,8 @@ public static class StewardServer
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
-        // Cookie and antiforgery keys live with the data, so sessions survive a restart.
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        builder.Services.AddDataProtection().SetApplicationName("steward")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.DataDirectory), "keys")));
+        // Cookie and antiforgery keys live in the database: sessions survive restarts and work on every node.
+        builder.Services.AddDataProtection().SetApplicationName("steward").PersistKeysToDbContext<StewardDbContext>();
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "steward.af";

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Steward.Audit;
 using Steward.Policy;
@@ -6,8 +7,10 @@ using Steward.Security;
 namespace Steward.Storage;
 
 /// <summary>Steward's own database; the same model on SQLite and PostgreSQL.</summary>
-public sealed class StewardDbContext(DbContextOptions<StewardDbContext> options) : DbContext(options)
+public sealed class StewardDbContext(DbContextOptions<StewardDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>Keys that protect session and antiforgery cookies, shared by every node.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<StaffUser> Users => Set<StaffUser>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
@@ -15,6 +18,7 @@ public sealed class StewardDbContext(DbContextOptions<StewardDbContext> options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.Entity<DataProtectionKey>(e => e.ToTable("data_protection_keys"));
         modelBuilder.Entity<StaffUser>(e =>
         {
             e.ToTable("staff_users");

@@ -32,6 +32,29 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task A_console_session_survives_a_restart_of_the_server()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var cookies = new CookieContainer();
+        Uri first;
+        await using (var app = await StewardTestApp.StartAsync(database))
+        {
+            await app.AddUserAsync("officer@example.com", Roles.PrivacyOfficer, Password);
+            var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };
+            Assert.Equal(HttpStatusCode.Redirect, (await StewardTestApp.SignInAsync(client, "officer@example.com", Password)).StatusCode);
+            first = app.BaseAddress;
+            await using var db = await app.DbAsync();
+            Assert.True(await db.DataProtectionKeys.AnyAsync(), "cookie keys belong in the database, shared by every node");
+        }
+        await using var restarted = await StewardTestApp.StartAsync(database);
+        // The cookie was issued for the first port; present it to the new one.
+        foreach (Cookie c in cookies.GetCookies(first)) cookies.Add(restarted.BaseAddress, new Cookie(c.Name, c.Value, "/"));
+        var again = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = restarted.BaseAddress };
+        var console = await again.GetAsync("/console");
+        Assert.Equal(HttpStatusCode.OK, console.StatusCode);
+    }
+
+    [Fact]
     public async Task Repeated_failures_lock_the_account_for_fifteen_minutes()
     {
         await using var app = await StewardTestApp.StartAsync();

@@ -40,9 +40,14 @@ public sealed partial class StewardTestApp : IAsyncDisposable
         Logs = logs;
     }
 
-    public static async Task<StewardTestApp> StartAsync(Action<Dictionary<string, string?>>? settings = null)
+    private bool _ownsDatabase = true;
+
+    public static Task<StewardTestApp> StartAsync(Action<Dictionary<string, string?>>? settings = null) => StartAsync(null, settings);
+
+    /// <summary>Starts on <paramref name="existing"/> (a restart) or on a fresh database; only a fresh one is dropped at the end.</summary>
+    public static async Task<StewardTestApp> StartAsync(TestDatabase? existing, Action<Dictionary<string, string?>>? settings = null)
     {
-        var database = await TestDatabase.CreateAsync();
+        var database = existing ?? await TestDatabase.CreateAsync();
         var flags = database.Settings();
         flags["urls"] = "http://127.0.0.1:0";
         // Tests start empty; the one that checks the bundled example turns this back on.
@@ -60,7 +65,7 @@ public sealed partial class StewardTestApp : IAsyncDisposable
         await StewardServer.PrepareAsync(app.Services, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new StewardTestApp(database, app, new Uri(address), time, logs);
+        return new StewardTestApp(database, app, new Uri(address), time, logs) { _ownsDatabase = existing is null };
     }
 
     public HttpClient Client(bool followRedirects = false)
@@ -124,7 +129,7 @@ public sealed partial class StewardTestApp : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase) await Database.DisposeAsync();
     }
 }
 
