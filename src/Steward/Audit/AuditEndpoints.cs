@@ -19,7 +19,8 @@ public static class AuditEndpoints
     {
         var group = routes.MapGroup("/api/v1/audit").WithTags("Audit").RequireRoles(Roles.Auditor, Roles.Admin);
         group.MapGet("/entries", ListAsync).WithName("ListAuditEntries")
-            .WithSummary("Audit entries, newest first; page with 'before' (a sequence number).");
+            .WithSummary("Audit entries, newest first; page with 'before' (a sequence number).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/verification", async (AuditVerifier verifier, CancellationToken ct) =>
             {
                 var v = await verifier.VerifyAsync(ct);

@@ -54,7 +54,11 @@ public static class StewardServer
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDocumentInfo>());
+        builder.Services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<OpenApiDocumentInfo>();
+            o.AddOperationTransformer<OpenApiRoles>();
+        });
         // Cookie and antiforgery keys live in the database: sessions survive restarts and work on every node.
         builder.Services.AddDataProtection().SetApplicationName("steward").PersistKeysToDbContext<StewardDbContext>();
         builder.Services.AddAntiforgery(o =>

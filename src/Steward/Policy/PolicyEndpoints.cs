@@ -24,14 +24,20 @@ public static class PolicyEndpoints
     public static IEndpointRouteBuilder MapPolicy(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/policy").WithTags("Policy");
-        group.MapGet("", GetCurrentAsync).Public().WithName("GetPolicy").WithSummary("The policy version in force today.");
+        group.MapGet("", GetCurrentAsync).Public().WithName("GetPolicy").WithSummary("The policy version in force today.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/versions", ListAsync).Public().WithName("ListPolicyVersions").WithSummary("Every published version, oldest first.");
-        group.MapGet("/versions/{version:int}", GetAsync).Public().WithName("GetPolicyVersion").WithSummary("One published version with its policy.");
+        group.MapGet("/versions/{version:int}", GetAsync).Public().WithName("GetPolicyVersion").WithSummary("One published version with its policy.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/versions", PublishAsync).RequireRoles(Roles.PrivacyOfficer, Roles.Admin).WithName("PublishPolicy")
-            .WithSummary("Validate and publish a policy (YAML). 201 for a new version, 200 when identical to the latest, 422 with located problems when invalid.");
+            .WithSummary("Validate and publish a policy (YAML). 201 for a new version, 200 when identical to the latest, 422 with located problems when invalid.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         routes.MapGet("/api/v1/ropa", GetRopaAsync).WithTags("Policy").RequireRoles(Roles.PrivacyOfficer, Roles.Auditor, Roles.Admin)
-            .WithName("GetRecordOfProcessing").WithSummary("The record of processing activities (GDPR Art. 30) of the version in force: format=json|csv, lang=en|zh-CN.");
+            .WithName("GetRecordOfProcessing").WithSummary("The record of processing activities (GDPR Art. 30) of the version in force: format=json|csv, lang=en|zh-CN.")
+            .Produces<List<Steward.Notices.RopaRow>>(StatusCodes.Status200OK, "application/json").Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
