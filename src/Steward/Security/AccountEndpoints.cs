@@ -88,20 +88,46 @@ public static class AccountEndpoints
         return Result(Page(lang, t.SignInTitle, body, LanguageSwitch(lang, SignInPath)), status);
     }
 
-    private static IResult ConsoleHome(HttpContext http, IAntiforgery af)
+    private static async Task<IResult> ConsoleHome(HttpContext http, IAntiforgery af, Policy.PolicyStore policies, Audit.AuditVerifier verifier, CancellationToken ct)
     {
         var lang = Language.FromRequest(http.Request);
         var t = UiText.For(lang);
         var tokens = af.GetAndStoreTokens(http);
         var role = http.User.FindFirstValue(ClaimTypes.Role) ?? "";
-        var body = $"""
+        var body = new System.Text.StringBuilder($"""
             <h1>{E(t.ConsoleTitle)}</h1>
             <p>{E(t.SignedInAs)}: <strong>{E(role)}</strong></p>
+            """);
+        var versions = await policies.ListAsync(ct);
+        var current = (await policies.CurrentAsync(ct))?.Info.Version;
+        body.Append("<h2>").Append(E(t.PolicyVersions)).Append("</h2>\n");
+        if (versions.Count == 0) body.Append("<p>").Append(E(t.NoPolicy)).Append("</p>\n");
+        else
+        {
+            body.Append("<table><caption>").Append(E(t.PolicyVersions)).Append("</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">")
+                .Append(E(t.Effective)).Append("</th><th scope=\"col\">").Append(E(t.Summary)).Append("</th></tr></thead><tbody>\n");
+            foreach (var v in versions.AsEnumerable().Reverse())
+                body.Append("<tr><th scope=\"row\"><a href=\"/privacy/versions/").Append(v.Version).Append("?lang=").Append(E(lang)).Append("\">")
+                    .Append(v.Version).Append("</a>").Append(v.Version == current ? " ✓" : "").Append("</th><td>")
+                    .Append(v.EffectiveDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append("</td><td>")
+                    .Append(E(v.Summary ?? "")).Append("</td></tr>\n");
+            body.Append("</tbody></table>\n");
+        }
+        if (role is Roles.Admin or Roles.Auditor)
+        {
+            var audit = await verifier.VerifyAsync(ct);
+            body.Append("<h2>").Append(E(t.AuditLog)).Append("</h2>\n<p>")
+                .Append(E(audit.Ok ? string.Format(System.Globalization.CultureInfo.InvariantCulture, t.AuditOk, audit.Entries)
+                                   : string.Format(System.Globalization.CultureInfo.InvariantCulture, t.AuditBroken, audit.BrokenAt, audit.Problem)))
+                .Append("</p>\n");
+        }
+        body.Append(System.Globalization.CultureInfo.InvariantCulture, $"""
+            <p><a href="/privacy?lang={E(lang)}">{E(t.ViewNotice)}</a> · <a href="/openapi/v1.json">{E(t.ApiDocument)}</a></p>
             <form method="post" action="/account/sign-out">
               <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
               <button type="submit">{E(t.SignOut)}</button>
             </form>
-            """;
-        return Result(Page(lang, t.ConsoleTitle, body, LanguageSwitch(lang, "/console")));
+            """);
+        return Result(Page(lang, t.ConsoleTitle, body.ToString(), LanguageSwitch(lang, "/console")));
     }
 }

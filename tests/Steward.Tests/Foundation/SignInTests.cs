@@ -24,6 +24,8 @@ public sealed class SignInTests
         Assert.Equal("/console", response.Headers.Location?.OriginalString);
         var console = await client.GetStringAsync("/console");
         Assert.Contains("privacy-officer", console, StringComparison.Ordinal);
+        Assert.Contains("No policy has been published yet", console, StringComparison.Ordinal);
+        Assert.DoesNotContain("Audit log", console, StringComparison.Ordinal);
 
         await using var db = await app.DbAsync();
         var actions = await db.AuditEntries.Select(e => e.Action).ToListAsync();
@@ -52,6 +54,19 @@ public sealed class SignInTests
         var again = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = restarted.BaseAddress };
         var console = await again.GetAsync("/console");
         Assert.Equal(HttpStatusCode.OK, console.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_console_shows_auditors_the_state_of_the_audit_chain_in_chinese()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        await app.AddUserAsync("auditor@example.com", Roles.Auditor, Password);
+        await app.PublishAsync(Steward.Tests.Policy.PolicyFixture.MinimalPath, summary: "首次发布");
+        var client = app.Client();
+        await StewardTestApp.SignInAsync(client, "auditor@example.com", Password, "zh-CN");
+        var console = await client.GetStringAsync("/console?lang=zh-CN");
+        Assert.Contains("哈希链完整：共 3 条记录。", console, StringComparison.Ordinal);
+        Assert.Contains("首次发布", console, StringComparison.Ordinal);
     }
 
     [Fact]
