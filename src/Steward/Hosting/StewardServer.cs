@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Http.Json;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Steward.Audit;
@@ -66,6 +66,21 @@ public static class StewardServer
             o.Cookie.Name = "steward.af";
             o.FormFieldName = "__af";
         });
+        var signInsPerMinute = builder.Configuration.GetValue("Security:SignInAttemptsPerMinute", 20);
+        builder.Services.AddRateLimiter(o =>
+        {
+            // Lockout protects one account; this slows guessing across many accounts from one address.
+            o.AddPolicy(AccountEndpoints.SignInRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = signInsPerMinute, Window = TimeSpan.FromMinutes(1) }));
+            o.OnRejected = async (ctx, ct) =>
+            {
+                ctx.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                await Results.Problem(statusCode: 429, title: "Too many attempts",
+                    detail: "Too many sign-in attempts from your address; wait a minute and try again.").ExecuteAsync(ctx.HttpContext);
+            };
+        });
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
         builder.Services.AddAuthentication(o =>
@@ -100,6 +115,7 @@ public static class StewardServer
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

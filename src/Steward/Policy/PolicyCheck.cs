@@ -15,9 +15,11 @@ public static class PolicyCheck
 {
     private static readonly PolicyValidator Validator = new(JurisdictionCatalogue.Bundled, Taxonomy.Bundled);
 
-    public static CheckedPolicy Run(string path)
+    public static CheckedPolicy Run(string path) => Run(path, allowIncludes: true);
+
+    private static CheckedPolicy Run(string path, bool allowIncludes)
     {
-        var loaded = PolicyLoader.Load(path);
+        var loaded = PolicyLoader.Load(path, allowIncludes);
         var diagnostics = loaded.Diagnostics.ToList();
         // Rules run on the partial model too, so one run reports every problem it can.
         if (loaded.Document is not null)
@@ -37,7 +39,7 @@ public static class PolicyCheck
         {
             var file = Path.Combine(dir.FullName, displayName);
             File.WriteAllText(file, yaml);
-            var result = Run(file);
+            var result = Run(file, allowIncludes: false);
             // Show the name the caller knows, not the temporary path.
             return result with
             {

@@ -47,7 +47,8 @@ public static class PolicyLoader
         return o;
     }
 
-    public static PolicyLoadResult Load(string path)
+    /// <param name="allowIncludes">False for text received over the network: an include there could read any file of the server.</param>
+    public static PolicyLoadResult Load(string path, bool allowIncludes = true)
     {
         var diagnostics = new List<PolicyDiagnostic>();
         var map = new SourceMap();
@@ -66,12 +67,12 @@ public static class PolicyLoader
             else
             {
                 var included = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var f in files) ReadFile(f, [], included, entries, diagnostics, null);
+                foreach (var f in files) ReadFile(f, [], included, entries, diagnostics, null, allowIncludes);
             }
         }
         else if (File.Exists(path))
         {
-            ReadFile(path, [], new HashSet<string>(StringComparer.Ordinal), entries, diagnostics, null);
+            ReadFile(path, [], new HashSet<string>(StringComparer.Ordinal), entries, diagnostics, null, allowIncludes);
         }
         else
         {
@@ -94,7 +95,7 @@ public static class PolicyLoader
     internal sealed record Entry(YamlScalarNode Key, YamlNode Value, string File);
 
     private static void ReadFile(string file, List<string> stack, HashSet<string> done, List<Entry> entries,
-        List<PolicyDiagnostic> diagnostics, SourceLocation? includedFrom)
+        List<PolicyDiagnostic> diagnostics, SourceLocation? includedFrom, bool allowIncludes)
     {
         var full = Path.GetFullPath(file);
         if (stack.Contains(full))
@@ -168,6 +169,12 @@ public static class PolicyLoader
             }
             if (key.Value == "include")
             {
+                if (!allowIncludes)
+                {
+                    diagnostics.Add(new(Loc(file, key), Severity.Error, PolicyCodes.FileProblem,
+                        "'include' is not available for a policy sent over the API; send the whole policy as one text."));
+                    continue;
+                }
                 if (v is not YamlSequenceNode list)
                 {
                     diagnostics.Add(new(Loc(file, v), Severity.Error, PolicyCodes.WrongType, "'include' takes a list of file paths."));
@@ -181,7 +188,7 @@ public static class PolicyLoader
                         continue;
                     }
                     var target = Path.Combine(Path.GetDirectoryName(file) ?? ".", rel);
-                    ReadFile(target, stack, done, entries, diagnostics, Loc(file, item));
+                    ReadFile(target, stack, done, entries, diagnostics, Loc(file, item), allowIncludes);
                 }
                 continue;
             }

@@ -12,6 +12,7 @@ namespace Steward.Security;
 public static class AccountEndpoints
 {
     public const string SignInPath = "/account/sign-in";
+    public const string SignInRateLimit = "sign-in";
 
     public static IEndpointRouteBuilder MapAccount(this IEndpointRouteBuilder routes)
     {
@@ -19,7 +20,7 @@ public static class AccountEndpoints
         group.MapGet(SignInPath, (HttpContext http, IAntiforgery af, string? returnUrl) =>
                 SignInPage(http, af, returnUrl, error: null, status: 200))
             .Public();
-        group.MapPost(SignInPath, SignInAsync).Public();
+        group.MapPost(SignInPath, SignInAsync).Public().RequireRateLimiting(SignInRateLimit);
         group.MapPost("/account/sign-out", async (HttpContext http) =>
             {
                 await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -70,6 +70,18 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task Many_attempts_from_one_address_are_slowed_down()
+    {
+        await using var app = await StewardTestApp.StartAsync(s => s["Security:SignInAttemptsPerMinute"] = "3");
+        var client = app.Client();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await StewardTestApp.SignInAsync(client, $"user{i}@example.com", "guess")).StatusCode);
+        var refused = await StewardTestApp.SignInAsync(client, "user9@example.com", "guess");
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Repeated_failures_lock_the_account_for_fifteen_minutes()
     {
         await using var app = await StewardTestApp.StartAsync();

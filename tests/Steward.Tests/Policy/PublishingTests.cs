@@ -122,6 +122,19 @@ public sealed class PublishingTests
     }
 
     [Fact]
+    public async Task Api_refuses_includes_so_no_server_file_can_be_read()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        var officer = await app.ClientForRoleAsync(Roles.PrivacyOfficer);
+        var yaml = PolicyFixture.Minimal.Swap("steward: 1", "steward: 1\ninclude: [/etc/passwd]");
+        var response = await officer.PostAsJsonAsync("/api/v1/policy/versions", new { policy = yaml });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("'include' is not available", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("root", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Api_answers_malformed_json_and_wrong_types_with_400()
     {
         await using var app = await StewardTestApp.StartAsync();
