@@ -39,8 +39,10 @@ public static class NoticeEndpoints
             return Result(Page(lang, t.NotFoundTitle, $"<h1>{E(t.NotFoundTitle)}</h1><p>{E(string.Format(CultureInfo.InvariantCulture, t.NoSuchVersion, version))}</p><p><a href=\"/privacy/versions?lang={lang}\">{E(t.AllVersions)}</a></p>"), 404);
         }
         var current = await store.CurrentAsync(ct);
-        var note = current?.Info.Version == version ? null : VersionNote(policy.Info, lang);
-        return Render(policy, lang, $"/privacy/versions/{version}", null, note);
+        var note = current?.Info.Version == version ? "" : VersionNote(policy.Info, lang);
+        if (version > 1 && await store.GetAsync(version - 1, ct) is { } previous)
+            note += Changes(PolicyDiff.Compare(previous.Document, policy.Document, lang), version - 1, lang);
+        return Render(policy, lang, $"/privacy/versions/{version}", null, note.Length == 0 ? null : note);
     }
 
     private static async Task<IResult> VersionsAsync(HttpContext http, PolicyStore store, CancellationToken ct)
@@ -82,7 +84,24 @@ public static class NoticeEndpoints
         var t = PageText.For(lang);
         var text = string.Format(CultureInfo.InvariantCulture, t.UpdatedOn, Vocabulary.Date(v.EffectiveDate, lang));
         return $"<div class=\"banner\" role=\"status\"><p><strong>{E(text)}</strong>{(v.Summary is null ? "" : " " + E(v.Summary))} "
+             + $"<a href=\"/privacy/versions/{v.Version}?lang={E(lang)}#changes\">{E(t.SeeChanges)}</a> "
              + $"<a href=\"/privacy/versions?lang={E(lang)}\">{E(t.SeePrevious)}</a></p></div>\n";
+    }
+
+    /// <summary>What changed from the previous version, in words, folded so the notice stays first.</summary>
+    private static string Changes(List<PolicyChange> changes, int previous, string lang)
+    {
+        var t = PageText.For(lang);
+        var sb = new StringBuilder("<details id=\"changes\" open><summary>")
+            .Append(E(string.Format(CultureInfo.InvariantCulture, t.ChangesFrom, previous))).Append("</summary>\n");
+        if (changes.Count == 0) sb.Append("<p>").Append(E(t.NoChanges)).Append("</p>\n");
+        else
+        {
+            sb.Append("<ul>\n");
+            foreach (var c in changes) sb.Append("<li>").Append(E(c.Text)).Append("</li>\n");
+            sb.Append("</ul>\n");
+        }
+        return sb.Append("</details>\n").ToString();
     }
 
     private static string VersionNote(PolicyVersionInfo v, string lang)
@@ -112,19 +131,21 @@ public static class NoticeEndpoints
     private sealed record PageText(string VersionsTitle, string VersionColumn, string EffectiveColumn, string SummaryColumn, string VersionLabel,
         string InForce, string SignificantChange, string BackToNotice, string UpdatedOn, string SeePrevious, string OldVersion, string ReadCurrent,
         string NothingPublished, string NotFoundTitle, string NoSuchVersion, string AllVersions, string FooterNav, string Notice, string Rights,
-        string Preferences, string Cookies)
+        string Preferences, string Cookies, string SeeChanges, string ChangesFrom, string NoChanges)
     {
         private static readonly PageText En = new("Versions of the privacy notice", "Version", "Effective from", "What changed", "Version {0}",
             "in force", "significant change", "Back to the privacy notice", "We updated this privacy notice on {0}.", "See previous versions.",
             "You are reading version {0}, effective from {1}; it is no longer in force.", "Read the current notice.",
             "No privacy notice has been published yet.", "Not found", "There is no version {0} of the privacy notice.", "All versions",
-            "Privacy centre", "Privacy notice", "Your rights", "Preferences", "Cookie preferences");
+            "Privacy centre", "Privacy notice", "Your rights", "Preferences", "Cookie preferences",
+            "See what changed.", "What changed since version {0}", "The content is the same as the previous version; only its wording or dates changed.");
 
         private static readonly PageText Zh = new("隐私声明的各个版本", "版本", "生效日期", "变更内容", "第 {0} 版",
             "现行版本", "重大变更", "返回隐私声明", "我们已于 {0} 更新本隐私声明。", "查看先前版本。",
             "您正在阅读第 {0} 版（自 {1} 起生效），该版本已不再适用。", "阅读现行版本。",
             "尚未发布隐私声明。", "未找到", "隐私声明没有第 {0} 版。", "全部版本",
-            "隐私中心", "隐私声明", "您的权利", "首选项", "Cookie 首选项");
+            "隐私中心", "隐私声明", "您的权利", "首选项", "Cookie 首选项",
+            "查看变更内容。", "自第 {0} 版以来的变更", "内容与上一版本相同，仅措辞或日期有所变化。");
 
         public static PageText For(string lang) => lang == Language.Chinese ? Zh : En;
     }

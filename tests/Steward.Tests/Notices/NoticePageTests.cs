@@ -63,6 +63,10 @@ public sealed partial class NoticePageTests
         var html = await client.GetStringAsync("/privacy?lang=en");
         Assert.Contains($"We updated this privacy notice on {Vocabulary.Date(today, "en")}.", html, StringComparison.Ordinal);
         Assert.Contains("Account data is now kept for two years.", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/privacy/versions/2?lang=en#changes\"", html, StringComparison.Ordinal);
+        var changes = await client.GetStringAsync("/privacy/versions/2?lang=en");
+        Assert.Contains("What changed since version 1", changes, StringComparison.Ordinal);
+        Assert.Contains("retention changed from “3 years, after the account is closed” to “2 years, after the account is closed”", changes, StringComparison.Ordinal);
         Assert.Contains("我们已于", await client.GetStringAsync("/privacy?lang=zh-CN"), StringComparison.Ordinal);
 
         app.Time.Advance(TimeSpan.FromDays(29));
