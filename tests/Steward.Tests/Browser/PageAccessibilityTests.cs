@@ -10,6 +10,7 @@ public sealed class PageAccessibilityTests
     [InlineData("/privacy?lang=zh-CN")]
     [InlineData("/privacy?lang=en")]
     [InlineData("/privacy/versions?lang=zh-CN")]
+    [InlineData("/privacy/versions/1?lang=en")]
     [InlineData("/account/sign-in?lang=zh-CN")]
     [InlineData("/account/sign-in?lang=en")]
     public async Task Pages_have_no_accessibility_violations(string path)
