@@ -61,47 +61,60 @@ public sealed class AuditLog(IDbContextFactory<StewardDbContext> contexts, TimeP
         }
     }
 
+    /// <summary>
+    /// Appends within the caller's open transaction, so a change and its audit entry commit together
+    /// or not at all. The caller saves and commits.
+    /// </summary>
+    public async Task<AuditEntry> AppendWithinAsync(StewardDbContext db, AuditEvent auditEvent, CancellationToken ct = default)
+    {
+        if (db.Database.CurrentTransaction is null)
+            throw new InvalidOperationException("AppendWithinAsync needs the caller's transaction.");
+        return (await AddEntriesAsync(db, [auditEvent], ct))[0];
+    }
+
     private async Task<List<AuditEntry>> WriteBatchAsync(List<AuditEvent> events)
     {
         await using var db = await contexts.CreateDbContextAsync();
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var entries = await AddEntriesAsync(db, events, CancellationToken.None);
+        await db.SaveChangesAsync();
+        await tx.CommitAsync();
+        return entries;
+    }
+
+    /// <summary>Links the events to the newest entry and adds them to the context; the transaction orders writers.</summary>
+    private async Task<List<AuditEntry>> AddEntriesAsync(StewardDbContext db, List<AuditEvent> events, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
         {
-            db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync();
-            if (db.Database.IsNpgsql())
+            // Orders writers of several nodes sharing one PostgreSQL; SQLite's write transaction already does.
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7305150019)", ct);
+        }
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
+        var sequence = last?.Sequence ?? 0;
+        var previous = last?.Hash ?? GenesisHash;
+        var now = TruncateToMicroseconds(time.GetUtcNow());
+        var entries = new List<AuditEntry>(events.Count);
+        foreach (var ev in events)
+        {
+            var entry = new AuditEntry
             {
-                // Orders writers of several nodes sharing one PostgreSQL; SQLite's write transaction already does.
-                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7305150019)");
-            }
-            var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
-                .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync();
-            var sequence = last?.Sequence ?? 0;
-            var previous = last?.Hash ?? GenesisHash;
-            var now = TruncateToMicroseconds(time.GetUtcNow());
-            var entries = new List<AuditEntry>(events.Count);
-            foreach (var ev in events)
-            {
-                var entry = new AuditEntry
-                {
-                    Sequence = ++sequence,
-                    Timestamp = now,
-                    Actor = ev.Actor,
-                    Action = ev.Action,
-                    Target = ev.Target,
-                    Details = ev.Details is null ? "{}" : JsonSerializer.Serialize(ev.Details, DetailsJson),
-                    PreviousHash = previous,
-                    Hash = "",
-                };
-                entry.Hash = ComputeHash(entry);
-                previous = entry.Hash;
-                entries.Add(entry);
-            }
-            db.AuditEntries.AddRange(entries);
-            await db.SaveChangesAsync();
-            await tx.CommitAsync();
-            return entries;
-        });
+                Sequence = ++sequence,
+                Timestamp = now,
+                Actor = ev.Actor,
+                Action = ev.Action,
+                Target = ev.Target,
+                Details = ev.Details is null ? "{}" : JsonSerializer.Serialize(ev.Details, DetailsJson),
+                PreviousHash = previous,
+                Hash = "",
+            };
+            entry.Hash = ComputeHash(entry);
+            previous = entry.Hash;
+            entries.Add(entry);
+        }
+        db.AuditEntries.AddRange(entries);
+        return entries;
     }
 
     /// <summary>PostgreSQL keeps microseconds; hashing must see what the database gives back.</summary>

@@ -13,6 +13,9 @@ public sealed record CheckedPolicy(PolicyDocument? Document, IReadOnlyList<Polic
 /// <summary>Load + validate, the one way every caller (CLI, API, serve) reads a policy.</summary>
 public static class PolicyCheck
 {
+    /// <summary>Beyond this many problems a list helps nobody; the rest are summed up in one line.</summary>
+    public const int MaxDiagnostics = 200;
+
     private static readonly PolicyValidator Validator = new(JurisdictionCatalogue.Bundled, Taxonomy.Bundled);
 
     public static CheckedPolicy Run(string path) => Run(path, allowIncludes: true);
@@ -28,6 +31,12 @@ public static class PolicyCheck
             .OrderBy(d => d.Location.File, StringComparer.Ordinal).ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column)
             .ToList();
         var valid = loaded.Document is not null && ordered.All(d => d.Severity != Severity.Error);
+        if (ordered.Count > MaxDiagnostics)
+        {
+            var rest = ordered.Count - MaxDiagnostics;
+            ordered = [.. ordered.Take(MaxDiagnostics),
+                new PolicyDiagnostic(ordered[MaxDiagnostics].Location, Severity.Error, PolicyCodes.TooManyProblems, $"{rest} more problem(s) not shown; fix these first.")];
+        }
         return new CheckedPolicy(valid ? loaded.Document : null, ordered);
     }
 

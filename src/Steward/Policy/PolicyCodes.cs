@@ -28,4 +28,6 @@ public static class PolicyCodes
     public const string NoDefaultController = "POL071";
     public const string PhotoIdKept = "POL072";
     public const string UnsupportedFormatVersion = "POL073";
+    public const string UnsafeUrl = "POL074";
+    public const string TooManyProblems = "POL075";
 }

@@ -87,7 +87,6 @@ public static class PolicyLoader
         var binder = new Binder(map, diagnostics, merged);
         var document = (PolicyDocument)binder.BindObject(topLevel, typeof(PolicyDocument),
             entries.Count > 0 ? Loc(entries[0].File, entries[0].Key) : root, "")!;
-        map.Set(document, "", root);
         return new PolicyLoadResult(document, map, diagnostics);
     }
 
@@ -97,7 +96,13 @@ public static class PolicyLoader
     private static void ReadFile(string file, List<string> stack, HashSet<string> done, List<Entry> entries,
         List<PolicyDiagnostic> diagnostics, SourceLocation? includedFrom, bool allowIncludes)
     {
-        var full = Path.GetFullPath(file);
+        string full;
+        try { full = Path.GetFullPath(file); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            diagnostics.Add(new(includedFrom ?? new(file, 1, 1), Severity.Error, PolicyCodes.FileProblem, "The path is not a valid file name."));
+            return;
+        }
         if (stack.Contains(full))
         {
             diagnostics.Add(new(includedFrom ?? new(file, 1, 1), Severity.Error, PolicyCodes.FileProblem,
@@ -105,10 +110,16 @@ public static class PolicyLoader
             return;
         }
         if (!done.Add(full)) return;
-        var info = new FileInfo(file);
+        var info = new FileInfo(full);
         if (!info.Exists)
         {
             diagnostics.Add(new(includedFrom ?? new(file, 1, 1), Severity.Error, PolicyCodes.FileProblem, $"Included file '{file}' does not exist."));
+            return;
+        }
+        if (info.Length == 0)
+        {
+            // Devices and pipes also report length 0; they are never opened (reading could block or never end).
+            diagnostics.Add(new(new(file, 1, 1), Severity.Warning, PolicyCodes.FileProblem, "The file is empty."));
             return;
         }
         if (info.Length > MaxFileBytes)
@@ -119,7 +130,7 @@ public static class PolicyLoader
         }
 
         string text;
-        try { text = File.ReadAllText(file); }
+        try { text = ReadCapped(full); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             diagnostics.Add(new(new(file, 1, 1), Severity.Error, PolicyCodes.FileProblem, $"Cannot read the file: {e.Message}"));
@@ -195,6 +206,18 @@ public static class PolicyLoader
             entries.Add(new Entry(key, v, file));
         }
         stack.RemoveAt(stack.Count - 1);
+    }
+
+    /// <summary>Reads at most the size limit, even if the file grows while it is read.</summary>
+    private static string ReadCapped(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var buffer = new byte[MaxFileBytes + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
+        if (total > MaxFileBytes) throw new IOException($"it grew beyond {MaxFileBytes / 1024 / 1024} MiB while being read");
+        return new System.Text.UTF8Encoding(false).GetString(buffer, 0, total).TrimStart('\uFEFF');
     }
 
     /// <summary>
@@ -371,10 +394,17 @@ public static class PolicyLoader
         private void Error(SourceLocation at, string code, string message) =>
             diagnostics.Add(new PolicyDiagnostic(at, Severity.Error, code, message));
 
-        private IEnumerable<Entry> EntriesOf(YamlMappingNode node, string file) =>
-            merged.TryGetValue(node, out var combined)
-                ? combined.Entries
-                : node.Children.Where(c => c.Key is YamlScalarNode).Select(c => new Entry((YamlScalarNode)c.Key, c.Value, file));
+        private List<Entry> EntriesOf(YamlMappingNode node, string file)
+        {
+            if (merged.TryGetValue(node, out var combined)) return combined.Entries;
+            var entries = new List<Entry>(node.Children.Count);
+            foreach (var (key, value) in node.Children)
+            {
+                if (key is YamlScalarNode scalar) entries.Add(new Entry(scalar, value, file));
+                else Error(Loc(file, key), PolicyCodes.WrongType, "Keys must be plain words, not lists or mappings.");
+            }
+            return entries;
+        }
 
         public object? BindObject(IEnumerable<Entry> entries, Type type, SourceLocation at, string what)
         {
@@ -584,10 +614,14 @@ public static class PolicyLoader
     /// <summary>The closest candidate within a small edit distance, for "did you mean".</summary>
     public static string? Suggest(string given, IEnumerable<string> candidates)
     {
+        // Keys are short; a long one is a mistake of another kind, and the distance is costly.
+        if (given.Length > 100) return null;
         string? best = null;
         var bestDistance = int.MaxValue;
+        var allowedDistance = Math.Max(2, given.Length / 3);
         foreach (var c in candidates)
         {
+            if (Math.Abs(c.Length - given.Length) > allowedDistance) continue; // cannot be close enough
             var d = EditDistance(given.ToLowerInvariant(), c.ToLowerInvariant());
             if (d < bestDistance)
             {
@@ -595,8 +629,7 @@ public static class PolicyLoader
                 best = c;
             }
         }
-        var allowed = Math.Max(2, given.Length / 3);
-        return bestDistance <= allowed ? best : null;
+        return bestDistance <= allowedDistance ? best : null;
     }
 
     private static int EditDistance(string a, string b)

@@ -51,6 +51,7 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
         var hash = Hash(content);
 
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var latest = await db.PolicyVersions.AsNoTracking().OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct);
         if (latest is not null && latest.ContentHash == hash) return new PublishOutcome(ToInfo(latest), false);
         var now = time.GetUtcNow();
@@ -66,16 +67,18 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
             PublishedBy = actor,
         };
         db.PolicyVersions.Add(version);
+        // The version and its audit entry commit together; the audit lock also orders concurrent publishers.
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "policy.published", $"policy:{version.Version}",
+            new { hash, significant, effective = version.EffectiveDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }), ct);
         try
         {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException)
         {
-            throw new StewardException("Another version was published at the same moment; publish again.");
+            throw new StewardException("The version could not be stored (another may have been published at the same moment); nothing was published. Try again.");
         }
-        await audit.AppendAsync(new AuditEvent(actor, "policy.published", $"policy:{version.Version}",
-            new { hash, significant, effective = version.EffectiveDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }), ct);
+        await tx.CommitAsync(ct);
         return new PublishOutcome(ToInfo(version), true);
     }
 

@@ -26,8 +26,17 @@ public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonom
         public List<PolicyDiagnostic> Diagnostics { get; } = [];
         private readonly List<Jurisdiction> _inScope = [];
 
-        private void Error(SourceLocation at, string code, string message) => Diagnostics.Add(new(at, Severity.Error, code, message));
-        private void Warn(SourceLocation at, string code, string message) => Diagnostics.Add(new(at, Severity.Warning, code, message));
+        // A part without a location was missing from the files, which the loader has reported already;
+        // rules about it would only repeat that with made-up values.
+        private void Error(SourceLocation at, string code, string message)
+        {
+            if (at != SourceMap.Unknown) Diagnostics.Add(new(at, Severity.Error, code, message));
+        }
+
+        private void Warn(SourceLocation at, string code, string message)
+        {
+            if (at != SourceMap.Unknown) Diagnostics.Add(new(at, Severity.Warning, code, message));
+        }
 
         public void All()
         {
@@ -43,6 +52,26 @@ public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonom
             Cookies();
             Rights();
             Children();
+            Urls();
+        }
+
+        /// <summary>Links end up in pages and exported files: only http(s) and mailto, so no script can hide in one.</summary>
+        private void Urls()
+        {
+            void Check(object owner, string member, string? url)
+            {
+                if (url is null) return;
+                var ok = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" or "mailto";
+                if (!ok)
+                    Error(map.Of(owner, member), PolicyCodes.UnsafeUrl,
+                        $"'{(url.Length > 60 ? url[..60] + "…" : url)}' is not an absolute http(s) or mailto address; links in the notice must be one.");
+            }
+            Check(p.Organisation, "website", p.Organisation.Website);
+            foreach (var e in p.Entities.Values) Check(e, "url", e.Url);
+            foreach (var c in p.Contacts.Values.Append(p.Dpo).OfType<Contact>()) Check(c, "url", c.Url);
+            foreach (var c in p.Complaints?.DisputeResolution.Values ?? Enumerable.Empty<Contact>()) Check(c, "url", c.Url);
+            foreach (var n in p.SupplementaryNotices.Values) Check(n, "url", n.Url);
+            Check(p.RightsRequests, "url", p.RightsRequests.Url);
         }
 
         private void Jurisdictions()
@@ -282,9 +311,12 @@ public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonom
             if (!set.Contains(key)) Undefined(map.Of(owner, member), key, set, what, section);
         }
 
+        // "Did you mean" compares against every defined key; past this many it would cost more than it helps.
+        private int _suggestionBudget = 200;
+
         private void Undefined(SourceLocation at, string key, IEnumerable<string> defined, string what, string? section = null)
         {
-            var hint = PolicyLoader.Suggest(key, defined);
+            var hint = _suggestionBudget-- > 0 ? PolicyLoader.Suggest(key, defined) : null;
             Error(at, PolicyCodes.UndefinedReference,
                 $"Unknown {what} '{key}'{(hint is null ? "" : $"; did you mean '{hint}'?")}{(section is null ? "" : $" (define it under '{section}')")}");
         }

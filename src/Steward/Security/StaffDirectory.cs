@@ -34,6 +34,7 @@ public sealed partial class StaffDirectory(
         if (role == Roles.Service) throw new StewardException("The 'service' role is for API keys; give people a console role.");
 
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var normalized = Normalize(email);
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, ct))
             throw new StewardException("A user with this email address already exists.");
@@ -48,8 +49,9 @@ public sealed partial class StaffDirectory(
         };
         user.PasswordHash = Hasher.HashPassword(user, password);
         db.Users.Add(user);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.user.added", $"user:{user.Id}", new { role }), ct);
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(new AuditEvent(actor, "security.user.added", $"user:{user.Id}", new { role }), ct);
+        await tx.CommitAsync(ct);
         return user.Id;
     }
 
@@ -61,6 +63,7 @@ public sealed partial class StaffDirectory(
             throw new StewardException("The key name must be 1-100 characters without spaces.");
         RequireRole(role);
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await db.ApiKeys.AnyAsync(k => k.Name == name, ct))
             throw new StewardException($"An API key named '{name}' already exists; revoke it or choose another name.");
         var key = ApiKeys.NewKey();
@@ -72,26 +75,30 @@ public sealed partial class StaffDirectory(
             KeyHash = ApiKeys.Hash(key),
             CreatedAt = time.GetUtcNow(),
         });
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.api-key.added", $"key:{name}", new { role }), ct);
         await db.SaveChangesAsync(ct);
-        await audit.AppendAsync(new AuditEvent(actor, "security.api-key.added", $"key:{name}", new { role }), ct);
+        await tx.CommitAsync(ct);
         return key;
     }
 
     public async Task RevokeApiKeyAsync(string name, string actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var now = time.GetUtcNow();
         var revoked = await db.ApiKeys.Where(k => k.Name == name && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct);
         if (revoked == 0) throw new StewardException($"No active API key is named '{name}'.");
-        await audit.AppendAsync(new AuditEvent(actor, "security.api-key.revoked", $"key:{name}"), ct);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.api-key.revoked", $"key:{name}"), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     public async Task<SignInResult> SignInAsync(string email, string password, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var normalized = Normalize(email);
-        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized && u.DisabledAt == null, ct);
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized && u.DisabledAt == null, ct);
         var now = time.GetUtcNow();
         if (user is null)
         {
@@ -101,34 +108,41 @@ public sealed partial class StaffDirectory(
             await audit.AppendAsync(new AuditEvent("anonymous", "security.sign-in.failed", "user:unknown", new { reason = "unknown-user" }), ct);
             return new SignInResult(SignInOutcome.Failed);
         }
-        if (user.LockedUntil is { } until && until > now)
-        {
-            await audit.AppendAsync(new AuditEvent($"user:{user.Id}", "security.sign-in.failed", $"user:{user.Id}", new { reason = "locked-out" }), ct);
-            return new SignInResult(SignInOutcome.LockedOut);
-        }
+        if (user.LockedUntil is { } until && until > now) return await LockedOutAsync(user.Id, ct);
+
+        // Reserve the attempt before checking the password, atomically, so parallel guesses cannot
+        // get more than MaxFailedSignIns checks; a lock set meanwhile makes the reservation fail.
+        var reserved = await db.Users
+            .Where(u => u.Id == user.Id && u.FailedSignIns < MaxFailedSignIns && u.LockedUntil == user.LockedUntil)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignIns, u => u.FailedSignIns + 1), ct);
+        if (reserved == 0) return await LockedOutAsync(user.Id, ct);
+
         var verdict = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            user.FailedSignIns++;
-            var locked = user.FailedSignIns >= MaxFailedSignIns;
-            if (locked)
-            {
-                user.LockedUntil = now + LockoutDuration;
-                user.FailedSignIns = 0;
-            }
-            await db.SaveChangesAsync(ct);
+            // The attempt that reached the limit locks the account and starts the count again.
+            var lockedUntil = now + LockoutDuration;
+            var locked = await db.Users.Where(u => u.Id == user.Id && u.FailedSignIns >= MaxFailedSignIns)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, lockedUntil).SetProperty(u => u.FailedSignIns, 0), ct) > 0;
             LogSignInFailed(logger, email);
             await audit.AppendAsync(new AuditEvent($"user:{user.Id}", "security.sign-in.failed", $"user:{user.Id}",
                 new { reason = "wrong-password", lockedOut = locked }), ct);
             return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.Failed);
         }
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded) user.PasswordHash = Hasher.HashPassword(user, password);
-        user.FailedSignIns = 0;
-        user.LockedUntil = null;
-        await db.SaveChangesAsync(ct);
+        var hash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user, password) : user.PasswordHash;
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.FailedSignIns, 0)
+            .SetProperty(u => u.LockedUntil, (DateTimeOffset?)null)
+            .SetProperty(u => u.PasswordHash, hash), ct);
         LogSignedIn(logger, user.Id);
         await audit.AppendAsync(new AuditEvent($"user:{user.Id}", "security.sign-in.succeeded", $"user:{user.Id}"), ct);
         return new SignInResult(SignInOutcome.Success, user.Id, user.Role);
+    }
+
+    private async Task<SignInResult> LockedOutAsync(Guid userId, CancellationToken ct)
+    {
+        await audit.AppendAsync(new AuditEvent($"user:{userId}", "security.sign-in.failed", $"user:{userId}", new { reason = "locked-out" }), ct);
+        return new SignInResult(SignInOutcome.LockedOut);
     }
 
     private static readonly string DummyHash = Hasher.HashPassword(

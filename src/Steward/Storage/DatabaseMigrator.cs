@@ -64,7 +64,8 @@ public sealed class DatabaseMigrator(IDbContextFactory<StewardDbContext> context
     }
 
     private static async Task<bool> HasForeignTablesAsync(StewardDbContext db, CancellationToken ct) =>
-        (await TableNamesAsync(db, ct)).Any(n => n != HistoryRepository.DefaultTableName);
+        // EF creates its migration lock table outside the migration transaction; an interrupted first run leaves it behind.
+        (await TableNamesAsync(db, ct)).Any(n => n is not (HistoryRepository.DefaultTableName or "__EFMigrationsLock" or "sqlite_sequence"));
 
     private static async Task<HashSet<string>> TableNamesAsync(StewardDbContext db, CancellationToken ct)
     {
@@ -89,12 +90,12 @@ public sealed class DatabaseMigrator(IDbContextFactory<StewardDbContext> context
     }
 
     internal static bool IsDatabaseProblem(Exception e) =>
-        e is DbException or InvalidOperationException { InnerException: DbException } or TimeoutException
-          or System.Net.Sockets.SocketException;
+        e is DbException or InvalidOperationException { InnerException: DbException } or DbUpdateException { InnerException: DbException }
+          or TimeoutException or System.Net.Sockets.SocketException;
 
     internal static string Describe(string provider, Exception e)
     {
-        var inner = e is InvalidOperationException { InnerException: { } i } ? i : e;
+        var inner = e is InvalidOperationException { InnerException: { } i } ? i : e is DbUpdateException { InnerException: { } u } ? u : e;
         return inner switch
         {
             SqliteException { SqliteErrorCode: 26 } => "The SQLite file is not a database (is it a file of another program?).",

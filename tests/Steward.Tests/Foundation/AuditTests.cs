@@ -128,4 +128,30 @@ public sealed class AuditTests
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
         Assert.Equal("application/problem+json", wrongType.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task A_change_whose_audit_entry_cannot_be_written_is_not_stored()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        await using (var db = await app.DbAsync())
+        {
+            if (TestDatabase.IsPostgres)
+            {
+                await db.Database.ExecuteSqlRawAsync("CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$ LANGUAGE plpgsql");
+                await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION refuse_audit()");
+            }
+            else
+            {
+                await db.Database.ExecuteSqlRawAsync("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END");
+            }
+        }
+        var publish = await StewardCli.RunAsync(app.Database, "", "policy", "publish", Steward.Tests.Policy.PolicyFixture.MinimalPath);
+        Assert.Equal(1, publish.ExitCode);
+        Assert.Single(publish.StderrLines);
+        var key = await StewardCli.RunAsync(app.Database, "", "admin", "add-api-key", "crm", "--role", "service");
+        Assert.Equal(1, key.ExitCode);
+        await using var check = await app.DbAsync();
+        Assert.False(await check.PolicyVersions.AnyAsync(), "the version must not exist without its audit entry");
+        Assert.False(await check.ApiKeys.AnyAsync(), "the key must not exist without its audit entry");
+    }
 }

@@ -82,6 +82,21 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task Parallel_guesses_get_no_more_checks_than_the_lockout_allows()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        var id = await app.AddUserAsync("target@example.com", Roles.Admin, Password);
+        var directory = app.Services<StaffDirectory>();
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            Task.Run(() => directory.SignInAsync("target@example.com", "guess " + i, CancellationToken.None))));
+        Assert.Contains(results, r => r.Outcome == SignInOutcome.LockedOut);
+        await using var db = await app.DbAsync();
+        var checkedGuesses = await db.AuditEntries.CountAsync(e => e.Action == "security.sign-in.failed" && e.Details.Contains("wrong-password"));
+        Assert.InRange(checkedGuesses, 1, StaffDirectory.MaxFailedSignIns);
+        Assert.NotNull((await db.Users.SingleAsync(u => u.Id == id)).LockedUntil);
+    }
+
+    [Fact]
     public async Task Repeated_failures_lock_the_account_for_fifteen_minutes()
     {
         await using var app = await StewardTestApp.StartAsync();
