@@ -77,7 +77,7 @@ public static class NoticeRenderers
     public static string Markdown(NoticeDocument doc)
     {
         var sb = new StringBuilder();
-        sb.Append("# ").Append(doc.Title).Append("\n\n");
+        sb.Append("# ").Append(Md(doc.Title)).Append("\n\n");
         foreach (var p in doc.Lead) sb.Append(Md(p)).Append("\n\n");
         foreach (var s in doc.Sections) sb.Append("- [").Append(Md(s.Heading)).Append("](#").Append(s.Id).Append(")\n");
         sb.Append('\n');
@@ -102,7 +102,7 @@ public static class NoticeRenderers
                         sb.Append('\n');
                         break;
                     case LinkList links:
-                        foreach (var (text, href) in links.Links) sb.Append("- [").Append(Md(text)).Append("](").Append(href).Append(")\n");
+                        foreach (var (text, href) in links.Links) sb.Append("- [").Append(Md(text)).Append("](").Append(LinkTarget(href)).Append(")\n");
                         sb.Append('\n');
                         break;
                 }
@@ -122,6 +122,11 @@ public static class NoticeRenderers
         }
         return sb.ToString().Replace("\n", " ", StringComparison.Ordinal);
     }
+
+    /// <summary>A link target that cannot end the Markdown link early or start HTML.</summary>
+    private static string LinkTarget(string href) =>
+        href.Replace(" ", "%20", StringComparison.Ordinal).Replace("(", "%28", StringComparison.Ordinal)
+            .Replace(")", "%29", StringComparison.Ordinal).Replace("<", "%3C", StringComparison.Ordinal).Replace(">", "%3E", StringComparison.Ordinal);
 
     private static string Cell(string text) => Md(text).Replace("\n", "<br>", StringComparison.Ordinal);
 }

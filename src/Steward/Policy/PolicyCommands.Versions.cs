@@ -32,9 +32,19 @@ public static partial class PolicyCommands
             Console.Out.Write(text);
             return;
         }
-        var full = Path.GetFullPath(file);
+        string full;
+        try
+        {
+            if (string.IsNullOrWhiteSpace(file)) throw new ArgumentException("empty");
+            full = Path.GetFullPath(file);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new StewardException($"--output '{file}' is not a valid file name.", 2);
+        }
         var dir = Path.GetDirectoryName(full)!;
         if (!Directory.Exists(dir)) throw new StewardException($"{file}: the folder does not exist.");
+        // Write beside the target, then rename: readers never see half a file, and a failure leaves the old one.
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
@@ -43,8 +53,11 @@ public static partial class PolicyCommands
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
             throw new StewardException($"{file}: cannot write ({e.Message}).");
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
         }
     }
 

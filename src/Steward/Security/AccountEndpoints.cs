@@ -65,8 +65,10 @@ public static class AccountEndpoints
         }
     }
 
+    /// <summary>A path on this site: no scheme, no host, no backslash or control characters (which browsers reinterpret).</summary>
     private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)
+        && !url.Any(c => c == '\\' || char.IsControl(c));
 
     private static IResult SignInPage(HttpContext http, IAntiforgery af, string? returnUrl, string? error, int status)
     {

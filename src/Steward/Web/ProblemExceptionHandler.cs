@@ -16,7 +16,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             BadHttpRequestException { InnerException: JsonException json } =>
                 (400, "The request body is not valid", $"The JSON could not be read: {JsonProblem(json)}"),
-            BadHttpRequestException bad => (bad.StatusCode, "The request is not valid", bad.Message),
+            BadHttpRequestException bad => (bad.StatusCode, "The request is not valid", WithoutValues(bad.Message)),
             JsonException json => (400, "The request body is not valid", $"The JSON could not be read: {JsonProblem(json)}"),
             StewardException steward => (400, "The request cannot be carried out", steward.Message),
             _ => (500, "An unexpected error occurred", "The error has been logged; quote the trace id when you report it."),
@@ -29,6 +29,16 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>
+    /// "Failed to bind parameter "int limit" from "abc"." names the parameter, which helps, and echoes the
+    /// value, which may be personal data: the value goes.
+    /// </summary>
+    private static string WithoutValues(string message)
+    {
+        var from = message.IndexOf("\" from \"", StringComparison.Ordinal);
+        return from < 0 ? message : message[..(from + 1)] + " has a value of the wrong type or format.";
     }
 
     /// <summary>Where the JSON broke, without echoing the values (they may be personal data).</summary>

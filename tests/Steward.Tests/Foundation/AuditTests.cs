@@ -124,9 +124,12 @@ public sealed class AuditTests
         var bad = await api.GetAsync("/api/v1/audit/entries?limit=0");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
-        var wrongType = await api.GetAsync("/api/v1/audit/entries?limit=many");
+        var wrongType = await api.GetAsync("/api/v1/audit/entries?limit=zhang.wei@example.com");
         Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
         Assert.Equal("application/problem+json", wrongType.Content.Headers.ContentType?.MediaType);
+        var detail = await wrongType.Content.ReadAsStringAsync();
+        Assert.Contains("limit", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("zhang.wei", detail, StringComparison.Ordinal);
     }
 
     [Fact]

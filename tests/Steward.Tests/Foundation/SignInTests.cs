@@ -97,6 +97,22 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task A_return_address_with_control_characters_falls_back_to_the_console()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        await app.AddUserAsync("dpo@example.com", Roles.PrivacyOfficer, Password);
+        var client = app.Client();
+        var page = await client.GetStringAsync("/account/sign-in");
+        var token = StewardTestApp.AntiforgeryField().Match(page).Groups[1].Value;
+        var response = await client.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = token, ["email"] = "dpo@example.com", ["password"] = Password, ["returnUrl"] = "/a\tb",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/console", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
     public async Task Repeated_failures_lock_the_account_for_fifteen_minutes()
     {
         await using var app = await StewardTestApp.StartAsync();

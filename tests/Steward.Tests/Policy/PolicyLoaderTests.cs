@@ -44,10 +44,11 @@ public sealed class PolicyLoaderTests
     [Fact]
     public void Binary_garbage_is_a_located_error()
     {
-        var path = PolicyFixture.Write("steward: 1\n\u0000\u0001\u0002 : : [ {\n");
-        var result = PolicyCheck.Run(path);
-        Assert.False(result.IsValid);
-        Assert.All(result.Diagnostics, d => Assert.True(d.Location.Line >= 1));
+        var path = PolicyFixture.Write("steward: 1\n\u0001\u0002 : : [ {\n");
+        var d = Assert.Single(PolicyCheck.Run(path).Diagnostics);
+        Assert.Equal(PolicyCodes.YamlSyntax, d.Code);
+        Assert.Equal(path, d.Location.File);
+        Assert.Equal(2, d.Location.Line);
     }
 
     [Fact]
@@ -96,6 +97,32 @@ public sealed class PolicyLoaderTests
         File.WriteAllText(Path.Combine(dir, "parts", "rest.yaml"), yaml[cut..]);
         var result = PolicyCheck.Run(Path.Combine(dir, "main.yaml"));
         Assert.True(result.IsValid, string.Join('\n', result.Diagnostics));
+    }
+
+    [Fact]
+    public void Devices_and_pipes_are_never_read()
+    {
+        var path = PolicyFixture.Write(PolicyFixture.Minimal.Swap("steward: 1", "steward: 1\ninclude: [/dev/zero]"));
+        var result = PolicyCheck.Run(path);
+        Assert.Contains(result.Diagnostics, d => d.Location.File == "/dev/zero" && d.Message.Contains("empty", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_missing_section_is_reported_once_without_follow_up_noise()
+    {
+        var result = PolicyFixture.Check(PolicyFixture.Minimal.Swap("children: { default_minimum_age: 16 }\n", ""));
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(PolicyCodes.MissingField, d.Code);
+        Assert.Contains("'children'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Thousands_of_problems_are_capped()
+    {
+        var refs = string.Join(", ", Enumerable.Range(0, 1000).Select(i => $"no.such.category{i}"));
+        var result = PolicyFixture.Check(PolicyFixture.Minimal.Swap("data_categories: [user.name, user.contact.email]", $"data_categories: [{refs}]"));
+        Assert.Equal(PolicyCheck.MaxDiagnostics + 1, result.Diagnostics.Count);
+        Assert.Equal(PolicyCodes.TooManyProblems, result.Diagnostics[^1].Code);
     }
 
     [Fact]

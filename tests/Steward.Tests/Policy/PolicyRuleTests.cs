@@ -42,6 +42,7 @@ public sealed class PolicyRuleTests
         ["no default controller"] = new RuleCase(PolicyCodes.NoDefaultController, y => y.Swap("  default: example-uk\n", ""), "controllers:", "'default'"),
         ["photo id kept"] = new RuleCase(PolicyCodes.PhotoIdKept, y => y + "identity_verification:\n  methods:\n    id-copy: { description: { en: A copy of your ID., zh-CN: 身份证件副本。 }, photo_id: true }\n", "id-copy:", "does not delete it"),
         ["unsupported version"] = new RuleCase(PolicyCodes.UnsupportedFormatVersion, y => y.Swap("steward: 1", "steward: 2"), "steward: 2", "version 2"),
+        ["script link"] = new(PolicyCodes.UnsafeUrl, y => y.Swap("  scope: {", "  website: \"javascript:alert(1)\"\n  scope: {"), "website:", "not an absolute http(s)"),
         ["include cycle"] = new RuleCase(PolicyCodes.FileProblem, y => y.Swap("steward: 1", "steward: 1\ninclude: [policy.yaml]"), "include:", "Include cycle"),
     };
 
@@ -77,6 +78,7 @@ public sealed class PolicyRuleTests
         var docs = File.ReadAllText(Repository.PathOf("docs", "policy.md"));
         var covered = Cases.Values.Select(c => c.Code).ToHashSet();
         covered.Add(PolicyCodes.FileProblem);
+        covered.Add(PolicyCodes.TooManyProblems); // PolicyLoaderTests.Thousands_of_problems_are_capped
         Assert.DoesNotContain(codes, c => !covered.Contains(c));
         Assert.DoesNotContain(codes, c => !docs.Contains($"| {c} |", StringComparison.Ordinal));
     }

@@ -213,6 +213,10 @@ public sealed class PublishingTests
         Assert.Contains("folder does not exist", noFolder.Stderr, StringComparison.Ordinal);
         var badLang = await StewardCli.RunAsync(app.Database, "", "notice", "render", "--lang", "fr", "--format", "html");
         Assert.Equal(2, badLang.ExitCode);
+        var emptyName = await StewardCli.RunAsync(app.Database, "", "notice", "render", "--lang", "en", "--format", "html", "-o", "");
+        Assert.Equal(2, emptyName.ExitCode);
+        Assert.Single(emptyName.StderrLines);
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
     }
 
     [Fact]
