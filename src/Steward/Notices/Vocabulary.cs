@@ -26,6 +26,7 @@ public static class Vocabulary
         [Safeguard.Adequacy] = ("an adequacy decision", "充分性认定"),
         [Safeguard.EuScc] = ("EU standard contractual clauses", "欧盟标准合同条款"),
         [Safeguard.UkIdta] = ("the UK international data transfer agreement", "英国国际数据传输协议"),
+        [Safeguard.BrScc] = ("the Brazilian standard contractual clauses (ANPD)", "巴西国家数据保护局标准合同条款"),
         [Safeguard.BcrC] = ("binding corporate rules for controllers (BCR-C)", "控制者约束性企业规则（BCR-C）"),
         [Safeguard.BcrP] = ("binding corporate rules for processors (BCR-P)", "处理者约束性企业规则（BCR-P）"),
         [Safeguard.ApecCbpr] = ("APEC Cross-Border Privacy Rules (CBPR)", "亚太经合组织跨境隐私规则（CBPR）"),

@@ -19,6 +19,7 @@ public static class PolicyCodes
     public const string LegitimateInterestsUnstated = "POL014";
     public const string TransferWithoutSafeguard = "POL020";
     public const string AdequacyNotGranted = "POL021";
+    public const string SafeguardNotRecognised = "POL022";
     public const string MissingRetention = "POL030";
     public const string CookieTooLong = "POL031";
     public const string MissingTranslation = "POL040";

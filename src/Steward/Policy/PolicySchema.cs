@@ -41,7 +41,7 @@ public static class PolicySchema
             return new JsonObject
             {
                 ["type"] = "string",
-                ["pattern"] = "^(session|P(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?)$",
+                ["pattern"] = "^(session|P(\\d{1,3}Y)?(\\d{1,4}M)?(\\d{1,4}W)?(\\d{1,5}D)?)$",
                 ["description"] = "An ISO 8601 period such as P30D, P6M, P3Y, or 'session' for cookies.",
             };
         }

@@ -249,6 +249,9 @@ public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonom
                     else if (t.Safeguards.Count == 0 && !adequate)
                         Error(destAt, PolicyCodes.TransferWithoutSafeguard,
                             $"Transfer '{key}' to {(worldwide ? "destinations worldwide" : destination)} has no safeguard, and the destination is not adequate under {j.Key} ({j.Name.En}); add 'safeguards: [{SuggestedSafeguard(j)}]' or another mechanism.");
+                    else if (!adequate && j.Safeguards is { } recognised && others.Count > 0 && !others.Any(recognised.Contains))
+                        Error(map.Of(t, "safeguards", destAt), PolicyCodes.SafeguardNotRecognised,
+                            $"Transfer '{key}' leaves {j.Key} ({j.Name.En}) relying on {string.Join(", ", others.Select(s => PolicyLoader.Binder.EnumName(s)))}, which that law does not recognise; add {SuggestedSafeguard(j)} (it recognises: {string.Join(", ", recognised.Select(s => PolicyLoader.Binder.EnumName(s)))}).");
                 }
             }
         }
@@ -257,6 +260,7 @@ public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonom
         {
             "cn-pipl" => "pipl-standard-contract",
             "uk-gdpr" => "uk-idta",
+            "br-lgpd" => "br-scc",
             _ => "eu-scc",
         };
 
@@ -266,7 +270,9 @@ public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonom
             foreach (var (name, cookie) in cookies.Items)
             {
                 if (cookie.Category is { } cat) Reference(cookie, "category", cat, cookies.Categories.Keys, "cookie category", "cookies.categories");
-                if (cookies.MaxLifetime is { } max && cookie.Lifetime is { IsSession: false } life && life.ApproximateDays > max.ApproximateDays + 1)
+                // A day of slack lets P12M and P1Y count as the same length; 'session' as the maximum allows no persistent cookie.
+                if (cookies.MaxLifetime is { } max && cookie.Lifetime is { IsSession: false } life
+                    && (max.IsSession || life.ApproximateDays > max.ApproximateDays + 1))
                     Error(map.Of(cookie, "lifetime"), PolicyCodes.CookieTooLong,
                         $"Cookie '{name}' lives {life} but the policy promises at most {max} (cookies.max_lifetime).");
             }

@@ -13,7 +13,8 @@ public sealed record Jurisdiction(
     bool RestrictsTransfers,
     IReadOnlyList<string> Domestic,
     IReadOnlyList<string> Adequate,
-    string? Notes);
+    string? Notes,
+    IReadOnlyList<Safeguard>? Safeguards = null);
 
 /// <summary>The bundled rule pack of jurisdictions (Catalogue/jurisdictions.json).</summary>
 public sealed class JurisdictionCatalogue

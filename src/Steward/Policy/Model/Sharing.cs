@@ -44,6 +44,8 @@ public enum Safeguard
     Adequacy,
     EuScc,
     UkIdta,
+    /// <summary>Brazil: the ANPD's standard contractual clauses.</summary>
+    BrScc,
     BcrC,
     BcrP,
     ApecCbpr,
