@@ -111,7 +111,7 @@ public static class StewardServer
 
         var app = builder.Build();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusPages.WriteAsync);
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();

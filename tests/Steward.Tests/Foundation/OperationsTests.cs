@@ -49,6 +49,13 @@ public sealed class OperationsTests
     {
         await using var app = await StewardTestApp.StartAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client().GetAsync("/no-such-page")).StatusCode);
+
+        var browser = new HttpRequestMessage(HttpMethod.Get, "/privacy/rights?lang=zh-CN");
+        browser.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        var page = await app.Client().SendAsync(browser);
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("未找到页面", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
