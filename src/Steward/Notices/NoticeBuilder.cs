@@ -139,7 +139,7 @@ public sealed class NoticeBuilder
         return _lang == Language.Chinese ? string.Join("；", groups) : string.Join("; ", groups);
     }
 
-    private string RetentionText(Retention r)
+    private string RetentionText(Retention r, bool withEnd = true)
     {
         var parts = new List<string>();
         var general = r.Period is { } period
@@ -151,7 +151,7 @@ public sealed class NoticeBuilder
             var text = rule.Period is { } p2 ? (rule.Criteria is null ? p2.ToWords(_lang) : $"{p2.ToWords(_lang)}{(_lang == Language.Chinese ? "，" : ", ")}{T(rule.Criteria)}") : T(rule.Criteria);
             parts.Add(Sentence($"{CategoryName(category)}{(_lang == Language.Chinese ? "：" : ": ")}{text}"));
         }
-        parts.Add(F(_s.RetentionEnd, Vocabulary.Name(r.Action, _lang)));
+        if (withEnd) parts.Add(F(_s.RetentionEnd, Vocabulary.Name(r.Action, _lang)));
         return string.Join(_lang == Language.Chinese ? "" : " ", parts);
     }
 
@@ -265,13 +265,8 @@ public sealed class NoticeBuilder
         b.Add(new Heading(3, _s.RetentionHeading, "retention"));
         b.Add(new Paragraph(_s.RetentionIntro));
         b.Add(new Table(_s.RetentionCaption, _s.RetentionHeaders.Split('|'),
-            _p.Purposes.Where(x => x.Value.Retention is not null).Select(x =>
-            {
-                var r = x.Value.Retention!;
-                var text = RetentionText(r);
-                var end = F(_s.RetentionEnd, Vocabulary.Name(r.Action, _lang));
-                return (IReadOnlyList<string>)[T(x.Value.Name), text.Replace(end, "", StringComparison.Ordinal).Trim(), Vocabulary.Name(r.Action, _lang)];
-            }).ToList()));
+            _p.Purposes.Where(x => x.Value.Retention is not null).Select(x => (IReadOnlyList<string>)
+                [T(x.Value.Name), RetentionText(x.Value.Retention!, withEnd: false), Vocabulary.Name(x.Value.Retention!.Action, _lang)]).ToList()));
         return b;
     }
 
