@@ -104,6 +104,17 @@ public static class StewardServer
                 o.LoginPath = AccountEndpoints.SignInPath;
                 o.AccessDeniedPath = AccountEndpoints.SignInPath;
                 o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, 401);
+                o.Events.OnValidatePrincipal = async ctx =>
+                {
+                    // A disabled user's session ends at its next request, not when the cookie expires.
+                    var id = ctx.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+                    if (!Guid.TryParse(id, out var userId)
+                        || !await ctx.HttpContext.RequestServices.GetRequiredService<StaffDirectory>().IsActiveAsync(userId, ctx.HttpContext.RequestAborted))
+                    {
+                        ctx.RejectPrincipal();
+                        await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
                 o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, 403);
             });
         builder.Services.AddAuthorization(o =>

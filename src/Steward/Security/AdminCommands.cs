@@ -60,7 +60,37 @@ public static class AdminCommands
             return 0;
         });
 
+        var disableEmail = new Argument<string>("EMAIL") { Description = "The user's email address." };
+        var disable = new Command("disable-user", "Disable a console user: sign-in is refused and open sessions end.") { disableEmail };
+        disable.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await services.GetRequiredService<StaffDirectory>().DisableUserAsync(parse.GetValue(disableEmail)!, CliActor, ct);
+            Console.WriteLine("disabled");
+            return 0;
+        });
+
+        var list = new Command("list", "List console users and API keys (never passwords or keys).");
+        list.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = Cli.CreateServices(parse);
+            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            var (users, keys) = await services.GetRequiredService<StaffDirectory>().ListAsync(ct);
+            Console.WriteLine("users:");
+            foreach (var u in users)
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  {u.Email,-40} {u.Role,-16} added {u.CreatedAt:yyyy-MM-dd}{(u.DisabledAt is { } d ? $", disabled {d:yyyy-MM-dd}" : "")}"));
+            Console.WriteLine("api keys:");
+            foreach (var k in keys)
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"  {k.Name,-40} {k.Role,-16} added {k.CreatedAt:yyyy-MM-dd}{(k.RevokedAt is { } r ? $", revoked {r:yyyy-MM-dd}" : "")}"));
+            return 0;
+        });
+
         admin.Subcommands.Add(addUser);
+        admin.Subcommands.Add(disable);
+        admin.Subcommands.Add(list);
         admin.Subcommands.Add(addKey);
         admin.Subcommands.Add(revoke);
         return admin;

@@ -55,6 +55,36 @@ public sealed partial class StaffDirectory(
         return user.Id;
     }
 
+    /// <summary>Disables a console user: sign-in is refused and open sessions end at their next request.</summary>
+    public async Task DisableUserAsync(string email, string actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var normalized = Normalize(email);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized && u.DisabledAt == null, ct)
+            ?? throw new StewardException("No active user has this email address.");
+        user.DisabledAt = time.GetUtcNow();
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.user.disabled", $"user:{user.Id}"), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Whether a signed-in user may still act (not disabled since the session began).</summary>
+    public async Task<bool> IsActiveAsync(Guid userId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Users.AnyAsync(u => u.Id == userId && u.DisabledAt == null, ct);
+    }
+
+    /// <summary>Users and keys for the admin's overview; never a password hash or key.</summary>
+    public async Task<(List<StaffUser> Users, List<ApiKey> Keys)> ListAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.NormalizedEmail).ToListAsync(ct);
+        var keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.Name).ToListAsync(ct);
+        return (users, keys);
+    }
+
     /// <summary>Creates a key and returns it; only its hash is stored, so this is the one time it is seen.</summary>
     public async Task<string> AddApiKeyAsync(string name, string role, string actor, CancellationToken ct)
     {

@@ -113,6 +113,29 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task A_disabled_user_loses_the_open_session_and_cannot_sign_in_again()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        await app.AddUserAsync("leaver@example.com", Roles.DsrAgent, Password);
+        var client = app.Client();
+        await StewardTestApp.SignInAsync(client, "leaver@example.com", Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/console")).StatusCode);
+
+        var disable = await StewardCli.RunAsync(app.Database, "", "admin", "disable-user", "leaver@example.com");
+        Assert.Equal(0, disable.ExitCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/console")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await StewardTestApp.SignInAsync(app.Client(), "leaver@example.com", Password)).StatusCode);
+
+        var list = await StewardCli.RunAsync(app.Database, "", "admin", "list");
+        Assert.Contains("leaver@example.com", list.Stdout, StringComparison.Ordinal);
+        Assert.Contains("disabled", list.Stdout, StringComparison.Ordinal);
+        var again = await StewardCli.RunAsync(app.Database, "", "admin", "disable-user", "leaver@example.com");
+        Assert.Equal(1, again.ExitCode);
+        await using var db = await app.DbAsync();
+        Assert.Equal(1, await db.AuditEntries.CountAsync(e => e.Action == "security.user.disabled"));
+    }
+
+    [Fact]
     public async Task Repeated_failures_lock_the_account_for_fifteen_minutes()
     {
         await using var app = await StewardTestApp.StartAsync();
