@@ -130,7 +130,7 @@ public static class PolicyLoader
         }
 
         string text;
-        try { text = ReadCapped(full); }
+        try { text = ReadCapped(full, info.Length); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             diagnostics.Add(new(new(file, 1, 1), Severity.Error, PolicyCodes.FileProblem, $"Cannot read the file: {e.Message}"));
@@ -208,15 +208,15 @@ public static class PolicyLoader
         stack.RemoveAt(stack.Count - 1);
     }
 
-    /// <summary>Reads at most the size limit, even if the file grows while it is read.</summary>
-    private static string ReadCapped(string path)
+    /// <summary>Reads the file's announced length and no more, so a file that grows while it is read cannot exhaust memory.</summary>
+    private static string ReadCapped(string path, long length)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var buffer = new byte[MaxFileBytes + 1];
+        var buffer = new byte[length + 1];
         var total = 0;
         int read;
         while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
-        if (total > MaxFileBytes) throw new IOException($"it grew beyond {MaxFileBytes / 1024 / 1024} MiB while being read");
+        if (total > length) throw new IOException("it changed while being read");
         return new System.Text.UTF8Encoding(false).GetString(buffer, 0, total).TrimStart('\uFEFF');
     }
 
