@@ -16,8 +16,7 @@ public static class AuditCommands
         var verify = new Command("verify", "Recompute the hash chain; prints 'ok N entries' or the first broken entry and exits 1.");
         verify.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var result = await services.GetRequiredService<AuditVerifier>().VerifyAsync(ct);
             if (result.Ok)
             {
@@ -36,8 +35,7 @@ public static class AuditCommands
         var tail = new Command("tail", "Show the newest entries of the audit log, oldest first.") { lines };
         tail.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             await using var db = await services.GetRequiredService<IDbContextFactory<StewardDbContext>>().CreateDbContextAsync(ct);
             var rows = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence).Take(parse.GetValue(lines)).ToListAsync(ct);
             foreach (var e in rows.AsEnumerable().Reverse())

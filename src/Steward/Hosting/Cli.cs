@@ -40,6 +40,22 @@ public static class Cli
         return services.BuildServiceProvider();
     }
 
+    /// <summary>Services for a verb that reads or writes the database: a new database is created, a newer or foreign one refused.</summary>
+    public static async Task<ServiceProvider> CreateServicesOnReadyDatabaseAsync(ParseResult parse, CancellationToken ct)
+    {
+        var services = CreateServices(parse);
+        try
+        {
+            await services.GetRequiredService<Storage.DatabaseMigrator>().EnsureReadyAsync(ct);
+            return services;
+        }
+        catch
+        {
+            await services.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Wraps a verb so expected failures print one line and exit non-zero, never a stack trace.</summary>
     public static void SetGuardedAction(this Command command, Func<ParseResult, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parse, ct) =>

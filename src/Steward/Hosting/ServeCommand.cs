@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Steward.Storage;
 
 namespace Steward.Hosting;
 

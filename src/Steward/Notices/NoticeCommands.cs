@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Steward.Hosting;
 using Steward.Policy;
-using Steward.Storage;
 
 namespace Steward.Notices;
 
@@ -19,8 +18,7 @@ public static class NoticeCommands
         var render = new Command("render", "Write the complete privacy notice in zh-CN or en, as HTML or Markdown.") { version, lang, format, output };
         render.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var policy = await PolicyCommands.ResolveVersionAsync(services.GetRequiredService<PolicyStore>(), parse.GetValue(version), ct);
             var document = NoticeBuilder.Build(policy, parse.GetValue(lang)!);
             var text = parse.GetValue(format) == "md" ? NoticeRenderers.Markdown(document) : NoticeRenderers.HtmlPage(document);

@@ -4,7 +4,6 @@ using System.Text;
 using Steward.Hosting;
 using Steward.Notices;
 using Steward.Security;
-using Steward.Storage;
 using Steward.Web;
 
 namespace Steward.Policy;
@@ -90,8 +89,7 @@ public static partial class PolicyCommands
                 return 1;
             }
             foreach (var w in result.Diagnostics) await Console.Error.WriteLineAsync(w.ToString());
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var outcome = await services.GetRequiredService<PolicyStore>()
                 .PublishAsync(result, parse.GetValue(significant), parse.GetValue(summary), date, AdminCommands.CliActor, ct);
             var v = outcome.Version;
@@ -108,8 +106,7 @@ public static partial class PolicyCommands
         var versions = new Command("versions", "List the published versions.");
         versions.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var store = services.GetRequiredService<PolicyStore>();
             var all = await store.ListAsync(ct);
             if (all.Count == 0)
@@ -136,8 +133,7 @@ public static partial class PolicyCommands
         var diff = new Command("diff", "Show what changed between two versions: purposes, categories, legal bases, recipients, transfers, retention.") { from, to, lang };
         diff.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var store = services.GetRequiredService<PolicyStore>();
             var older = await ResolveVersionAsync(store, parse.GetValue(from), ct);
             var newer = await ResolveVersionAsync(store, parse.GetValue(to), ct);
@@ -160,8 +156,7 @@ public static partial class PolicyCommands
         var ropa = new Command("ropa", "Export the record of processing activities (GDPR Art. 30): one row per purpose.") { version, format, output, lang };
         ropa.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var policy = await ResolveVersionAsync(services.GetRequiredService<PolicyStore>(), parse.GetValue(version), ct);
             var l = parse.GetValue(lang)!;
             var rows = RecordOfProcessing.Rows(policy.Document, l);

@@ -47,7 +47,7 @@ public static class PolicyLoader
         return o;
     }
 
-    /// <param name="allowIncludes">False for text received over the network: an include there could read any file of the server.</param>
+    /// <summary>Reads the policy at <paramref name="path"/>; without <paramref name="allowIncludes"/> (text received over the network) an include is refused, as it could read any file of the server.</summary>
     public static PolicyLoadResult Load(string path, bool allowIncludes = true)
     {
         var diagnostics = new List<PolicyDiagnostic>();
@@ -436,7 +436,7 @@ public static class PolicyLoader
             return target;
         }
 
-        /// <param name="keyAt">Where the key of this value is: objects report missing fields there.</param>
+        /// <summary>Binds one node to <paramref name="type"/>; objects report missing fields at <paramref name="keyAt"/> (their key), when known.</summary>
         public object? Bind(YamlNode node, string file, Type type, string what, SourceLocation? keyAt = null)
         {
             var at = Loc(file, node);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Steward.Hosting;
-using Steward.Storage;
 
 namespace Steward.Security;
 
@@ -26,8 +25,7 @@ public static class AdminCommands
             if (!parse.GetValue(passwordStdin))
                 throw new StewardException("Give the password on standard input with --password-stdin (e.g. printf '%s' \"$PW\" | steward admin add-user ...).", 2);
             var password = (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r') ?? "";
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var id = await services.GetRequiredService<StaffDirectory>()
                 .AddUserAsync(parse.GetValue(email)!, parse.GetValue(role)!, password, CliActor, ct);
             Console.WriteLine($"added user {id} with role {parse.GetValue(role)}");
@@ -40,8 +38,7 @@ public static class AdminCommands
         var addKey = new Command("add-api-key", "Create an API key; it is printed once and only its hash is stored.") { keyName, keyRole };
         addKey.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var key = await services.GetRequiredService<StaffDirectory>()
                 .AddApiKeyAsync(parse.GetValue(keyName)!, parse.GetValue(keyRole)!, CliActor, ct);
             Console.WriteLine(key);
@@ -53,8 +50,7 @@ public static class AdminCommands
         var revoke = new Command("revoke-api-key", "Revoke an API key; requests with it are refused from now on.") { revokeName };
         revoke.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             await services.GetRequiredService<StaffDirectory>().RevokeApiKeyAsync(parse.GetValue(revokeName)!, CliActor, ct);
             Console.WriteLine($"revoked {parse.GetValue(revokeName)}");
             return 0;
@@ -64,8 +60,7 @@ public static class AdminCommands
         var disable = new Command("disable-user", "Disable a console user: sign-in is refused and open sessions end.") { disableEmail };
         disable.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             await services.GetRequiredService<StaffDirectory>().DisableUserAsync(parse.GetValue(disableEmail)!, CliActor, ct);
             Console.WriteLine("disabled");
             return 0;
@@ -74,8 +69,7 @@ public static class AdminCommands
         var list = new Command("list", "List console users and API keys (never passwords or keys).");
         list.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = Cli.CreateServices(parse);
-            await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var (users, keys) = await services.GetRequiredService<StaffDirectory>().ListAsync(ct);
             Console.WriteLine("users:");
             foreach (var u in users)

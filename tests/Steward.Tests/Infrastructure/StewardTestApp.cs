@@ -20,7 +20,7 @@ namespace Steward.Tests.Infrastructure;
 
 /// <summary>
 /// The real Steward server, in-process on a loopback port, on a fresh database, with helpers that
-/// say what a test means (<see cref="ClientForRole"/>, <see cref="SignInAsync"/>).
+/// say what a test means (<see cref="ClientForRoleAsync"/>, <see cref="SignInAsync"/>).
 /// </summary>
 public sealed partial class StewardTestApp : IAsyncDisposable
 {
