@@ -94,15 +94,16 @@ public sealed class NoticeBuilder
         if (ownHeading) b.Add(new Heading(4, T(purpose.Name), $"purpose-{key}"));
         b.Add(new Paragraph(T(purpose.Description)));
         if (purpose.Role == ProcessingRole.Processor) b.Add(new Paragraph(_s.ProcessorRole));
-        b.Add(new LabelledParagraph(_s.WhatWeCollect, Sentence(Join(purpose.DataCategories.Select(CategoryName)))));
+        b.Add(new LabelledParagraph(_s.WhatWeCollect, ""));
+        b.Add(new BulletList(purpose.DataCategories.Select(CategoryItem).ToList()));
         if (purpose.Subjects.Count > 0)
-            b.Add(new LabelledParagraph(_s.WhoItConcerns, Sentence(Join(purpose.Subjects.Select(s => T(_taxonomy.DataSubjects.GetValueOrDefault(s)?.Name) is { Length: > 0 } n ? n : s)))));
+            b.Add(new LabelledParagraph(_s.WhoItConcerns, Sentence(Join(purpose.Subjects.Select(s => InSentence(_taxonomy.DataSubjects.GetValueOrDefault(s), s))))));
         var sources = purpose.Sources.Select(s => _p.Sources.GetValueOrDefault(s)).OfType<Source>().ToList();
         if (sources.Count > 0)
         {
-            b.Add(new LabelledParagraph(_s.WhereFrom, Sentence(Join(sources.Select(s => T(s.Name))))));
+            b.Add(new LabelledParagraph(_s.WhereFrom, Sentence(Join(sources.Select(s => InSentence(s.Name))))));
             foreach (var s in sources.Where(s => s.LawfulSourceAttestation is not null))
-                b.Add(new Paragraph(F(_s.LawfulSource, T(s.Name), Sentence(T(s.LawfulSourceAttestation)))));
+                b.Add(new Paragraph(F(_s.LawfulSource, InSentence(s.Name), Sentence(T(s.LawfulSourceAttestation)))));
         }
         b.Add(new LabelledParagraph(_s.WhyMayWe, Sentence(BasisSummary(purpose))));
         if (purpose.Consent is { } consent)
@@ -124,8 +125,34 @@ public sealed class NoticeBuilder
         if (purpose.AutomatedDecisions is not null) b.Add(new LabelledParagraph(_s.AutomatedDecisions, T(purpose.AutomatedDecisions)));
     }
 
-    private string CategoryName(string key) =>
-        _taxonomy.DataCategories.GetValueOrDefault(key) is { } e ? T(e.Name) : key;
+    /// <summary>A data category's name inside a sentence ("... receive: name, email address and IP address").</summary>
+    private string CategoryName(string key) => InSentence(_taxonomy.DataCategories.GetValueOrDefault(key), key);
+
+    /// <summary>A data category's name as a list item: capitalised like a heading.</summary>
+    private string CategoryItem(string key)
+    {
+        var name = CategoryName(key);
+        return name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
+    }
+
+    /// <summary>
+    /// A taxonomy name inside an English sentence. fideslang's names are titles ("User Contact Email"), so
+    /// their capitalised words are lowered; the policy's own names only lose the capital of their first
+    /// word. Acronyms (IP, ID) stay.
+    /// </summary>
+    private string InSentence(TaxonomyEntry? entry, string key)
+    {
+        if (entry is null) return key;
+        var name = T(entry.Name);
+        if (_lang != Language.English) return name;
+        static string Lower(string w) => w.Length > 1 && char.IsUpper(w[0]) && w.Skip(1).All(char.IsLower) ? char.ToLowerInvariant(w[0]) + w[1..] : w;
+        var words = name.Split(' ');
+        return string.Join(' ', entry.FromPolicy ? words.Take(1).Select(Lower).Concat(words.Skip(1)) : words.Select(Lower));
+    }
+
+    /// <summary>A source's name inside a sentence: the first word loses its capital, as for the policy's taxonomy names.</summary>
+    private string InSentence(LocalizedText? name) =>
+        InSentence(new TaxonomyEntry("", null, name ?? new LocalizedText(), null, FromPolicy: true), "");
 
     /// <summary>"contract (everywhere); your consent in Mainland China (PIPL)".</summary>
     private string BasisSummary(Purpose purpose)

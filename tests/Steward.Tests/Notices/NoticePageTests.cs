@@ -45,8 +45,22 @@ public sealed partial class NoticePageTests
         Assert.Contains("Safeguards: EU standard contractual clauses, the UK international data transfer agreement and the PIPL standard contract.", html, StringComparison.Ordinal);
         Assert.Contains("You can check the status of your request for 90 days after it is completed.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("user.contact.email", html, StringComparison.Ordinal);
+        // fideslang's title-case names read as plain words: a heading-like list item, lower case inside a sentence.
+        Assert.Contains("<li>User contact email</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>What they receive:</strong> name and user contact email.", html, StringComparison.Ordinal);
         foreach (var link in new[] { "/privacy/rights?lang=en", "/privacy/preferences?lang=en", "/privacy/cookies?lang=en", "/privacy/versions?lang=en" })
             Assert.Contains($"href=\"{link}\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_policy_can_give_bundled_categories_its_own_wording()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        await app.PublishAsync(PolicyFixture.Write(PolicyFixture.Minimal + "data_categories:\n  user.contact.email: { name: { en: Email address, zh-CN: 邮箱地址 } }\n"));
+        var en = await app.Client().GetStringAsync("/privacy?lang=en");
+        Assert.Contains("<li>Email address</li>", en, StringComparison.Ordinal);
+        Assert.Contains("name and email address.", en, StringComparison.Ordinal);
+        Assert.Contains("<li>邮箱地址</li>", await app.Client().GetStringAsync("/privacy?lang=zh-CN"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Steward.Policy.Model;
 namespace Steward.Policy.Catalogue;
 
 /// <summary>One data category, use or subject: bundled (fideslang) or added by the policy.</summary>
-public sealed record TaxonomyEntry(string Key, string? Parent, LocalizedText Name, LocalizedText? Description);
+public sealed record TaxonomyEntry(string Key, string? Parent, LocalizedText Name, LocalizedText? Description, bool FromPolicy = false);
 
 /// <summary>The three fideslang vocabularies; bundled under CC BY 4.0 (see Taxonomy/ATTRIBUTION.md).</summary>
 public sealed class Taxonomy
@@ -27,9 +27,11 @@ public sealed class Taxonomy
     /// <summary>The bundled taxonomy extended with a policy's own entries.</summary>
     public Taxonomy ExtendedBy(PolicyDocument policy)
     {
+        // A policy entry with a bundled key renames it (the office's own wording); its place in the tree stays.
         static IEnumerable<TaxonomyEntry> Merge(IReadOnlyDictionary<string, TaxonomyEntry> bundled, Dictionary<string, TaxonomyExtension> custom) =>
-            bundled.Values.Concat(custom.Where(c => !bundled.ContainsKey(c.Key))
-                .Select(c => new TaxonomyEntry(c.Key, c.Value.Parent, c.Value.Name ?? new LocalizedText { En = c.Key, ZhCn = c.Key }, c.Value.Description)));
+            bundled.Values.Select(b => custom.TryGetValue(b.Key, out var c) && c.Name is not null ? b with { Name = c.Name, Description = c.Description ?? b.Description, FromPolicy = true } : b)
+                .Concat(custom.Where(c => !bundled.ContainsKey(c.Key))
+                    .Select(c => new TaxonomyEntry(c.Key, c.Value.Parent, c.Value.Name ?? new LocalizedText { En = c.Key, ZhCn = c.Key }, c.Value.Description, FromPolicy: true)));
         return new Taxonomy(Source, Merge(DataCategories, policy.DataCategories), Merge(DataUses, policy.DataUses), Merge(DataSubjects, policy.DataSubjects));
     }
 
