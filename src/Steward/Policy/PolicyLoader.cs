@@ -12,10 +12,7 @@ using YamlDotNet.RepresentationModel;
 namespace Steward.Policy;
 
 /// <summary>The outcome of reading a policy: the model (when it could be built) and every problem, located.</summary>
-public sealed record PolicyLoadResult(PolicyDocument? Document, SourceMap Map, IReadOnlyList<PolicyDiagnostic> Diagnostics)
-{
-    public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
-}
+public sealed record PolicyLoadResult(PolicyDocument? Document, SourceMap Map, IReadOnlyList<PolicyDiagnostic> Diagnostics);
 
 /// <summary>
 /// Reads a policy from a YAML file or a folder of YAML files (merged), following <c>include</c>,

@@ -31,10 +31,6 @@ public readonly partial record struct Duration(int Years, int Months, int Weeks,
         return duration.ApproximateDays > 0;
     }
 
-    /// <summary>Adds the period to a date (calendar arithmetic).</summary>
-    public DateTimeOffset AddTo(DateTimeOffset start) =>
-        IsSession ? start : start.AddYears(Years).AddMonths(Months).AddDays(Weeks * 7 + Days);
-
     public override string ToString()
     {
         if (IsSession) return "session";
