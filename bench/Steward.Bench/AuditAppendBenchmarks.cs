@@ -28,8 +28,8 @@ public class AuditAppendBenchmarks
     public void Setup()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(BenchDatabase.FreshSettings()).Build();
-        var collection = new ServiceCollection().AddLogging(l => l.ClearProviders());
-        collection.AddStewardCore(configuration);
+        var collection = new ServiceCollection().AddLogging(l => l.ClearProviders()).AddSingleton<IConfiguration>(configuration);
+        collection.AddStewardCore();
         _services = collection.BuildServiceProvider();
         _services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(CancellationToken.None).GetAwaiter().GetResult();
         _audit = _services.GetRequiredService<AuditLog>();

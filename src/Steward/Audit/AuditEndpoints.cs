@@ -15,9 +15,10 @@ public static class AuditEndpoints
     /// <summary>The result of recomputing the chain.</summary>
     public sealed record AuditVerificationResponse(bool Ok, long Entries, long? BrokenAt, string? Problem);
 
+    /// <summary>Maps under the API root group (<c>/api/v1</c>).</summary>
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/audit").WithTags("Audit").RequireRoles(Roles.Auditor, Roles.Admin);
+        var group = routes.MapGroup("/audit").WithTags("Audit").RequireRoles(Roles.Auditor, Roles.Admin);
         group.MapGet("/entries", ListAsync).WithName("ListAuditEntries")
             .WithSummary("Audit entries, newest first; page with 'before' (a sequence number).")
             .ProducesProblem(StatusCodes.Status400BadRequest);

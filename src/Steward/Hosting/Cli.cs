@@ -36,7 +36,7 @@ public static class Cli
             l.EnableRedaction();
         });
         extra?.Invoke(services);
-        services.AddStewardCore(configuration);
+        services.AddStewardCore();
         return services.BuildServiceProvider();
     }
 
@@ -68,6 +68,12 @@ public static class Cli
             {
                 await Console.Error.WriteLineAsync($"steward: {e.Message}");
                 return e.ExitCode;
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException e)
+            {
+                // Each failure already names its setting.
+                await Console.Error.WriteLineAsync($"steward: {string.Join(" ", e.Failures)}");
+                return 1;
             }
             catch (OperationCanceledException)
             {

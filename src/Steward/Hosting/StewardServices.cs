@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Compliance.Classification;
 using Microsoft.Extensions.Compliance.Redaction;
-using Microsoft.Extensions.Options;
 using Steward.Audit;
 using Steward.Policy;
 using Steward.Security;
@@ -8,35 +7,22 @@ using Steward.Storage;
 
 namespace Steward.Hosting;
 
-/// <summary>The services shared by <c>steward serve</c> and every CLI verb.</summary>
+/// <summary>The services shared by <c>steward serve</c> and every CLI verb; each feature registers itself.</summary>
 public static class StewardServices
 {
-    /// <summary>Registers storage, audit, security and policy services. Fails fast (one clear line) on bad storage settings.</summary>
-    public static IServiceCollection AddStewardCore(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers storage, keys, audit, staff and policy. Settings are validated when first used (serve: at start).</summary>
+    public static IServiceCollection AddStewardCore(this IServiceCollection services)
     {
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        storage.Provider = storage.Provider.Trim().ToLowerInvariant();
-        var connectionString = StorageSetup.ResolveConnectionString(storage);
-        services.AddSingleton(Options.Create(storage));
-
-        services.TryAddSingletonTimeProvider();
-        services.AddDbContextFactory<StewardDbContext>(o => StorageSetup.Configure(o, storage.Provider, connectionString));
-        services.AddSingleton<DatabaseMigrator>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<AuditVerifier>();
-        services.AddSingleton<StaffDirectory>();
+        if (!services.Any(s => s.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
+        services.AddStewardStorage();
+        services.AddStewardStaff();
+        services.AddStewardAudit();
         services.AddStewardPolicy();
-
         services.AddRedaction(r =>
         {
             r.SetRedactor<ErasingRedactor>(new DataClassificationSet(PrivacyTaxonomy.PersonalData), new DataClassificationSet(PrivacyTaxonomy.Secret));
             r.SetFallbackRedactor<ErasingRedactor>();
         });
         return services;
-    }
-
-    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(s => s.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
     }
 }

@@ -21,9 +21,10 @@ public static class PolicyEndpoints
     /// <summary>One validation problem, located in the submitted YAML.</summary>
     public sealed record PolicyProblem(int Line, int Column, string Severity, string Code, string Message);
 
+    /// <summary>Maps under the API root group (<c>/api/v1</c>).</summary>
     public static IEndpointRouteBuilder MapPolicy(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/policy").WithTags("Policy");
+        var group = routes.MapGroup("/policy").WithTags("Policy");
         group.MapGet("", GetCurrentAsync).Public().WithName("GetPolicy").WithSummary("The policy version in force today.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/versions", ListAsync).Public().WithName("ListPolicyVersions").WithSummary("Every published version, oldest first.");
@@ -34,7 +35,7 @@ public static class PolicyEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        routes.MapGet("/api/v1/ropa", GetRopaAsync).WithTags("Policy").RequireRoles(Roles.PrivacyOfficer, Roles.Auditor, Roles.Admin)
+        routes.MapGet("/ropa", GetRopaAsync).WithTags("Policy").RequireRoles(Roles.PrivacyOfficer, Roles.Auditor, Roles.Admin)
             .WithName("GetRecordOfProcessing").WithSummary("The record of processing activities (GDPR Art. 30) of the version in force: format=json|csv, lang=en|zh-CN.")
             .Produces<List<Steward.Notices.RopaRow>>(StatusCodes.Status200OK, "application/json").Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);

@@ -24,8 +24,6 @@ public sealed class DatabaseMigrator(IDbContextFactory<StewardDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var provider = db.Database.IsNpgsql() ? StorageProviders.Postgres : StorageProviders.Sqlite;
-        if (StorageSetup.TryLoadMigrations(provider) is null)
-            throw new StewardException($"The migrations for '{provider}' ({(provider == StorageProviders.Postgres ? StorageSetup.PostgresMigrationsAssembly : StorageSetup.SqliteMigrationsAssembly)}.dll) are missing beside the executable; build the whole solution (./steward does).");
 
         var known = db.Database.GetMigrations().ToList();
         List<string> applied;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Steward.Hosting;
 using Steward.Storage;
 using Steward.Tests.Infrastructure;
@@ -12,9 +13,7 @@ public sealed class StorageTests
     [InlineData(StorageProviders.Postgres, "Host=localhost;Database=model_check")]
     public void Migrations_match_the_model(string provider, string connectionString)
     {
-        var options = new DbContextOptionsBuilder<StewardDbContext>();
-        StorageSetup.Configure(options, provider, connectionString);
-        using var db = new StewardDbContext(options.Options);
+        using var db = StorageSetup.CreateContext(provider, connectionString);
         Assert.NotEmpty(db.Database.GetMigrations());
         Assert.False(db.Database.HasPendingModelChanges(),
             $"The model has changes without a {provider} migration; add one with dotnet ef migrations add.");
@@ -30,6 +29,26 @@ public sealed class StorageTests
         var second = await StewardCli.RunAsync(db, "", "migrate");
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("up to date", second.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_database_made_by_the_build_with_separate_migration_assemblies_is_recognised_and_upgraded()
+    {
+        // That build's only migration was 'Initial'; its id must still be known so migrate applies just what is new.
+        await using var db = await TestDatabase.CreateAsync();
+        var connection = db.ConnectionString ?? $"Data Source={Path.Combine(db.DataDirectory, "steward.db")}";
+        await using (var context = StorageSetup.CreateContext(db.Provider, connection))
+        {
+            var initial = context.Database.GetMigrations().First();
+            Assert.EndsWith("_Initial", initial, StringComparison.Ordinal);
+            await context.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(initial);
+        }
+        var migrate = await StewardCli.RunAsync(db, "", "migrate");
+        Assert.Equal(0, migrate.ExitCode);
+        await using var model = StorageSetup.CreateContext(db.Provider, connection);
+        var total = model.Database.GetMigrations().Count();
+        Assert.Contains($"applied {total - 1} of {total} migrations", migrate.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("new database", migrate.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

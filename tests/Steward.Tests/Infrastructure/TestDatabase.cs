@@ -47,7 +47,12 @@ public sealed class TestDatabase : IAsyncDisposable
         ["Storage:Provider"] = Provider,
         ["Storage:DataDirectory"] = DataDirectory,
         ["Storage:ConnectionString"] = ConnectionString,
+        // PostgreSQL needs the key-encryption key from configuration (nodes share it); SQLite generates one into the data directory.
+        ["Keys:KeyEncryptionKey"] = Provider == StorageProviders.Postgres ? KeyEncryptionKey : null,
     };
+
+    /// <summary>This database's key-encryption key when it comes from configuration.</summary>
+    public string KeyEncryptionKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The same as environment variables, for the CLI run as a process.</summary>
     public Dictionary<string, string?> EnvironmentVariables() => Settings()

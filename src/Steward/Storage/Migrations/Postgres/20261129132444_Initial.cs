@@ -4,7 +4,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Steward.Migrations.Postgres.Migrations
+namespace Steward.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Initial : Migration

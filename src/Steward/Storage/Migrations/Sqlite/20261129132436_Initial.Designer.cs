@@ -8,9 +8,9 @@ using Steward.Storage;
 
 #nullable disable
 
-namespace Steward.Migrations.Sqlite.Migrations
+namespace Steward.Storage.Migrations.Sqlite
 {
-    [DbContext(typeof(StewardDbContext))]
+    [DbContext(typeof(SqliteStewardDbContext))]
     [Migration("20261129132436_Initial")]
     partial class Initial
     {

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Steward.Migrations.Sqlite.Migrations
+namespace Steward.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration

@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Steward.Audit;
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> e)
+    {
+        e.ToTable("audit_entries");
+        e.HasKey(x => x.Sequence);
+        e.Property(x => x.Sequence).ValueGeneratedNever();
+        e.Property(x => x.Actor).HasMaxLength(200);
+        e.Property(x => x.Action).HasMaxLength(100);
+        e.Property(x => x.Target).HasMaxLength(200);
+        e.Property(x => x.PreviousHash).HasMaxLength(64);
+        e.Property(x => x.Hash).HasMaxLength(64);
+    }
+}

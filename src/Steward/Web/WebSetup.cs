@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Steward.Storage;
+
+namespace Steward.Web;
+
+/// <summary>What every HTTP answer shares: JSON, problem details, OpenAPI, health, headers, rate-limit refusals.</summary>
+internal static class WebSetup
+{
+    public static IServiceCollection AddStewardWeb(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer<OpenApiDocumentInfo>();
+            o.AddOperationTransformer<OpenApiRoles>();
+        });
+        services.AddRateLimiter(o => o.OnRejected = async (ctx, ct) =>
+        {
+            ctx.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            ctx.HttpContext.Response.Headers.RetryAfter = "60";
+            await Results.Problem(statusCode: 429, title: "Too many attempts",
+                detail: "Too many requests from your address; wait a minute and try again.").ExecuteAsync(ctx.HttpContext);
+        });
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    public static WebApplication UseStewardWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(StatusPages.WriteAsync);
+        app.UseSecurityHeaders();
+        return app;
+    }
+
+    /// <summary>The OpenAPI document and the health endpoints.</summary>
+    public static WebApplication MapOperations(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        return app;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions o)
+    {
+        o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+    }
+}
+
+/// <summary>/readyz: the database answers.</summary>
+internal sealed class DatabaseHealthCheck(IDbContextFactory<StewardDbContext> contexts) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("database unreachable");
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Steward.Security.Keys;
+using Steward.Tests.Infrastructure;
+
+namespace Steward.Tests.Security;
+
+public sealed class KeyHierarchyTests
+{
+    [Fact]
+    public async Task A_key_is_created_once_and_read_back_after_a_restart()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        var first = await app.Services<KeyRing>().CurrentAsync("test.purpose", CancellationToken.None);
+        Assert.Equal(1, first.Version);
+        Assert.Equal(32, first.Material.Length);
+
+        await using var restarted = await StewardTestApp.StartAsync(app.Database);
+        var again = await restarted.Services<KeyRing>().CurrentAsync("test.purpose", CancellationToken.None);
+        Assert.Equal(first.Material, again.Material);
+    }
+
+    [Fact]
+    public async Task Neither_the_key_encryption_key_nor_any_key_in_clear_is_in_the_database()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        var key = await app.Services<KeyRing>().CurrentAsync("test.secret", CancellationToken.None);
+        var kek = app.Services<KeyEncryptionKeys>().Current.Material;
+        await using var db = await app.DbAsync();
+        var stored = await db.Set<WrappedKey>().AsNoTracking().SingleAsync(k => k.Purpose == "test.secret");
+        Assert.False(Contains(stored.Material, key.Material), "the key is stored in clear");
+        if (!TestDatabase.IsPostgres)
+        {
+            var bytes = await ReadSharedAsync(Path.Combine(app.Database.DataDirectory, "steward.db"));
+            Assert.False(Contains(bytes, kek), "the key-encryption key is in the database file");
+            Assert.False(Contains(bytes, key.Material), "a key is in clear in the database file");
+            Assert.False(Contains(bytes, Encoding.ASCII.GetBytes(Convert.ToBase64String(kek))), "the key-encryption key is in the database file (base64)");
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_generated_key_encryption_key_and_the_data_directory_are_owner_only()
+    {
+        Assert.SkipWhen(TestDatabase.IsPostgres, "the embedded default");
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "Unix file modes");
+        await using var app = await StewardTestApp.StartAsync();
+        _ = app.Services<KeyEncryptionKeys>().Current;
+        var file = Path.Combine(app.Database.DataDirectory, "keys", KeyEncryptionKey.GeneratedFileName);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+    }
+
+    [Fact]
+    public async Task Rotation_keeps_old_versions_readable_and_rewrap_moves_every_key_to_a_new_key_encryption_key()
+    {
+        var oldKek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var app = await StewardTestApp.StartAsync(s => s["Keys:KeyEncryptionKey"] = oldKek);
+        var ring = app.Services<KeyRing>();
+        var v1 = await ring.CurrentAsync("test.rotating", CancellationToken.None);
+        var v2 = await ring.RotateAsync("test.rotating", CancellationToken.None);
+        Assert.Equal(2, v2.Version);
+        Assert.NotEqual(v1.Material, v2.Material);
+        Assert.Equal(v2.Material, (await ring.CurrentAsync("test.rotating", CancellationToken.None)).Material);
+
+        var newKek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await app.App.StopAsync();
+        await using (var withBoth = await StewardTestApp.StartAsync(app.Database, s =>
+        {
+            s["Keys:KeyEncryptionKey"] = newKek;
+            s["Keys:PreviousKeyEncryptionKeys:0"] = oldKek;
+        }))
+        {
+            Assert.Equal(2, await withBoth.Services<KeyRing>().RewrapAsync(CancellationToken.None));
+            Assert.Equal(0, await withBoth.Services<KeyRing>().RewrapAsync(CancellationToken.None));
+        }
+        // The old key-encryption key can now be dropped from configuration.
+        await using var onlyNew = await StewardTestApp.StartAsync(app.Database, s => s["Keys:KeyEncryptionKey"] = newKek);
+        var read = await onlyNew.Services<KeyRing>().FindAsync("test.rotating", 1, CancellationToken.None);
+        Assert.Equal(v1.Material, read!.Material);
+    }
+
+    [Fact]
+    public async Task A_wrapped_key_moved_to_another_purpose_or_read_with_the_wrong_key_encryption_key_is_refused()
+    {
+        var kek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var app = await StewardTestApp.StartAsync(s => s["Keys:KeyEncryptionKey"] = kek);
+        await app.Services<KeyRing>().CurrentAsync("test.victim", CancellationToken.None);
+        await using (var db = await app.DbAsync())
+        {
+            var victim = await db.Set<WrappedKey>().SingleAsync(k => k.Purpose == "test.victim");
+            db.Set<WrappedKey>().Add(new WrappedKey
+            {
+                Id = Guid.NewGuid(), Purpose = "test.attacker", Version = 1, WrappedBy = victim.WrappedBy,
+                Material = victim.Material, CreatedAt = victim.CreatedAt,
+            });
+            await db.SaveChangesAsync();
+        }
+        var moved = await Assert.ThrowsAsync<Steward.Hosting.StewardException>(() => app.Services<KeyRing>().FindAsync("test.attacker", 1, CancellationToken.None));
+        Assert.Contains("does not unwrap", moved.Message, StringComparison.Ordinal);
+
+        await app.App.StopAsync();
+        var other = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var wrongKek = await StewardTestApp.StartAsync(app.Database, s => s["Keys:KeyEncryptionKey"] = other);
+        var refused = await Assert.ThrowsAsync<Steward.Hosting.StewardException>(() => wrongKek.Services<KeyRing>().FindAsync("test.victim", 1, CancellationToken.None));
+        Assert.Contains("not configured", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_key_encryption_key_is_one_line_naming_the_setting()
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var env = db.EnvironmentVariables();
+        env["STEWARD__Keys__KeyEncryptionKey"] = "not-base64";
+        var result = await StewardCli.RunAsync(env, "", null, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.StderrLines);
+        Assert.Contains("Keys:KeyEncryptionKey is not 32 bytes in base64", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<byte[]> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        var wal = path + "-wal";
+        if (File.Exists(wal))
+        {
+            await using var w = new FileStream(wal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            await w.CopyToAsync(buffer);
+        }
+        return buffer.ToArray();
+    }
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+}
