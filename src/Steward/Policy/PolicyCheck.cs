@@ -31,11 +31,11 @@ public static class PolicyCheck
             .OrderBy(d => d.Location.File, StringComparer.Ordinal).ThenBy(d => d.Location.Line).ThenBy(d => d.Location.Column)
             .ToList();
         var valid = loaded.Document is not null && ordered.All(d => d.Severity != Severity.Error);
-        if (ordered.Count > MaxDiagnostics)
+        if (ordered.Count > MaxDiagnostics || loaded.Suppressed > 0)
         {
-            var rest = ordered.Count - MaxDiagnostics;
+            var rest = ordered.Count - Math.Min(MaxDiagnostics, ordered.Count) + loaded.Suppressed;
             ordered = [.. ordered.Take(MaxDiagnostics),
-                new PolicyDiagnostic(ordered[MaxDiagnostics].Location, Severity.Error, PolicyCodes.TooManyProblems, $"{rest} more problem(s) not shown; fix these first.")];
+                new PolicyDiagnostic(ordered[Math.Min(MaxDiagnostics, ordered.Count - 1)].Location, Severity.Error, PolicyCodes.TooManyProblems, $"{rest} more problem(s) not shown; fix these first.")];
         }
         return new CheckedPolicy(valid ? loaded.Document : null, ordered);
     }

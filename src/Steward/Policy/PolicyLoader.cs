@@ -12,7 +12,8 @@ using YamlDotNet.RepresentationModel;
 namespace Steward.Policy;
 
 /// <summary>The outcome of reading a policy: the model (when it could be built) and every problem, located.</summary>
-public sealed record PolicyLoadResult(PolicyDocument? Document, SourceMap Map, IReadOnlyList<PolicyDiagnostic> Diagnostics);
+/// <summary>What <see cref="PolicyLoader.Load"/> read; <paramref name="Suppressed"/> counts problems found beyond <see cref="PolicyLoader.MaxProblemsComputed"/> and not described.</summary>
+public sealed record PolicyLoadResult(PolicyDocument? Document, SourceMap Map, IReadOnlyList<PolicyDiagnostic> Diagnostics, int Suppressed = 0);
 
 /// <summary>
 /// Reads a policy from a YAML file or a folder of YAML files (merged), following <c>include</c>,
@@ -24,6 +25,8 @@ public static class PolicyLoader
     public const long MaxFileBytes = 2 * 1024 * 1024;
     public const int MaxDepth = 40;
     public const int MaxFiles = 200;
+    /// <summary>Past this many problems the binder only counts them: describing 200,000 unknown keys (with suggestions) costs seconds per request.</summary>
+    public const int MaxProblemsComputed = 1000;
 
     /// <summary>Names in YAML follow the JSON naming of the model (snake_case, kebab-case enum values).</summary>
     public static readonly JsonSerializerOptions Json = CreateJsonOptions();
@@ -84,7 +87,7 @@ public static class PolicyLoader
         var binder = new Binder(map, diagnostics, merged);
         var document = (PolicyDocument)binder.BindObject(topLevel, typeof(PolicyDocument),
             entries.Count > 0 ? Loc(entries[0].File, entries[0].Key) : root, "")!;
-        return new PolicyLoadResult(document, map, diagnostics);
+        return new PolicyLoadResult(document, map, diagnostics, binder.Suppressed);
     }
 
     /// <summary>One key/value of a mapping and the file it is in.</summary>
@@ -388,8 +391,16 @@ public static class PolicyLoader
 
         public static string EnumName(object value) => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString()!);
 
-        private void Error(SourceLocation at, string code, string message) =>
-            diagnostics.Add(new PolicyDiagnostic(at, Severity.Error, code, message));
+        /// <summary>Problems found after <see cref="MaxProblemsComputed"/>, counted but not described.</summary>
+        public int Suppressed { get; private set; }
+
+        private bool Saturated => diagnostics.Count >= MaxProblemsComputed;
+
+        private void Error(SourceLocation at, string code, string message)
+        {
+            if (Saturated) Suppressed++;
+            else diagnostics.Add(new PolicyDiagnostic(at, Severity.Error, code, message));
+        }
 
         private List<Entry> EntriesOf(YamlMappingNode node, string file)
         {
@@ -415,6 +426,11 @@ public static class PolicyLoader
                 var keyAt = Loc(e.File, e.Key);
                 if (!props.TryGetValue(name, out var prop))
                 {
+                    if (Saturated)
+                    {
+                        Suppressed++;
+                        continue;
+                    }
                     var hint = Suggest(name, props.Keys);
                     Error(keyAt, PolicyCodes.UnknownField,
                         $"Unknown field '{name}' in {Name(what)}{(hint is null ? "" : $"; did you mean '{hint}'?")}");

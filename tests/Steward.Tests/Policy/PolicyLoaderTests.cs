@@ -23,6 +23,24 @@ public sealed class PolicyLoaderTests
     }
 
     [Fact]
+    public void Problems_beyond_the_cap_are_counted_but_not_described()
+    {
+        // A file of 50,000 unknown keys: describing each (with "did you mean") cost seconds per request.
+        const int unknown = 50_000;
+        var yaml = new System.Text.StringBuilder(PolicyFixture.Minimal);
+        for (var i = 0; i < unknown; i++) yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"no_such_key_{i}: 1\n");
+        var path = PolicyFixture.Write(yaml.ToString());
+
+        var loaded = PolicyLoader.Load(path);
+        Assert.Equal(PolicyLoader.MaxProblemsComputed, loaded.Diagnostics.Count);
+        Assert.Equal(unknown - PolicyLoader.MaxProblemsComputed, loaded.Suppressed);
+
+        var check = PolicyCheck.Run(path);
+        Assert.Equal(PolicyCheck.MaxDiagnostics + 1, check.Diagnostics.Count);
+        Assert.Contains($"{unknown - PolicyCheck.MaxDiagnostics} more problem(s) not shown", check.Diagnostics[^1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Deep_nesting_is_refused()
     {
         var path = PolicyFixture.Write("steward: 1\nfoo: " + new string('[', 5000) + new string(']', 5000) + "\n");
