@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Steward.Policy;
 using Steward.Policy.Catalogue;
@@ -96,18 +95,9 @@ public static class RecordOfProcessing
         [r.PurposeKey, r.Purpose, r.Description, r.Role, r.Controller, r.ControllerContact, r.Representatives, r.DataProtectionOfficer,
          r.DataSubjects, r.DataCategories, r.Sources, r.LegalBasis, r.Recipients, r.Transfers, r.Retention, r.SecurityMeasures];
 
-    /// <summary>RFC 4180 CSV with a UTF-8 byte-order mark, so spreadsheet programs read Chinese correctly.</summary>
-    public static string Csv(IEnumerable<RopaRow> rows, string lang)
-    {
-        var sb = new StringBuilder("\uFEFF");
-        void Line(IEnumerable<string> cells) => sb.Append(string.Join(',', cells.Select(Quote))).Append("\r\n");
-        Line(lang == Language.Chinese ? HeadersZh : HeadersEn);
-        foreach (var r in rows) Line(Fields(r));
-        return sb.ToString();
-    }
-
-    private static string Quote(string cell) =>
-        cell.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+    /// <summary>The record as a CSV file for spreadsheet programs.</summary>
+    public static string Csv(IEnumerable<RopaRow> rows, string lang) =>
+        CsvWriter.Write(lang == Language.Chinese ? HeadersZh : HeadersEn, rows.Select(Fields));
 
     public static string Json(IEnumerable<RopaRow> rows) => JsonSerializer.Serialize(rows, PolicyLoader.Json);
 
