@@ -10,6 +10,7 @@ using Steward.Audit;
 using Steward.Notices;
 using Steward.Policy;
 using Steward.Security;
+using Steward.StaffConsole;
 using Steward.Storage;
 using Steward.Web;
 
@@ -53,6 +54,7 @@ public static class StewardServer
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddPages();
         builder.Services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer<OpenApiDocumentInfo>();
@@ -132,6 +134,7 @@ public static class StewardServer
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapAccount();
+        app.MapConsole();
         app.MapAudit();
         app.MapPolicy();
         app.MapNotices();
