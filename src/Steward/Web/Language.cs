@@ -63,3 +63,7 @@ internal interface ILocalised<TSelf> where TSelf : ILocalised<TSelf>
 /// <summary>Marks a text that is deliberately the same in both languages (a dash, a number format).</summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class SameInBothLanguagesAttribute : Attribute;
+
+/// <summary>Marks punctuation or a separator: its form differs by script and may be empty (Chinese joins sentences without a space).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class PunctuationAttribute : Attribute;

@@ -37,27 +37,39 @@ public sealed partial class LanguageTests
         var type = typeof(Language).Assembly.GetType(typeName)!;
         var english = type.GetProperty("English", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
         var chinese = type.GetProperty("Chinese", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != "EqualityContract"))
+        foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != "EqualityContract" && !p.PropertyType.IsValueType))
         {
+            var punctuation = p.GetCustomAttribute<PunctuationAttribute>() is not null;
             var same = p.GetCustomAttribute<SameInBothLanguagesAttribute>() is not null;
             var (en, zh) = (Texts(p.GetValue(english)), Texts(p.GetValue(chinese)));
-            Assert.True(en.Count > 0, $"{type.Name}.{p.Name} has no English text.");
-            Assert.True(en.Count == zh.Count, $"{type.Name}.{p.Name} has {en.Count} English and {zh.Count} Chinese texts.");
-            for (var i = 0; i < en.Count; i++)
+            var name = $"{type.Name}.{p.Name}";
+            Assert.True(en.Count > 0, $"{name} has no English text.");
+            Assert.True(en.Keys.Order().SequenceEqual(zh.Keys.Order()), $"{name} does not have the same entries in English and in Chinese.");
+            foreach (var (key, text) in en)
             {
-                Assert.False(string.IsNullOrWhiteSpace(en[i]), $"{type.Name}.{p.Name}[{i}] is empty in English.");
-                Assert.False(string.IsNullOrWhiteSpace(zh[i]), $"{type.Name}.{p.Name}[{i}] is empty in Chinese.");
-                if (!same) Assert.True(Cjk().IsMatch(zh[i]), $"{type.Name}.{p.Name}[{i}] is not Chinese: '{zh[i]}'.");
-                Assert.Equal(Placeholders(en[i]), Placeholders(zh[i]));
+                Assert.True(text is not null, $"{name}[{key}] is missing in English.");
+                Assert.True(zh[key] is not null, $"{name}[{key}] is missing in Chinese.");
+                if (punctuation) continue;
+                Assert.False(string.IsNullOrWhiteSpace(text), $"{name}[{key}] is empty in English.");
+                Assert.False(string.IsNullOrWhiteSpace(zh[key]), $"{name}[{key}] is empty in Chinese.");
+                // A loanword Chinese writes in Latin letters ("Cookie") is the English word.
+                if (!same && !zh[key]!.Equals(text, StringComparison.OrdinalIgnoreCase))
+                    Assert.True(Cjk().IsMatch(zh[key]!), $"{name}[{key}] is not Chinese: '{zh[key]}'.");
+                Assert.Equal(Placeholders(text!), Placeholders(zh[key]!));
             }
+            // Display names of enum values: every value of every enum they name.
+            if (p.GetValue(english) is IReadOnlyDictionary<Enum, string> names)
+                foreach (var enumType in names.Keys.Select(k => k.GetType()).Distinct())
+                    foreach (var value in Enum.GetValues(enumType).Cast<Enum>())
+                        Assert.True(names.ContainsKey(value), $"{name} has no name for {enumType.Name}.{value}.");
         }
     }
 
-    private static List<string> Texts(object? value) => value switch
+    private static Dictionary<string, string?> Texts(object? value) => value switch
     {
-        string s => [s],
-        IEnumerable<string> list => [.. list],
-        System.Collections.IDictionary map => [.. map.Values.Cast<object?>().Select(v => v?.ToString() ?? "")],
+        string s => new() { [""] = s },
+        IReadOnlyDictionary<Enum, string> map => map.ToDictionary(e => $"{e.Key.GetType().Name}.{e.Key}", e => (string?)e.Value),
+        IEnumerable<string> list => list.Select((t, i) => (t, i)).ToDictionary(x => x.i.ToString(System.Globalization.CultureInfo.InvariantCulture), x => (string?)x.t),
         _ => [],
     };
 
