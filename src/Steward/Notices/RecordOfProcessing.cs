@@ -56,7 +56,7 @@ public static class RecordOfProcessing
                 key,
                 T(purpose.Name),
                 T(purpose.Description),
-                PolicyLoader.Binder.EnumName(purpose.Role),
+                Vocabulary.Name(purpose.Role, lang),
                 controllers,
                 contact,
                 representatives,

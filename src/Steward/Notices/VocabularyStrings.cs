@@ -100,6 +100,10 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
             [CookieType.WebBeacon] = "web beacon",
             [CookieType.Pixel] = "pixel",
             [CookieType.Sdk] = "software development kit",
+
+            [ProcessingRole.Controller] = "controller",
+            [ProcessingRole.Processor] = "processor",
+            [ProcessingRole.JointController] = "joint controller",
         },
         Worldwide = "countries worldwide",
         DateFormat = "d MMMM yyyy",
@@ -192,6 +196,10 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
             [CookieType.WebBeacon] = "网络信标",
             [CookieType.Pixel] = "像素标签",
             [CookieType.Sdk] = "软件开发工具包",
+
+            [ProcessingRole.Controller] = "控制方",
+            [ProcessingRole.Processor] = "受托处理方",
+            [ProcessingRole.JointController] = "共同控制方",
         },
         Worldwide = "全球各地",
         DateFormat = "yyyy年M月d日",
