@@ -9,7 +9,7 @@ using Steward.Web;
 namespace Steward.StaffConsole;
 
 /// <summary>The staff console's pages (signed in; sign-in and sign-out live in Security).</summary>
-public static class ConsoleEndpoints
+internal static class ConsoleEndpoints
 {
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder routes)
     {
