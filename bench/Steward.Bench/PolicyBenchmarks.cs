@@ -36,10 +36,10 @@ public class PolicyBenchmarks
     public int LoadAndValidate() => PolicyCheck.Run(_path).Document!.Purposes.Count;
 
     [Benchmark(Description = "load + validate + render notice (zh-CN HTML)")]
-    public int LoadValidateRender()
+    public async Task<int> LoadValidateRender()
     {
         var policy = PolicyCheck.Run(_path);
         var published = new PublishedPolicy(new PolicyVersionInfo(1, "", new DateOnly(2026, 1, 1), false, null, default, "bench"), policy.Document!);
-        return NoticeRenderers.HtmlPage(NoticeBuilder.Build(published, "zh-CN")).Length;
+        return (await NoticeRenderers.HtmlFileAsync(NoticeBuilder.Build(published, "zh-CN"))).Length;
     }
 }

@@ -3,6 +3,7 @@ using Steward.Audit;
 using Steward.Notices;
 using Steward.Policy;
 using Steward.Security;
+using Steward.StaffConsole;
 using Steward.Storage;
 using Steward.Web;
 
@@ -38,6 +39,7 @@ public static class StewardServer
 
         app.MapOperations();
         app.MapAccount();
+        app.MapConsole();
         app.MapNotices();
         var api = app.MapGroup("/api/v1");
         api.MapAudit();

@@ -18,6 +18,7 @@ public sealed class NoticeBuilder
     private readonly PolicyVersionInfo _version;
     private readonly string _lang;
     private readonly NoticeStrings _s;
+    private readonly VocabularyStrings _w;
     private readonly Taxonomy _taxonomy;
     private readonly JurisdictionCatalogue _laws;
 
@@ -26,8 +27,9 @@ public sealed class NoticeBuilder
         _p = policy.Document;
         _version = policy.Info;
         _lang = lang;
-        _s = NoticeStrings.For(lang);
-        _taxonomy = Taxonomy.Bundled.ExtendedBy(_p);
+        _s = Language.Strings<NoticeStrings>(lang);
+        _w = Language.Strings<VocabularyStrings>(lang);
+        _taxonomy = _p.Taxonomy;
         _laws = JurisdictionCatalogue.Bundled;
     }
 
@@ -36,7 +38,8 @@ public sealed class NoticeBuilder
     private string T(LocalizedText? text) => text?.In(_lang) ?? "";
     private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
     private string Join(IEnumerable<string> items) => Vocabulary.List(items, _lang);
-    private string Sentence(string text) => text.Length == 0 || ".。!?！？".Contains(text[^1], StringComparison.Ordinal) ? text : text + (_lang == Language.Chinese ? "。" : ".");
+    private string Sentence(string text) => Vocabulary.Sentence(text, _lang);
+    private string Period(Duration period) => Vocabulary.Period(period, _lang);
 
     private NoticeDocument Build()
     {
@@ -109,7 +112,7 @@ public sealed class NoticeBuilder
         if (purpose.Consent is { } consent)
         {
             var text = F(_s.ConsentVia, Vocabulary.Name(consent.Mechanism, _lang), Sentence(T(consent.Withdrawal))).Trim();
-            if (consent.Validity is { } v) text += (_lang == Language.Chinese ? "" : " ") + F(_s.ConsentValidity, v.ToWords(_lang));
+            if (consent.Validity is { } v) text += _w.SentenceSeparator + F(_s.ConsentValidity, Period(v));
             b.Add(new LabelledParagraph(_s.YourChoice, text));
         }
         var channels = purpose.MarketingChannels.Select(c => _p.MarketingChannels.GetValueOrDefault(c)).OfType<MarketingChannel>().ToList();
@@ -135,51 +138,28 @@ public sealed class NoticeBuilder
         return name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
     }
 
-    /// <summary>
-    /// A taxonomy name inside an English sentence. fideslang's names are titles ("User Contact Email"), so
-    /// their capitalised words are lowered; the policy's own names only lose the capital of their first
-    /// word. Acronyms (IP, ID) stay.
-    /// </summary>
-    private string InSentence(TaxonomyEntry? entry, string key)
-    {
-        if (entry is null) return key;
-        var name = T(entry.Name);
-        if (_lang != Language.English) return name;
-        static string Lower(string w) => w.Length > 1 && char.IsUpper(w[0]) && w.Skip(1).All(char.IsLower) ? char.ToLowerInvariant(w[0]) + w[1..] : w;
-        var words = name.Split(' ');
-        return string.Join(' ', entry.FromPolicy ? words.Take(1).Select(Lower).Concat(words.Skip(1)) : words.Select(Lower));
-    }
+    private string InSentence(TaxonomyEntry? entry, string key) => Vocabulary.InSentence(entry, key, _lang);
 
     /// <summary>A source's name inside a sentence: the first word loses its capital, as for the policy's taxonomy names.</summary>
     private string InSentence(LocalizedText? name) =>
         InSentence(new TaxonomyEntry("", null, name ?? new LocalizedText(), null, FromPolicy: true), "");
 
-    /// <summary>"contract (everywhere); your consent in Mainland China (PIPL)".</summary>
+    /// <summary>"performing a contract with you (European Union (GDPR) and United Kingdom (UK GDPR)); your consent (Mainland China (PIPL))".</summary>
     private string BasisSummary(Purpose purpose)
     {
-        var inScope = _p.Jurisdictions.Select(_laws.Find).OfType<Jurisdiction>().Where(j => j.RequiresLegalBasis).ToList();
-        var groups = inScope
-            .Select(j => (Law: j, Basis: purpose.LegalBasis.TryGetValue(j.Key, out var own) ? own : purpose.LegalBasis.GetValueOrDefault(PolicyValidator.DefaultKey)))
-            .GroupBy(x => x.Basis)
-            .Select(g => $"{Vocabulary.Name(g.Key, _lang)}{(_lang == Language.Chinese ? "（" : " (")}{Join(g.Select(x => T(x.Law.Name)))}{(_lang == Language.Chinese ? "）" : ")")}")
-            .ToList();
-        return _lang == Language.Chinese ? string.Join("；", groups) : string.Join("; ", groups);
+        var groups = _p.Jurisdictions.Select(_laws.Find).OfType<Jurisdiction>().Where(j => j.RequiresLegalBasis)
+            .Select(j => (Law: j, Basis: purpose.LegalBasisIn(j.Key)))
+            .Where(x => x.Basis is not null)
+            .GroupBy(x => x.Basis!.Value)
+            .Select(g => $"{Vocabulary.Name(g.Key, _lang)}{_w.OpenParenthesis}{Join(g.Select(x => T(x.Law.Name)))}{_w.CloseParenthesis}");
+        return string.Join(_w.ItemSeparator, groups);
     }
 
     private string RetentionText(Retention r, bool withEnd = true)
     {
-        var parts = new List<string>();
-        var general = r.Period is { } period
-            ? (r.Criteria is null ? period.ToWords(_lang) : $"{period.ToWords(_lang)}{(_lang == Language.Chinese ? "，" : ", ")}{T(r.Criteria)}")
-            : T(r.Criteria);
-        if (general.Length > 0) parts.Add(Sentence(general));
-        foreach (var (category, rule) in r.Categories)
-        {
-            var text = rule.Period is { } p2 ? (rule.Criteria is null ? p2.ToWords(_lang) : $"{p2.ToWords(_lang)}{(_lang == Language.Chinese ? "，" : ", ")}{T(rule.Criteria)}") : T(rule.Criteria);
-            parts.Add(Sentence($"{CategoryName(category)}{(_lang == Language.Chinese ? "：" : ": ")}{text}"));
-        }
+        var parts = Vocabulary.Retention(r, _p, _lang).Select(Sentence).ToList();
         if (withEnd) parts.Add(F(_s.RetentionEnd, Vocabulary.Name(r.Action, _lang)));
-        return string.Join(_lang == Language.Chinese ? "" : " ", parts);
+        return string.Join(_w.SentenceSeparator, parts);
     }
 
     private void Cookies(List<Block> b)
@@ -194,9 +174,9 @@ public sealed class NoticeBuilder
                 c.Items.Select(i => (IReadOnlyList<string>)[i.Key,
                     T(c.Categories.GetValueOrDefault(i.Value.Category ?? "")?.Name),
                     Vocabulary.Name(i.Value.Type, _lang),
-                    i.Value.Lifetime?.ToWords(_lang) ?? "",
+                    (i.Value.Lifetime is { } life ? Period(life) : ""),
                     string.IsNullOrEmpty(i.Value.Provider) || i.Value.Provider == "first-party" ? _s.FirstParty : i.Value.Provider!]).ToList()));
-        if (c.MaxLifetime is { } max) b.Add(new Paragraph(F(_s.CookieMaxLifetime, max.ToWords(_lang))));
+        if (c.MaxLifetime is { } max) b.Add(new Paragraph(F(_s.CookieMaxLifetime, Period(max))));
         b.Add(new Paragraph(F(_s.CookieSettings, c.SettingsLink is null ? _s.CookiesPage : T(c.SettingsLink))));
         b.Add(new LinkList([(_s.CookiesPage, Link("/privacy/cookies"))]));
     }
@@ -248,11 +228,11 @@ public sealed class NoticeBuilder
     {
         var b = new List<Block> { new Paragraph(_s.ControllersIntro) };
         var rows = _p.Controllers
-            .OrderBy(c => c.Key == PolicyValidator.DefaultKey ? 1 : 0).ThenBy(c => c.Key, StringComparer.Ordinal)
+            .OrderBy(c => c.Key == PolicyDocument.DefaultKey ? 1 : 0).ThenBy(c => c.Key, StringComparer.Ordinal)
             .Select(c =>
             {
                 var e = _p.Entities.GetValueOrDefault(c.Value);
-                var where = c.Key == PolicyValidator.DefaultKey ? _s.EverywhereElse
+                var where = c.Key == PolicyDocument.DefaultKey ? _s.EverywhereElse
                     : _laws.Find(c.Key) is { } law ? T(law.Name) : Vocabulary.Country(c.Key.ToUpperInvariant(), _lang);
                 return (IReadOnlyList<string>)[where, T(e?.Name), T(e?.Address), Join(new[] { e?.Email ?? "", e?.Url ?? "" })];
             }).ToList();
@@ -277,7 +257,7 @@ public sealed class NoticeBuilder
     private string ContactText(Contact c)
     {
         var how = new[] { c.Email ?? "", c.Url ?? "", T(c.Address) }.Where(x => x.Length > 0);
-        var text = F(_s.ContactLine, T(c.Name), string.Join(_lang == Language.Chinese ? "；" : "; ", how));
+        var text = F(_s.ContactLine, T(c.Name), string.Join(_w.ItemSeparator, how));
         return c.Description is null ? text : $"{text} — {T(c.Description)}";
     }
 
@@ -322,8 +302,8 @@ public sealed class NoticeBuilder
             b.Add(new BulletList(verification.Methods.Values.Select(m => T(m.Description)).ToList()));
             if (verification.Methods.Values.Any(m => m.PhotoId && m.DeleteAfterVerification)) b.Add(new Paragraph(_s.PhotoIdDeleted));
         }
-        if (r.StatusVisibleFor is { } visible) b.Add(new Paragraph(F(_s.StatusVisible, visible.ToWords(_lang))));
-        if (r.RecordsKeptFor is { } kept) b.Add(new Paragraph(F(_s.RecordsKept, kept.ToWords(_lang))));
+        if (r.StatusVisibleFor is { } visible) b.Add(new Paragraph(F(_s.StatusVisible, Period(visible))));
+        if (r.RecordsKeptFor is { } kept) b.Add(new Paragraph(F(_s.RecordsKept, Period(kept))));
         b.Add(new Paragraph(_s.PrivacyCentreLinks));
         b.Add(new LinkList([(_s.RightsPage, Link("/privacy/rights")), (_s.PreferencesPage, Link("/privacy/preferences")), (_s.CookiesPage, Link("/privacy/cookies"))]));
 
@@ -344,8 +324,7 @@ public sealed class NoticeBuilder
         var withBases = laws.Where(j => j.RequiresLegalBasis).ToList();
         b.Add(new Table(_s.LegalBasesCaption, [_s.Purpose, .. withBases.Select(j => T(j.Name))],
             _p.Purposes.Values.Select(p => (IReadOnlyList<string>)[T(p.Name), .. withBases.Select(j =>
-                p.LegalBasis.TryGetValue(j.Key, out var own) ? Vocabulary.Name(own, _lang)
-                : p.LegalBasis.TryGetValue(PolicyValidator.DefaultKey, out var d) ? Vocabulary.Name(d, _lang) : _s.NotApplicable)]).ToList()));
+                p.LegalBasisIn(j.Key) is { } basis ? Vocabulary.Name(basis, _lang) : _s.NotApplicable)]).ToList()));
         var interests = _p.Purposes.Values.Where(p => p.LegitimateInterests is not null).ToList();
         if (interests.Count > 0)
         {

@@ -21,7 +21,7 @@ public static class NoticeCommands
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var policy = await PolicyCommands.ResolveVersionAsync(services.GetRequiredService<PolicyStore>(), parse.GetValue(version), ct);
             var document = NoticeBuilder.Build(policy, parse.GetValue(lang)!);
-            var text = parse.GetValue(format) == "md" ? NoticeRenderers.Markdown(document) : NoticeRenderers.HtmlPage(document);
+            var text = parse.GetValue(format) == "md" ? NoticeRenderers.Markdown(document) : await NoticeRenderers.HtmlFileAsync(document);
             await PolicyCommands.WriteOutputAsync(parse.GetValue(output), text, ct);
             return 0;
         });

@@ -26,3 +26,6 @@ public sealed record Table(string Caption, IReadOnlyList<string> Headers, IReadO
 
 /// <summary>Links, e.g. to supplementary notices or the rights pages.</summary>
 public sealed record LinkList(IReadOnlyList<(string Text, string Href)> Links) : Block;
+
+/// <summary>What changed from the previous version, shown above an older or newer version of the notice.</summary>
+public sealed record NoticeChanges(int Previous, IReadOnlyList<PolicyChange> List);

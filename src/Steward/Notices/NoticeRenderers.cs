@@ -1,78 +1,14 @@
 using System.Text;
 using Steward.Web;
-using static Steward.Web.Html;
 
 namespace Steward.Notices;
 
-/// <summary>Turns a <see cref="NoticeDocument"/> into HTML (a full accessible page or its body) or Markdown.</summary>
+/// <summary>Turns a <see cref="NoticeDocument"/> into a stand-alone HTML file or Markdown.</summary>
 public static class NoticeRenderers
 {
-    /// <summary>The document's body: title, lead, table of contents and sections.</summary>
-    public static string HtmlBody(NoticeDocument doc, string? banner = null, string? versionNote = null)
-    {
-        var sb = new StringBuilder();
-        sb.Append("<article>\n<h1>").Append(E(doc.Title)).Append("</h1>\n");
-        if (banner is not null) sb.Append(banner);
-        if (versionNote is not null) sb.Append(versionNote);
-        foreach (var p in doc.Lead) sb.Append("<p>").Append(E(p)).Append("</p>\n");
-        var toc = doc.Lang == Language.Chinese ? "目录" : "Contents";
-        sb.Append("<nav class=\"toc\" aria-label=\"").Append(E(toc)).Append("\"><h2>").Append(E(toc)).Append("</h2><ol>\n");
-        foreach (var s in doc.Sections) sb.Append("<li><a href=\"#").Append(E(s.Id)).Append("\">").Append(E(s.Heading)).Append("</a></li>\n");
-        sb.Append("</ol></nav>\n");
-        foreach (var s in doc.Sections)
-        {
-            sb.Append("<section id=\"").Append(E(s.Id)).Append("\" aria-labelledby=\"h-").Append(E(s.Id)).Append("\">\n<h2 id=\"h-")
-              .Append(E(s.Id)).Append("\">").Append(E(s.Heading)).Append("</h2>\n");
-            foreach (var b in s.Blocks) HtmlBlock(sb, b);
-            sb.Append("</section>\n");
-        }
-        sb.Append("</article>\n");
-        return sb.ToString();
-    }
-
-    private static void HtmlBlock(StringBuilder sb, Block block)
-    {
-        switch (block)
-        {
-            case Heading h:
-                sb.Append("<h").Append(h.Level);
-                if (h.Id is not null) sb.Append(" id=\"").Append(E(h.Id)).Append('"');
-                sb.Append('>').Append(E(h.Text)).Append("</h").Append(h.Level).Append(">\n");
-                break;
-            case Paragraph p:
-                sb.Append("<p>").Append(E(p.Text)).Append("</p>\n");
-                break;
-            case LabelledParagraph lp:
-                sb.Append("<p><strong>").Append(E(lp.Label)).Append("</strong> ").Append(E(lp.Text)).Append("</p>\n");
-                break;
-            case BulletList list:
-                sb.Append("<ul>\n");
-                foreach (var i in list.Items) sb.Append("<li>").Append(E(i)).Append("</li>\n");
-                sb.Append("</ul>\n");
-                break;
-            case Table t:
-                sb.Append("<table>\n<caption>").Append(E(t.Caption)).Append("</caption>\n<thead><tr>");
-                foreach (var h in t.Headers) sb.Append("<th scope=\"col\">").Append(E(h)).Append("</th>");
-                sb.Append("</tr></thead>\n<tbody>\n");
-                foreach (var row in t.Rows)
-                {
-                    sb.Append("<tr>");
-                    for (var i = 0; i < row.Count; i++)
-                        sb.Append(i == 0 ? "<th scope=\"row\">" : "<td>").Append(E(row[i])).Append(i == 0 ? "</th>" : "</td>");
-                    sb.Append("</tr>\n");
-                }
-                sb.Append("</tbody>\n</table>\n");
-                break;
-            case LinkList links:
-                sb.Append("<ul>\n");
-                foreach (var (text, href) in links.Links) sb.Append("<li><a href=\"").Append(E(href)).Append("\">").Append(E(text)).Append("</a></li>\n");
-                sb.Append("</ul>\n");
-                break;
-        }
-    }
-
-    /// <summary>A complete stand-alone HTML page (for files written by the CLI).</summary>
-    public static string HtmlPage(NoticeDocument doc) => Page(doc.Lang, doc.Title, HtmlBody(doc));
+    /// <summary>A complete stand-alone HTML page (for files written by the CLI): the same components as the privacy centre.</summary>
+    public static Task<string> HtmlFileAsync(NoticeDocument doc) =>
+        Pages.RenderFileAsync<NoticePage>(new Dictionary<string, object?> { [nameof(NoticePage.Document)] = doc });
 
     public static string Markdown(NoticeDocument doc)
     {
@@ -96,13 +32,17 @@ public static class NoticeRenderers
                         sb.Append('\n');
                         break;
                     case Table t:
-                        sb.Append('*').Append(Md(t.Caption)).Append("*\n\n| ").Append(string.Join(" | ", t.Headers.Select(Cell))).Append(" |\n|")
+                        sb.Append('*').Append(Md(t.Caption)).Append("*\n\n| ").Append(string.Join(" | ", t.Headers.Select(Md))).Append(" |\n|")
                           .Append(string.Concat(t.Headers.Select(_ => "---|"))).Append('\n');
-                        foreach (var row in t.Rows) sb.Append("| ").Append(string.Join(" | ", row.Select(Cell))).Append(" |\n");
+                        foreach (var row in t.Rows) sb.Append("| ").Append(string.Join(" | ", row.Select(Md))).Append(" |\n");
                         sb.Append('\n');
                         break;
                     case LinkList links:
-                        foreach (var (text, href) in links.Links) sb.Append("- [").Append(Md(text)).Append("](").Append(LinkTarget(href)).Append(")\n");
+                        foreach (var (text, href) in links.Links)
+                        {
+                            if (Links.Safe(href) is { } safe) sb.Append("- [").Append(Md(text)).Append("](").Append(LinkTarget(safe)).Append(")\n");
+                            else sb.Append("- ").Append(Md(text)).Append('\n');
+                        }
                         sb.Append('\n');
                         break;
                 }
@@ -111,22 +51,30 @@ public static class NoticeRenderers
         return sb.ToString();
     }
 
-    /// <summary>Escapes the characters Markdown would read as formatting.</summary>
-    private static string Md(string text)
+    /// <summary>
+    /// Text from the policy as plain Markdown text: it can neither format nor structure the document. Inline, every
+    /// character Markdown or HTML reads as syntax is escaped; at the start of a line, list markers, rules, headings,
+    /// quotes and indented code are defused; line breaks become spaces so no text starts a line of its own.
+    /// </summary>
+    internal static string Md(string text)
     {
-        var sb = new StringBuilder(text.Length);
+        text = text.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ').Trim();
+        var sb = new StringBuilder(text.Length + 8);
         foreach (var c in text)
         {
-            if (c is '\\' or '*' or '_' or '[' or ']' or '<' or '>' or '`' or '#' or '|') sb.Append('\\');
+            if (c is '\\' or '*' or '_' or '[' or ']' or '<' or '>' or '`' or '#' or '|' or '&' or '~') sb.Append('\\');
             sb.Append(c);
         }
-        return sb.ToString().Replace("\n", " ", StringComparison.Ordinal);
+        // What is special only where a line starts: "- ", "+ ", "---", "===", "1. ", "1) ".
+        if (sb.Length > 0 && sb[0] is '-' or '+' or '=') sb.Insert(0, '\\');
+        var digits = 0;
+        while (digits < sb.Length && char.IsAsciiDigit(sb[digits])) digits++;
+        if (digits > 0 && digits < sb.Length && sb[digits] is '.' or ')') sb.Insert(digits, '\\');
+        return sb.ToString();
     }
 
     /// <summary>A link target that cannot end the Markdown link early or start HTML.</summary>
     private static string LinkTarget(string href) =>
         href.Replace(" ", "%20", StringComparison.Ordinal).Replace("(", "%28", StringComparison.Ordinal)
             .Replace(")", "%29", StringComparison.Ordinal).Replace("<", "%3C", StringComparison.Ordinal).Replace(">", "%3E", StringComparison.Ordinal);
-
-    private static string Cell(string text) => Md(text).Replace("\n", "<br>", StringComparison.Ordinal);
 }

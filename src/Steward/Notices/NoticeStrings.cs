@@ -1,7 +1,9 @@
+using Steward.Web;
+
 namespace Steward.Notices;
 
 /// <summary>The fixed wording of the generated notice, in en and zh-CN; everything else comes from the policy.</summary>
-public sealed record NoticeStrings
+internal sealed record NoticeStrings : ILocalised<NoticeStrings>
 {
     public required string[] SectionHeadings { get; init; }
     public required string EffectiveFrom { get; init; }
@@ -75,7 +77,7 @@ public sealed record NoticeStrings
     public required string LegalBasesIntro { get; init; }
     public required string LegalBasesCaption { get; init; }
     public required string Purpose { get; init; }
-    public required string NotApplicable { get; init; }
+    [SameInBothLanguages] public required string NotApplicable { get; init; }
     public required string LegitimateInterestsHeading { get; init; }
     public required string OptOutRegimes { get; init; }
     public required string ThisVersion { get; init; }
@@ -84,7 +86,7 @@ public sealed record NoticeStrings
     public required string NoAutomatedDecisions { get; init; }
     public required string ContactLine { get; init; }
 
-    public static readonly NoticeStrings English = new()
+    public static NoticeStrings English { get; } = new()
     {
         SectionHeadings = ["Introduction", "Personal information we collect and use", "Sharing personal information", "Controllers and representatives",
             "Information security and retention", "Your rights", "Legal bases", "Updates to this privacy notice"],
@@ -169,7 +171,7 @@ public sealed record NoticeStrings
         ContactLine = "{0}: {1}",
     };
 
-    public static readonly NoticeStrings Chinese = new()
+    public static NoticeStrings Chinese { get; } = new()
     {
         SectionHeadings = ["简介", "我们收集和使用的个人信息", "共享个人信息", "控制方和代表信息", "信息安全和保留时间", "您的权利", "法律依据", "隐私声明更新"],
         EffectiveFrom = "本隐私声明自 {0} 起生效。",
@@ -252,6 +254,4 @@ public sealed record NoticeStrings
         NoAutomatedDecisions = "我们不会仅基于自动化处理对您作出决定。",
         ContactLine = "{0}：{1}",
     };
-
-    public static NoticeStrings For(string lang) => lang == Web.Language.Chinese ? Chinese : English;
 }

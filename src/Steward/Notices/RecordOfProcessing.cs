@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Steward.Policy;
 using Steward.Policy.Catalogue;
@@ -29,25 +28,17 @@ public sealed record RopaRow(
 /// <summary>Builds the record of processing from a policy version, as rows, CSV, JSON or an HTML document.</summary>
 public static class RecordOfProcessing
 {
-    private static readonly string[] HeadersEn =
-        ["Purpose key", "Purpose", "Description", "Role", "Controller", "Controller contact", "Representatives", "Data protection officer",
-         "Categories of data subjects", "Categories of personal data", "Sources", "Legal basis", "Recipients", "Transfers to third countries (safeguard)",
-         "Time limits for erasure", "Security measures"];
-
-    private static readonly string[] HeadersZh =
-        ["处理目的键", "处理目的", "说明", "角色", "控制方", "控制方联系方式", "代表", "数据保护官",
-         "数据主体类别", "个人信息类别", "信息来源", "法律依据", "接收方", "向第三国传输（保障措施）", "删除期限", "安全措施"];
-
     public static List<RopaRow> Rows(PolicyDocument p, string lang)
     {
-        var taxonomy = Taxonomy.Bundled.ExtendedBy(p);
+        var taxonomy = p.Taxonomy;
         var laws = JurisdictionCatalogue.Bundled;
+        var t = Language.Strings<RopaStrings>(lang);
         string T(LocalizedText? t) => t?.In(lang) ?? "";
         string Join(IEnumerable<string> items) => string.Join("; ", items.Where(i => i.Length > 0).Distinct());
 
-        var controller = p.Entities.GetValueOrDefault(p.Controllers.GetValueOrDefault(PolicyValidator.DefaultKey) ?? "");
+        var controller = p.Entities.GetValueOrDefault(p.Controllers.GetValueOrDefault(PolicyDocument.DefaultKey) ?? "");
         var controllers = Join(p.Controllers.Select(c =>
-            $"{(c.Key == PolicyValidator.DefaultKey ? (lang == Language.Chinese ? "默认" : "default") : c.Key)}: {T(p.Entities.GetValueOrDefault(c.Value)?.Name)}"));
+            $"{(c.Key == PolicyDocument.DefaultKey ? t.Default : c.Key)}: {T(p.Entities.GetValueOrDefault(c.Value)?.Name)}"));
         var contact = Join([controller?.Email ?? "", T(controller?.Address)]);
         var representatives = Join(p.Representatives.Values.Select(r => $"{T(r.Area)}: {T(r.Name)}{(r.Email is null ? "" : $" <{r.Email}>")}"));
         var dpo = p.Dpo is null ? "" : Join([T(p.Dpo.Name), p.Dpo.Email ?? "", T(p.Dpo.Address)]);
@@ -60,12 +51,12 @@ public static class RecordOfProcessing
                 .Select(r => $"{T(r.Name)} ({Vocabulary.Name(r.Kind, lang)})");
             var transfers = purpose.Transfers.Select(t => p.Transfers.GetValueOrDefault(t)).OfType<Transfer>()
                 .Select(t => $"{Vocabulary.Country(t.Destination ?? "", lang)} ({(t.Safeguards.Count == 0 ? Vocabulary.Name(Safeguard.Adequacy, lang) : string.Join(", ", t.Safeguards.Select(s => Vocabulary.Name(s, lang))))})");
-            var bases = purpose.LegalBasis.Select(b => $"{(b.Key == PolicyValidator.DefaultKey ? (lang == Language.Chinese ? "默认" : "default") : T(laws.Find(b.Key)?.Name) is { Length: > 0 } n ? n : b.Key)}: {Vocabulary.Name(b.Value, lang)}");
+            var bases = purpose.LegalBasis.Select(b => $"{(b.Key == PolicyDocument.DefaultKey ? t.Default : T(laws.Find(b.Key)?.Name) is { Length: > 0 } n ? n : b.Key)}: {Vocabulary.Name(b.Value, lang)}");
             return new RopaRow(
                 key,
                 T(purpose.Name),
                 T(purpose.Description),
-                PolicyLoader.Binder.EnumName(purpose.Role),
+                Vocabulary.Name(purpose.Role, lang),
                 controllers,
                 contact,
                 representatives,
@@ -76,51 +67,29 @@ public static class RecordOfProcessing
                 Join(bases),
                 Join(recipients),
                 Join(transfers),
-                purpose.Retention is { } r ? RetentionSummary(r, lang, taxonomy) : "",
+                purpose.Retention is { } r ? string.Join("; ", [.. Vocabulary.Retention(r, p, lang), Vocabulary.Name(r.Action, lang)]) : "",
                 security);
         }).ToList();
-    }
-
-    private static string RetentionSummary(Retention r, string lang, Taxonomy taxonomy)
-    {
-        var parts = new List<string>();
-        if (r.Period is { } period) parts.Add(period.ToWords(lang));
-        if (r.Criteria is not null) parts.Add(r.Criteria.In(lang));
-        foreach (var (category, rule) in r.Categories)
-            parts.Add($"{taxonomy.DataCategories.GetValueOrDefault(category)?.Name.In(lang) ?? category}: {string.Join(", ", new[] { rule.Period?.ToWords(lang) ?? "", rule.Criteria?.In(lang) ?? "" }.Where(s => s.Length > 0))}");
-        parts.Add(Vocabulary.Name(r.Action, lang));
-        return string.Join("; ", parts);
     }
 
     private static string[] Fields(RopaRow r) =>
         [r.PurposeKey, r.Purpose, r.Description, r.Role, r.Controller, r.ControllerContact, r.Representatives, r.DataProtectionOfficer,
          r.DataSubjects, r.DataCategories, r.Sources, r.LegalBasis, r.Recipients, r.Transfers, r.Retention, r.SecurityMeasures];
 
-    /// <summary>RFC 4180 CSV with a UTF-8 byte-order mark, so spreadsheet programs read Chinese correctly.</summary>
-    public static string Csv(IEnumerable<RopaRow> rows, string lang)
-    {
-        var sb = new StringBuilder("\uFEFF");
-        void Line(IEnumerable<string> cells) => sb.Append(string.Join(',', cells.Select(Quote))).Append("\r\n");
-        Line(lang == Language.Chinese ? HeadersZh : HeadersEn);
-        foreach (var r in rows) Line(Fields(r));
-        return sb.ToString();
-    }
-
-    private static string Quote(string cell) =>
-        cell.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+    /// <summary>The record as a CSV file for spreadsheet programs.</summary>
+    public static string Csv(IEnumerable<RopaRow> rows, string lang) =>
+        CsvWriter.Write(Language.Strings<RopaStrings>(lang).Headers, rows.Select(Fields));
 
     public static string Json(IEnumerable<RopaRow> rows) => JsonSerializer.Serialize(rows, PolicyLoader.Json);
 
     /// <summary>The record as a readable document: one part per purpose.</summary>
     public static NoticeDocument Document(IEnumerable<RopaRow> rows, PolicyVersionInfo version, string organisation, string lang)
     {
-        var headers = lang == Language.Chinese ? HeadersZh : HeadersEn;
-        var title = lang == Language.Chinese ? $"{organisation} 处理活动记录" : $"Record of processing activities — {organisation}";
-        var lead = lang == Language.Chinese
-            ? $"依据《通用数据保护条例》第 30 条，根据隐私政策第 {version.Version} 版（{Vocabulary.Date(version.EffectiveDate, lang)} 生效）生成。"
-            : $"Under GDPR Article 30, generated from version {version.Version} of the privacy policy (effective {Vocabulary.Date(version.EffectiveDate, lang)}).";
+        var t = Language.Strings<RopaStrings>(lang);
+        var title = Language.Format(t.Title, organisation);
+        var lead = Language.Format(t.Lead, version.Version, Vocabulary.Date(version.EffectiveDate, lang));
         var sections = rows.Select(r => new NoticeSection($"purpose-{r.PurposeKey}", r.Purpose,
-            Fields(r).Select((value, i) => (Block)new LabelledParagraph(headers[i] + (lang == Language.Chinese ? "：" : ":"), value)).Skip(2).ToList())).ToList();
+            Fields(r).Select((value, i) => (Block)new LabelledParagraph(t.Headers[i] + t.LabelEnd, value)).Skip(2).ToList())).ToList();
         return new NoticeDocument(lang, title, [lead], sections);
     }
 }

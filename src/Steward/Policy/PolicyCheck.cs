@@ -16,7 +16,7 @@ public static class PolicyCheck
     /// <summary>Beyond this many problems a list helps nobody; the rest are summed up in one line.</summary>
     public const int MaxDiagnostics = 200;
 
-    private static readonly PolicyValidator Validator = new(JurisdictionCatalogue.Bundled, Taxonomy.Bundled);
+    private static readonly PolicyValidator Validator = new(JurisdictionCatalogue.Bundled);
 
     public static CheckedPolicy Run(string path) => Run(path, allowIncludes: true);
 

@@ -14,6 +14,7 @@ public static class PolicyCodes
     public const string FileProblem = "POL009";
     public const string MissingLegalBasis = "POL010";
     public const string ConsentWithoutMechanism = "POL011";
+    /// <summary>Reported from the catalogue's data (a law's absent_bases), like every other jurisdiction rule.</summary>
     public const string LegitimateInterestsUnderPipl = "POL012";
     public const string BasisNotInLaw = "POL013";
     public const string LegitimateInterestsUnstated = "POL014";

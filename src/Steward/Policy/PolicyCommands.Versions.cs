@@ -164,7 +164,7 @@ public static partial class PolicyCommands
             {
                 "csv" => RecordOfProcessing.Csv(rows, l),
                 "json" => RecordOfProcessing.Json(rows) + "\n",
-                _ => NoticeRenderers.HtmlPage(RecordOfProcessing.Document(rows, policy.Info, policy.Document.Organisation.Name?.In(l) ?? "", l)),
+                _ => await NoticeRenderers.HtmlFileAsync(RecordOfProcessing.Document(rows, policy.Info, policy.Document.Organisation.Name?.In(l) ?? "", l)),
             };
             await WriteOutputAsync(parse.GetValue(output), text, ct);
             return 0;

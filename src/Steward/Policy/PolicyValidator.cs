@@ -10,13 +10,13 @@ namespace Steward.Policy;
 /// scope, consent has a mechanism, transfers have safeguards, every category has a retention rule.
 /// Each rule reports with a code documented in docs/policy.md.
 /// </summary>
-public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonomy bundled)
+public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
 {
-    public const string DefaultKey = "default";
+    public const string DefaultKey = PolicyDocument.DefaultKey;
 
     public IReadOnlyList<PolicyDiagnostic> Validate(PolicyDocument p, SourceMap map)
     {
-        var run = new Run(p, map, jurisdictions, bundled.ExtendedBy(p));
+        var run = new Run(p, map, jurisdictions, p.Taxonomy);
         run.All();
         return run.Diagnostics;
     }
@@ -147,8 +147,8 @@ public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonom
             var usesInterests = false;
             foreach (var j in _inScope)
             {
-                var explicitBasis = purpose.LegalBasis.TryGetValue(j.Key, out var own);
-                LegalBasis? basis = explicitBasis ? own : purpose.LegalBasis.TryGetValue(DefaultKey, out var d) ? d : null;
+                var explicitBasis = purpose.LegalBasis.ContainsKey(j.Key);
+                var basis = purpose.LegalBasisIn(j.Key);
                 var at = explicitBasis ? map.Of(purpose.LegalBasis, j.Key) : map.Of(purpose.LegalBasis, DefaultKey, basisAt);
                 if (basis is null)
                 {
@@ -160,9 +160,9 @@ public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonom
                 usesConsent |= basis == LegalBasis.Consent;
                 usesInterests |= basis == LegalBasis.LegitimateInterests;
                 if (!j.RequiresLegalBasis) continue;
-                if (basis == LegalBasis.LegitimateInterests && j.Key == "cn-pipl")
-                    Error(at, PolicyCodes.LegitimateInterestsUnderPipl,
-                        $"{Cap(what)} relies on legitimate interests for cn-pipl, but China's PIPL has no such basis; give 'cn-pipl:' its own basis (consent, contract, legal-obligation, ...).");
+                if (j.AbsentBases?.FirstOrDefault(a => a.Basis == basis) is { } absent)
+                    Error(at, absent.Code,
+                        $"{Cap(what)} relies on {PolicyLoader.Binder.EnumName(basis.Value).Replace('-', ' ')} for {j.Key}, but {absent.Reason}; give '{j.Key}:' its own basis ({absent.Instead}).");
                 else if (!j.LegalBases.Contains(basis.Value))
                     Error(at, PolicyCodes.BasisNotInLaw,
                         $"{Cap(what)} uses '{PolicyLoader.Binder.EnumName(basis.Value)}' for {j.Key}, which that law does not provide; use one of: {string.Join(", ", j.LegalBases.Select(b => PolicyLoader.Binder.EnumName(b)))}.");
@@ -256,13 +256,8 @@ public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions, Taxonom
             }
         }
 
-        private static string SuggestedSafeguard(Jurisdiction j) => j.Key switch
-        {
-            "cn-pipl" => "pipl-standard-contract",
-            "uk-gdpr" => "uk-idta",
-            "br-lgpd" => "br-scc",
-            _ => "eu-scc",
-        };
+        // The catalogue guarantees one for every law that restricts transfers, the only ones asked.
+        private static string SuggestedSafeguard(Jurisdiction j) => PolicyLoader.Binder.EnumName(j.SuggestedSafeguard!.Value);
 
         private void Cookies()
         {

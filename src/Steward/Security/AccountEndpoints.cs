@@ -1,10 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Steward.Web;
-using static Steward.Web.Html;
 
 namespace Steward.Security;
 
@@ -28,7 +28,6 @@ public static class AccountEndpoints
             })
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
             .RequireRoles(Roles.Console);
-        group.MapGet("/console", ConsoleHome).RequireRoles(Roles.Console);
         return routes;
     }
 
@@ -43,9 +42,9 @@ public static class AccountEndpoints
     private static async Task<IResult> SignInAsync([FromForm] SignInForm form, HttpContext http, IAntiforgery af, StaffDirectory staff)
     {
         var lang = Language.FromRequest(http.Request);
-        var t = UiText.For(lang);
+        var t = Language.Strings<SignInStrings>(lang);
         if (string.IsNullOrWhiteSpace(form.Email) || string.IsNullOrEmpty(form.Password))
-            return SignInPage(http, af, form.ReturnUrl, t.SignInFailed, 400);
+            return SignInPage(http, af, form.ReturnUrl, t.Failed, 400);
         var result = await staff.SignInAsync(form.Email, form.Password, http.RequestAborted);
         switch (result.Outcome)
         {
@@ -61,7 +60,7 @@ public static class AccountEndpoints
             case SignInOutcome.LockedOut:
                 return SignInPage(http, af, form.ReturnUrl, t.LockedOut, 423);
             default:
-                return SignInPage(http, af, form.ReturnUrl, t.SignInFailed, 401);
+                return SignInPage(http, af, form.ReturnUrl, t.Failed, 401);
         }
     }
 
@@ -70,67 +69,16 @@ public static class AccountEndpoints
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal)
         && !url.Any(c => c == '\\' || char.IsControl(c));
 
-    private static IResult SignInPage(HttpContext http, IAntiforgery af, string? returnUrl, string? error, int status)
+    private static RazorComponentResult<SignInPage> SignInPage(HttpContext http, IAntiforgery af, string? returnUrl, string? error, int status)
     {
-        var lang = Language.FromRequest(http.Request);
-        var t = UiText.For(lang);
         var tokens = af.GetAndStoreTokens(http);
-        var body = $"""
-            <h1>{E(t.SignInTitle)}</h1>
-            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
-            <form class="stack" method="post" action="{SignInPath}?lang={E(lang)}">
-              <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
-              <input type="hidden" name="returnUrl" value="{E(IsLocal(returnUrl) ? returnUrl : "")}">
-              <label for="email">{E(t.Email)}</label>
-              <input id="email" name="email" type="email" autocomplete="username" required>
-              <label for="password">{E(t.Password)}</label>
-              <input id="password" name="password" type="password" autocomplete="current-password" required>
-              <button type="submit">{E(t.SignInButton)}</button>
-            </form>
-            """;
-        return Result(Page(lang, t.SignInTitle, body, LanguageSwitch(lang, SignInPath)), status);
-    }
-
-    private static async Task<IResult> ConsoleHome(HttpContext http, IAntiforgery af, Policy.PolicyStore policies, Audit.AuditVerifier verifier, CancellationToken ct)
-    {
-        var lang = Language.FromRequest(http.Request);
-        var t = UiText.For(lang);
-        var tokens = af.GetAndStoreTokens(http);
-        var role = http.User.FindFirstValue(ClaimTypes.Role) ?? "";
-        var body = new System.Text.StringBuilder($"""
-            <h1>{E(t.ConsoleTitle)}</h1>
-            <p>{E(t.SignedInAs)}: <strong>{E(role)}</strong></p>
-            """);
-        var versions = await policies.ListAsync(ct);
-        var current = (await policies.CurrentAsync(ct))?.Info.Version;
-        body.Append("<h2>").Append(E(t.PolicyVersions)).Append("</h2>\n");
-        if (versions.Count == 0) body.Append("<p>").Append(E(t.NoPolicy)).Append("</p>\n");
-        else
+        return Pages.Result<SignInPage>(new
         {
-            body.Append("<table><caption>").Append(E(t.PolicyVersions)).Append("</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">")
-                .Append(E(t.Effective)).Append("</th><th scope=\"col\">").Append(E(t.Summary)).Append("</th></tr></thead><tbody>\n");
-            foreach (var v in versions.AsEnumerable().Reverse())
-                body.Append("<tr><th scope=\"row\"><a href=\"/privacy/versions/").Append(v.Version).Append("?lang=").Append(E(lang)).Append("\">")
-                    .Append(v.Version).Append("</a>").Append(v.Version == current ? " ✓" : "").Append("</th><td>")
-                    .Append(v.EffectiveDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).Append("</td><td>")
-                    .Append(E(v.Summary ?? "")).Append("</td></tr>\n");
-            body.Append("</tbody></table>\n");
-        }
-        if (role is Roles.Admin or Roles.Auditor)
-        {
-            var audit = await verifier.VerifyAsync(ct);
-            body.Append("<h2>").Append(E(t.AuditLog)).Append("</h2>\n<p>")
-                .Append(E(audit.Ok ? string.Format(System.Globalization.CultureInfo.InvariantCulture, t.AuditOk, audit.Entries)
-                                   : string.Format(System.Globalization.CultureInfo.InvariantCulture, t.AuditBroken, audit.BrokenAt, audit.Problem)))
-                .Append("</p>\n");
-        }
-        body.Append(System.Globalization.CultureInfo.InvariantCulture, $"""
-            <p><a href="/privacy?lang={E(lang)}">{E(t.ViewNotice)}</a> · <a href="/openapi/v1.json">{E(t.ApiDocument)}</a></p>
-            <form method="post" action="/account/sign-out">
-              <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
-              <button type="submit">{E(t.SignOut)}</button>
-            </form>
-            """);
-        return Result(Page(lang, t.ConsoleTitle, body.ToString(), LanguageSwitch(lang, "/console")));
+            Lang = Language.FromRequest(http.Request),
+            AntiforgeryField = tokens.FormFieldName,
+            AntiforgeryToken = tokens.RequestToken ?? "",
+            ReturnUrl = IsLocal(returnUrl) ? returnUrl! : "",
+            Error = error,
+        }, status);
     }
 }

@@ -10,7 +10,7 @@ internal static class SecurityHeaders
             h.XContentTypeOptions = "nosniff";
             h.XFrameOptions = "DENY";
             h["Referrer-Policy"] = "no-referrer";
-            h.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'";
+            h.ContentSecurityPolicy = $"default-src 'self'; style-src 'self' {Stylesheet.CspSource}; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'";
             await next(context);
         });
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using static Steward.Web.Html;
 
 namespace Steward.Web;
 
@@ -24,15 +23,15 @@ internal static class StatusPages
             return;
         }
         var lang = Language.FromRequest(http.Request);
-        var zh = lang == Language.Chinese;
-        var (title, text) = http.Response.StatusCode switch
+        var t = Language.Strings<PageStrings>(lang);
+        var notFound = http.Response.StatusCode == StatusCodes.Status404NotFound;
+        await Pages.Result<MessagePage>(new
         {
-            404 => zh ? ("未找到页面", "此页面不存在或尚未提供。") : ("Page not found", "This page does not exist or is not available yet."),
-            _ => zh ? ("无法显示此页面", "请稍后再试。") : ("This page cannot be shown", "Please try again later."),
-        };
-        var back = zh ? "返回隐私声明" : "Back to the privacy notice";
-        var body = $"<h1>{E(title)}</h1><p>{E(text)}</p><p><a href=\"/privacy?lang={E(lang)}\">{E(back)}</a></p>";
-        http.Response.ContentType = "text/html; charset=utf-8";
-        await http.Response.WriteAsync(Page(lang, title, body));
+            Lang = lang,
+            Title = notFound ? t.NotFoundTitle : t.ErrorTitle,
+            Text = notFound ? t.NotFoundText : t.ErrorText,
+            LinkHref = $"/privacy?lang={lang}",
+            LinkText = t.BackToNotice,
+        }, http.Response.StatusCode).ExecuteAsync(http);
     }
 }

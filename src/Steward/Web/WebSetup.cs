@@ -16,6 +16,7 @@ internal static class WebSetup
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddPages();
         services.AddOpenApi(o =>
         {
             o.AddDocumentTransformer<OpenApiDocumentInfo>();

@@ -54,4 +54,17 @@ public sealed class PageAccessibilityTests
         Assert.True(pdf.Length > 10_000);
         Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(pdf, 0, 4));
     }
+
+    [Fact]
+    public async Task The_styles_apply_under_the_content_security_policy()
+    {
+        await using var browser = await BrowserSession.StartAsync();
+        await using var app = await StewardTestApp.StartAsync();
+        var page = await browser.Browser.NewPageAsync();
+        var refused = new List<string>();
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) refused.Add(m.Text); };
+        await page.GotoAsync(new Uri(app.BaseAddress, "/account/sign-in?lang=en").ToString());
+        Assert.Equal("700", await page.EvalOnSelectorAsync<string>(".brand", "e => getComputedStyle(e).fontWeight"));
+        Assert.Empty(refused);
+    }
 }

@@ -14,7 +14,15 @@ public sealed record Jurisdiction(
     IReadOnlyList<string> Domestic,
     IReadOnlyList<string> Adequate,
     string? Notes,
-    IReadOnlyList<Safeguard>? Safeguards = null);
+    IReadOnlyList<Safeguard>? Safeguards = null,
+    Safeguard? SuggestedSafeguard = null,
+    IReadOnlyList<AbsentBasis>? AbsentBases = null);
+
+/// <summary>
+/// A legal basis people commonly assume a law has but it does not (legitimate interests under PIPL): a problem with
+/// its own code and an explanation, instead of the generic "not provided by that law".
+/// </summary>
+public sealed record AbsentBasis(LegalBasis Basis, string Code, string Reason, string Instead);
 
 /// <summary>The bundled rule pack of jurisdictions (Catalogue/jurisdictions.json).</summary>
 public sealed class JurisdictionCatalogue
@@ -35,6 +43,9 @@ public sealed class JurisdictionCatalogue
         using var stream = typeof(JurisdictionCatalogue).Assembly.GetManifestResourceStream("Steward.Policy.Catalogue.jurisdictions.json")
             ?? throw new InvalidOperationException("The jurisdiction catalogue is not embedded.");
         var file = JsonSerializer.Deserialize<File>(stream, PolicyLoader.Json)!;
+        // A law that restricts transfers gets problems that propose a safeguard; the data must say which.
+        if (file.Jurisdictions.FirstOrDefault(j => j.RestrictsTransfers && j.SuggestedSafeguard is null) is { } missing)
+            throw new InvalidOperationException($"The jurisdiction catalogue names no suggested_safeguard for {missing.Key}.");
         return new JurisdictionCatalogue(file.Jurisdictions);
     }
 }

@@ -42,24 +42,6 @@ public readonly partial record struct Duration(int Years, int Months, int Weeks,
         return s;
     }
 
-    /// <summary>The period in words: "3 years", "12 个月".</summary>
-    public string ToWords(string lang)
-    {
-        var zh = lang == Web.Language.Chinese;
-        if (IsSession) return zh ? "浏览器会话结束时" : "until the browser session ends";
-        var parts = new List<string>();
-        void Add(int n, string one, string many, string zhUnit)
-        {
-            if (n == 0) return;
-            parts.Add(zh ? $"{n.ToString(CultureInfo.InvariantCulture)} {zhUnit}" : $"{n.ToString(CultureInfo.InvariantCulture)} {(n == 1 ? one : many)}");
-        }
-        Add(Years, "year", "years", "年");
-        Add(Months, "month", "months", "个月");
-        Add(Weeks, "week", "weeks", "周");
-        Add(Days, "day", "days", "天");
-        return zh ? string.Join(" ", parts) : string.Join(", ", parts);
-    }
-
     [GeneratedRegex(@"^P(?:(?<y>\d{1,3})Y)?(?:(?<m>\d{1,4})M)?(?:(?<w>\d{1,4})W)?(?:(?<d>\d{1,5})D)?$")]
     private static partial Regex Iso();
 }

@@ -10,6 +10,17 @@ namespace Steward.Policy.Model;
 [Description("A Steward privacy policy: the promises of a privacy statement as data.")]
 public sealed class PolicyDocument
 {
+    /// <summary>The key that stands for "everywhere not listed" in jurisdiction-keyed maps (controllers, legal bases).</summary>
+    public const string DefaultKey = "default";
+
+    private Catalogue.Taxonomy? _taxonomy;
+
+    /// <summary>
+    /// The bundled taxonomy with this policy's own entries, built on first use and kept: validation, the notice,
+    /// the record of processing and diffs all read it. A loaded policy is not changed afterwards.
+    /// </summary>
+    internal Catalogue.Taxonomy Taxonomy => _taxonomy ??= Catalogue.Taxonomy.Bundled.ExtendedBy(this);
+
     [Required, Description("Format version of this file; 1.")]
     public int Steward { get; set; }
 

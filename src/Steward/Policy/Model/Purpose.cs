@@ -40,6 +40,11 @@ public sealed class Purpose
     public LocalizedText? AutomatedDecisions { get; set; }
     [Description("Role: controller (default) or processor on behalf of a business client.")]
     public ProcessingRole Role { get; set; } = ProcessingRole.Controller;
+
+    /// <summary>The legal basis that applies in a jurisdiction: its own entry, else the default, else none.</summary>
+    public LegalBasis? LegalBasisIn(string jurisdiction) =>
+        LegalBasis.TryGetValue(jurisdiction, out var own) ? own
+        : LegalBasis.TryGetValue(PolicyDocument.DefaultKey, out var fallback) ? fallback : null;
 }
 
 /// <summary>Whether Steward's organisation decides the purpose or processes for a client.</summary>

@@ -11,7 +11,7 @@ public sealed class LocalizedText
     public string? ZhCn { get; set; }
 
     /// <summary>The text in <paramref name="lang"/> (en or zh-CN), falling back to the other language.</summary>
-    public string In(string lang) => (lang == Web.Language.Chinese ? ZhCn ?? En : En ?? ZhCn) ?? "";
+    public string In(string lang) => Web.Language.Pick(lang, En ?? ZhCn, ZhCn ?? En) ?? "";
 
     public override string ToString() => En ?? ZhCn ?? "";
 }
