@@ -122,8 +122,8 @@ internal sealed partial class JobRunner(IDbContextFactory<StewardDbContext> cont
         }
         finally
         {
-            try { await heartbeat; }
-            catch (OperationCanceledException) { /* the heartbeat ends with the run */ }
+            // The heartbeat ends with the run (cancelled); if it failed on the database, the lease simply lapses.
+            await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
