@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Steward.Audit;
+using Steward.Jobs;
 using Steward.Notices;
 using Steward.Policy;
 using Steward.Security;
@@ -44,6 +45,7 @@ public static class StewardServer
         var api = app.MapGroup("/api/v1");
         api.MapAudit();
         api.MapPolicy();
+        api.MapJobs();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Compliance.Classification;
 using Microsoft.Extensions.Compliance.Redaction;
 using Steward.Audit;
+using Steward.Jobs;
 using Steward.Policy;
 using Steward.Security;
 using Steward.Storage;
@@ -18,6 +19,7 @@ public static class StewardServices
         services.AddStewardStaff();
         services.AddStewardAudit();
         services.AddStewardPolicy();
+        services.AddStewardJobs();
         services.AddRedaction(r =>
         {
             r.SetRedactor<ErasingRedactor>(new DataClassificationSet(PrivacyTaxonomy.PersonalData), new DataClassificationSet(PrivacyTaxonomy.Secret));

@@ -21,13 +21,18 @@ public sealed record PolicyVersionInfo(int Version, string ContentHash, DateOnly
 public sealed record PublishedPolicy(PolicyVersionInfo Info, PolicyDocument Document);
 
 /// <summary>Immutable policy versions: publishing, listing, reading the one in force.</summary>
-public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> contexts, AuditLog audit, TimeProvider time)
+public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> contexts, AuditLog audit, ChangeNotifications notifications, TimeProvider time)
 {
+    /// <summary>Sent when a version is published; every node drops its cached version in force.</summary>
+    public const string PublishedChannel = "policy.published";
+
     /// <summary>How long the "updated" notice shows after a significant change (S20.1).</summary>
     public static readonly TimeSpan UpdateBannerPeriod = TimeSpan.FromDays(30);
 
     // Versions never change, so their parsed models can be cached forever (and on every node).
     private readonly ConcurrentDictionary<int, PolicyDocument> _documents = new();
+
+    private readonly InForceCache _inForce = new(notifications);
 
     public static string CanonicalJson(PolicyDocument document)
     {
@@ -78,7 +83,10 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
         {
             throw new StewardException("The version could not be stored (another may have been published at the same moment); nothing was published. Try again.");
         }
+        // Delivered to every node when the transaction commits (this one drops its cache below, at once).
+        await notifications.PublishWithinAsync(db, PublishedChannel, version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
         await tx.CommitAsync(ct);
+        _inForce.Forget();
         return new PublishOutcome(ToInfo(version), true);
     }
 
@@ -102,10 +110,32 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
     public async Task<PublishedPolicy?> CurrentAsync(CancellationToken ct)
     {
         var today = Today;
+        var cached = _inForce.Value;
+        if (cached is not null && cached.Day == today)
+        {
+            // Notifications reach only this process on SQLite, so a version published by another process (the CLI)
+            // is noticed by the newest version number: one indexed read instead of loading and parsing.
+            if (notifications.CrossProcess || await NewestVersionAsync(ct) == cached.Newest) return cached.Policy;
+        }
+        var generation = _inForce.Generation;
+        var loaded = await LoadCurrentAsync(today, ct);
+        _inForce.Store(loaded, generation);
+        return loaded.Policy;
+    }
+
+    private async Task<int> NewestVersionAsync(CancellationToken ct)
+    {
         await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.PolicyVersions.MaxAsync(v => (int?)v.Version, ct) ?? 0;
+    }
+
+    private async Task<InForce> LoadCurrentAsync(DateOnly today, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var newest = await db.PolicyVersions.MaxAsync(v => (int?)v.Version, ct) ?? 0;
         var row = await db.PolicyVersions.AsNoTracking().Where(v => v.EffectiveDate <= today).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct)
                   ?? await db.PolicyVersions.AsNoTracking().OrderBy(v => v.Version).FirstOrDefaultAsync(ct);
-        return row is null ? null : new PublishedPolicy(ToInfo(row), Parse(row));
+        return new InForce(today, newest, row is null ? null : new PublishedPolicy(ToInfo(row), Parse(row)));
     }
 
     /// <summary>The significant change whose "updated" notice is still showing today, if any.</summary>
@@ -144,4 +174,46 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
 
     private static PolicyVersionInfo ToInfo(PolicyVersion v) =>
         new(v.Version, v.ContentHash, v.EffectiveDate, v.Significant, v.Summary, v.PublishedAt, v.PublishedBy);
+
+    private sealed record InForce(DateOnly Day, int Newest, PublishedPolicy? Policy);
+
+    /// <summary>
+    /// The version in force, cached for the day it was computed on: a version that takes effect at midnight (UTC)
+    /// is picked up by the first read of the new day. A publish on any node drops it (change notification), and so
+    /// does a reconnect of the notification listener.
+    /// </summary>
+    private sealed class InForceCache
+    {
+        private readonly Lock _lock = new();
+        private InForce? _value;
+        private long _generation;
+
+        public InForceCache(ChangeNotifications notifications) => notifications.Subscribe(PublishedChannel, _ => Forget());
+
+        public InForce? Value
+        {
+            get { lock (_lock) return _value; }
+        }
+
+        public long Generation
+        {
+            get { lock (_lock) return _generation; }
+        }
+
+        public void Forget()
+        {
+            lock (_lock)
+            {
+                _generation++;
+                _value = null;
+            }
+        }
+
+        /// <summary>Keeps what was loaded unless a publish happened meanwhile (then it may be missing the new version).</summary>
+        public void Store(InForce loaded, long generation)
+        {
+            lock (_lock)
+                if (generation == _generation) _value = loaded;
+        }
+    }
 }

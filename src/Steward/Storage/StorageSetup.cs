@@ -14,7 +14,15 @@ public static class StorageSetup
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddSingleton<StorageConnection>();
-        services.AddDbContextFactory<SqliteStewardDbContext>((sp, o) => Configure(o, StorageProviders.Sqlite, sp.GetRequiredService<StorageConnection>().ConnectionString));
+        services.AddSingleton<ChangeNotifications>();
+        services.AddSingleton<AfterCommitDelivery>();
+        services.AddSingleton<PostgresChangeListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
+        services.AddDbContextFactory<SqliteStewardDbContext>((sp, o) =>
+        {
+            Configure(o, StorageProviders.Sqlite, sp.GetRequiredService<StorageConnection>().ConnectionString);
+            o.AddInterceptors(sp.GetRequiredService<AfterCommitDelivery>());
+        });
         services.AddDbContextFactory<PostgresStewardDbContext>((sp, o) => Configure(o, StorageProviders.Postgres, sp.GetRequiredService<StorageConnection>().ConnectionString));
         services.AddSingleton<IDbContextFactory<StewardDbContext>>(sp => sp.GetRequiredService<StorageConnection>().Provider == StorageProviders.Postgres
             ? new ProviderContextFactory<PostgresStewardDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresStewardDbContext>>())

@@ -39,6 +39,7 @@ public sealed partial class EndpointRoleTests
         ["GET /api/v1/policy/versions/{version:int}"] = Anonymous,
         ["POST /api/v1/policy/versions"] = PolicyEditors,
         ["GET /api/v1/ropa"] = RecordReaders,
+        ["GET /api/v1/jobs"] = AuditReaders,
         ["GET /privacy"] = Anonymous,
         ["GET /privacy/versions"] = Anonymous,
         ["GET /privacy/versions/{version:int}"] = Anonymous,

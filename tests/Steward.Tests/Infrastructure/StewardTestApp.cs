@@ -45,7 +45,8 @@ public sealed partial class StewardTestApp : IAsyncDisposable
     public static Task<StewardTestApp> StartAsync(Action<Dictionary<string, string?>>? settings = null) => StartAsync(null, settings);
 
     /// <summary>Starts on <paramref name="existing"/> (a restart) or on a fresh database; only a fresh one is dropped at the end.</summary>
-    public static async Task<StewardTestApp> StartAsync(TestDatabase? existing, Action<Dictionary<string, string?>>? settings = null)
+    public static async Task<StewardTestApp> StartAsync(TestDatabase? existing, Action<Dictionary<string, string?>>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var database = existing ?? await TestDatabase.CreateAsync();
         var flags = database.Settings();
@@ -55,12 +56,13 @@ public sealed partial class StewardTestApp : IAsyncDisposable
         settings?.Invoke(flags);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
         var logs = new CollectedLogs();
-        var app = StewardServer.Create(flags, services =>
+        var app = StewardServer.Create(flags, s =>
         {
-            services.AddSingleton<TimeProvider>(time);
+            s.AddSingleton<TimeProvider>(time);
             // The console logger of serve would flood the test output; collect instead.
-            services.RemoveAll<ILoggerProvider>();
-            services.AddSingleton<ILoggerProvider>(logs);
+            s.RemoveAll<ILoggerProvider>();
+            s.AddSingleton<ILoggerProvider>(logs);
+            services?.Invoke(s);
         });
         await StewardServer.PrepareAsync(app.Services, CancellationToken.None);
         await app.StartAsync();

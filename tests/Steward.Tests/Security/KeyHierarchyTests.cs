@@ -71,13 +71,57 @@ public sealed class KeyHierarchyTests
             s["Keys:PreviousKeyEncryptionKeys:0"] = oldKek;
         }))
         {
-            Assert.Equal(2, await withBoth.Services<KeyRing>().RewrapAsync(CancellationToken.None));
+            // Serve notices keys wrapped by the earlier key-encryption key and queues keys.rewrap; its worker runs it.
+            await using var db = await withBoth.DbAsync();
+            var job = await Jobs.JobTests.EventuallyAsync(
+                () => db.Set<Steward.Jobs.Job>().AsNoTracking().Where(j => j.Kind == KeysRewrapJob.JobKind).ToListAsync(),
+                jobs => jobs.Count == 1 && jobs[0].State == Steward.Jobs.JobState.Succeeded, "the keys.rewrap job");
+            Assert.False(await withBoth.Services<KeyRing>().NeedsRewrapAsync(CancellationToken.None));
             Assert.Equal(0, await withBoth.Services<KeyRing>().RewrapAsync(CancellationToken.None));
+            Assert.True(await db.AuditEntries.AnyAsync(e => e.Action == "keys.rewrapped" && e.Actor == "system"));
         }
         // The old key-encryption key can now be dropped from configuration.
         await using var onlyNew = await StewardTestApp.StartAsync(app.Database, s => s["Keys:KeyEncryptionKey"] = newKek);
         var read = await onlyNew.Services<KeyRing>().FindAsync("test.rotating", 1, CancellationToken.None);
         Assert.Equal(v1.Material, read!.Material);
+    }
+
+    [Fact]
+    public async Task Keys_list_rotate_and_rewrap_on_the_command_line_show_no_material_and_are_audited()
+    {
+        var oldKek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var app = await StewardTestApp.StartAsync(s => s["Keys:KeyEncryptionKey"] = oldKek);
+        var key = await app.Services<KeyRing>().CurrentAsync("test.cli", CancellationToken.None);
+        var env = app.Database.EnvironmentVariables();
+        env["STEWARD__Keys__KeyEncryptionKey"] = oldKek;
+
+        var rotated = await StewardCli.RunAsync(env, "", null, "keys", "rotate", "test.cli");
+        Assert.Equal((0, "rotated test.cli to version 2"), (rotated.ExitCode, rotated.Stdout.Trim()));
+        var unknown = await StewardCli.RunAsync(env, "", null, "keys", "rotate", "test.none");
+        Assert.Equal((1, "steward: There is no key for purpose 'test.none'; 'steward keys list' shows them."), (unknown.ExitCode, unknown.Stderr.Trim()));
+        // This node stops writing with version 1 (SQLite: by the version check; PostgreSQL: by the notification).
+        await Jobs.JobTests.EventuallyAsync(async () => (await app.Services<KeyRing>().CurrentAsync("test.cli", CancellationToken.None)).Version,
+            v => v == 2, "the rotated version in use");
+
+        var newKek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        env["STEWARD__Keys__KeyEncryptionKey"] = newKek;
+        env["STEWARD__Keys__PreviousKeyEncryptionKeys__0"] = oldKek;
+        var rewrapped = await StewardCli.RunAsync(env, "", null, "keys", "rewrap");
+        Assert.Equal(0, rewrapped.ExitCode);
+        Assert.StartsWith("re-wrapped 2 key(s) under key-encryption key ", rewrapped.Stdout, StringComparison.Ordinal);
+
+        var listed = await StewardCli.RunAsync(env, "", null, "keys", "list");
+        Assert.Equal(0, listed.ExitCode);
+        var lines = listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("test.cli", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Matches(@"^test\.cli\s+1\s+\S+Z\s+\S+Z\s+[0-9a-f]{16}$", lines[0].TrimEnd());
+        Assert.Matches(@"^test\.cli\s+2\s+\S+Z\s+-\s+[0-9a-f]{16}$", lines[1].TrimEnd());
+        Assert.DoesNotContain(Convert.ToBase64String(key.Material), listed.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToHexString(key.Material), listed.Stdout, StringComparison.OrdinalIgnoreCase);
+
+        await using var db = await app.DbAsync();
+        var actions = await db.AuditEntries.Where(e => e.Actor == "cli").Select(e => e.Action + " " + e.Target).ToListAsync();
+        Assert.Equal(["keys.rotated key:test.cli", "keys.rewrapped keys"], actions);
     }
 
     [Fact]

@@ -6,6 +6,9 @@ using Steward.Storage;
 
 namespace Steward.Security.Keys;
 
+/// <summary>A key's facts without its material: for listing.</summary>
+internal sealed record KeyVersionInfo(string Purpose, int Version, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, string WrappedBy);
+
 /// <summary>A key in clear, in memory only.</summary>
 internal sealed record ManagedKey(string Purpose, int Version, byte[] Material);
 
@@ -14,18 +17,40 @@ internal sealed record ManagedKey(string Purpose, int Version, byte[] Material);
 /// connection secrets), stored wrapped by the key-encryption key. Keys are created on first use, can be
 /// rotated (old versions stay readable) and re-wrapped under a new key-encryption key.
 /// </summary>
-internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyEncryptionKeys keks, TimeProvider time)
+internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyEncryptionKeys keks, ChangeNotifications notifications, TimeProvider time)
 {
+    /// <summary>Sent (payload: the purpose) when a key is rotated: every node stops writing with the old version.</summary>
+    public const string RotatedChannel = "keys.rotated";
     public const int KeySize = 32;
     private const int NonceSize = 12;
     private const int TagSize = 16;
     private readonly ConcurrentDictionary<(string, int), ManagedKey> _cache = new();
-    private readonly ConcurrentDictionary<string, int> _current = new();
+    private readonly ConcurrentDictionary<string, int> _current = ForgottenOnRotation(notifications);
+
+    private static ConcurrentDictionary<string, int> ForgottenOnRotation(ChangeNotifications notifications)
+    {
+        var current = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        notifications.Subscribe(RotatedChannel, n =>
+        {
+            if (n.Resync) current.Clear();
+            else current.TryRemove(n.Payload, out _);
+        });
+        return current;
+    }
+
+    /// <summary>Drops the cached current version of <paramref name="purpose"/>: the next <see cref="CurrentAsync"/> reads it from the database.</summary>
+    public void ForgetCurrent(string purpose) => _current.TryRemove(purpose, out _);
 
     /// <summary>The newest version of <paramref name="purpose"/>'s key, created on first use.</summary>
     public async Task<ManagedKey> CurrentAsync(string purpose, CancellationToken ct)
     {
-        if (_current.TryGetValue(purpose, out var v) && _cache.TryGetValue((purpose, v), out var cached)) return cached;
+        if (_current.TryGetValue(purpose, out var v) && _cache.TryGetValue((purpose, v), out var cached))
+        {
+            // Notifications reach only this process on SQLite: a rotation by another process (the CLI) is noticed
+            // by the newest version number, one indexed read.
+            if (notifications.CrossProcess || await NewestVersionAsync(purpose, ct) == v) return cached;
+            ForgetCurrent(purpose);
+        }
         for (var attempt = 0; ; attempt++)
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
@@ -65,12 +90,51 @@ internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyE
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            var key = await RotateWithinAsync(db, purpose, ct);
+            await tx.CommitAsync(ct);
+            return key;
+        }
+        finally
+        {
+            // Whether or not it committed, the next read takes the current version from the database.
+            ForgetCurrent(purpose);
+        }
+    }
+
+    /// <summary>Rotates inside the caller's transaction and tells every node when it commits. Call <see cref="ForgetCurrent"/> after the commit.</summary>
+    public async Task<ManagedKey> RotateWithinAsync(StewardDbContext db, string purpose, CancellationToken ct)
+    {
         var newest = await db.Set<WrappedKey>().Where(k => k.Purpose == purpose).MaxAsync(k => (int?)k.Version, ct) ?? 0;
         await db.Set<WrappedKey>().Where(k => k.Purpose == purpose && k.RetiredAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RetiredAt, time.GetUtcNow()), ct);
         var key = await AddVersionAsync(db, purpose, newest + 1, ct);
-        await tx.CommitAsync(ct);
+        await notifications.PublishWithinAsync(db, RotatedChannel, purpose, ct);
         return key;
+    }
+
+    /// <summary>Every version of every key, without material, by purpose and version.</summary>
+    public async Task<List<KeyVersionInfo>> ListAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Set<WrappedKey>().AsNoTracking().OrderBy(k => k.Purpose).ThenBy(k => k.Version)
+            .Select(k => new { k.Purpose, k.Version, k.CreatedAt, k.RetiredAt, k.WrappedBy }).ToListAsync(ct);
+        return rows.Select(k => new KeyVersionInfo(k.Purpose, k.Version, k.CreatedAt, k.RetiredAt, k.WrappedBy)).ToList();
+    }
+
+    /// <summary>True when some key is still wrapped by an earlier key-encryption key.</summary>
+    public async Task<bool> NeedsRewrapAsync(CancellationToken ct)
+    {
+        var current = keks.Current.Id;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<WrappedKey>().AnyAsync(k => k.WrappedBy != current, ct);
+    }
+
+    private async Task<int> NewestVersionAsync(string purpose, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<WrappedKey>().Where(k => k.Purpose == purpose).MaxAsync(k => (int?)k.Version, ct) ?? 0;
     }
 
     /// <summary>Re-wraps every key still wrapped by an earlier key-encryption key; returns how many. Safe to repeat.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Steward.Jobs;
 
 namespace Steward.Security.Keys;
 
@@ -11,6 +12,9 @@ internal static class KeysSetup
         services.AddSingleton<IValidateOptions<KeyOptions>, KeyOptionsValidator>();
         services.AddSingleton<KeyEncryptionKeys>();
         services.AddSingleton<KeyRing>();
+        services.AddSingleton<KeyRotation>();
+        services.AddJobHandler<KeysRewrapJob>();
+        services.AddHostedService<RewrapOnStart>();
         return services;
     }
 }

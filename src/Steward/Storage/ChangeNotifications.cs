@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
+using Steward.Hosting;
+
+namespace Steward.Storage;
+
+/// <summary>
+/// A change on <paramref name="Channel"/> (e.g. <c>policy.published</c>). <paramref name="Resync"/> means notifications may
+/// have been missed (the listener reconnected): a subscriber must drop everything it cached from the database.
+/// </summary>
+public sealed record ChangeNotification(string Channel, string Payload, bool Resync = false);
+
+/// <summary>
+/// Tells every node that something cached in memory changed. On PostgreSQL it is LISTEN/NOTIFY (one listening
+/// connection per node, see <see cref="PostgresChangeListener"/>), so a notification sent inside a transaction is
+/// delivered only when it commits. On SQLite it is in-process, and a notification sent inside a transaction is
+/// delivered after the commit too (see <see cref="AfterCommitDelivery"/>); SQLite is one node, so there is nobody else to tell.
+/// </summary>
+public sealed class ChangeNotifications(StorageConnection storage)
+{
+    /// <summary>The one PostgreSQL channel; the payload carries Steward's channel name and the message.</summary>
+    internal const string PostgresChannel = "steward_changes";
+    private const int MaxPayloadLength = 4000; // NOTIFY payloads must stay under 8000 bytes
+
+    private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<DbTransaction, List<ChangeNotification>> _pending = new();
+
+    /// <summary>True when notifications reach other processes (PostgreSQL); false on SQLite, where readers must check the database themselves.</summary>
+    public bool CrossProcess => storage.Provider == StorageProviders.Postgres;
+
+    /// <summary>Calls <paramref name="handler"/> for each notification on <paramref name="channel"/>, and for every resync. Dispose to stop.</summary>
+    public IDisposable Subscribe(string channel, Action<ChangeNotification> handler)
+    {
+        _subscribers.AddOrUpdate(channel, _ => new([handler]), (_, s) => new([.. s.Handlers, handler]));
+        return new Subscription(this, channel, handler);
+    }
+
+    /// <summary>Sends now (outside any transaction).</summary>
+    public async Task PublishAsync(IDbContextFactory<StewardDbContext> contexts, string channel, string payload, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await PublishWithinAsync(db, channel, payload, ct);
+    }
+
+    /// <summary>Sends with <paramref name="db"/>'s transaction: delivered when it commits, never if it rolls back (at once when there is none).</summary>
+    public async Task PublishWithinAsync(StewardDbContext db, string channel, string payload, CancellationToken ct)
+    {
+        var message = channel + "\n" + payload;
+        if (message.Length > MaxPayloadLength) throw new ArgumentException("A change notification carries ids, not documents.", nameof(payload));
+        if (CrossProcess)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresChannel}, {message})", ct);
+            return;
+        }
+        if (db.Database.CurrentTransaction?.GetDbTransaction() is { } tx) _pending.GetOrCreateValue(tx).Add(new(channel, payload));
+        else Deliver(new ChangeNotification(channel, payload));
+    }
+
+    /// <summary>Tells every subscriber that notifications may have been missed.</summary>
+    internal void Resync()
+    {
+        foreach (var (channel, subscribers) in _subscribers)
+            Call(subscribers, new ChangeNotification(channel, "", Resync: true));
+    }
+
+    /// <summary>A raw PostgreSQL payload: "channel\npayload".</summary>
+    internal void DeliverRaw(string message)
+    {
+        var split = message.IndexOf('\n', StringComparison.Ordinal);
+        if (split > 0) Deliver(new ChangeNotification(message[..split], message[(split + 1)..]));
+    }
+
+    internal void Deliver(ChangeNotification notification)
+    {
+        if (_subscribers.TryGetValue(notification.Channel, out var subscribers)) Call(subscribers, notification);
+    }
+
+    internal void Committed(DbTransaction tx)
+    {
+        if (!_pending.TryGetValue(tx, out var list)) return;
+        _pending.Remove(tx);
+        foreach (var n in list) Deliver(n);
+    }
+
+    internal void RolledBack(DbTransaction tx) => _pending.Remove(tx);
+
+    private static void Call(ImmutableSubscribers subscribers, ChangeNotification notification)
+    {
+        // A subscriber only drops a cache; one that throws must not keep the others from hearing.
+        foreach (var handler in subscribers.Handlers)
+        {
+            try { handler(notification); }
+            catch (Exception) { /* the subscriber's own defect; the next read reloads from the database */ }
+        }
+    }
+
+    private sealed record ImmutableSubscribers(Action<ChangeNotification>[] Handlers);
+
+    private sealed class Subscription(ChangeNotifications owner, string channel, Action<ChangeNotification> handler) : IDisposable
+    {
+        public void Dispose() => owner._subscribers.AddOrUpdate(channel, _ => new([]),
+            (_, s) => new(s.Handlers.Where(h => h != handler).ToArray()));
+    }
+}
+
+/// <summary>Delivers in-process notifications sent inside a transaction once it commits (SQLite; PostgreSQL's NOTIFY does this itself).</summary>
+internal sealed class AfterCommitDelivery(ChangeNotifications notifications) : DbTransactionInterceptor
+{
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
+        notifications.Committed(transaction);
+
+    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        notifications.Committed(transaction);
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
+        notifications.RolledBack(transaction);
+
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        notifications.RolledBack(transaction);
+        return Task.CompletedTask;
+    }
+}
