@@ -15,14 +15,22 @@ public sealed class JobTests
     }
 
     /// <summary>Waits (real time, bounded) for something the worker does in the background.</summary>
-    internal static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    /// <summary>Polls until <paramref name="done"/>; <paramref name="nudge"/> (if given) runs every quarter second, e.g. to move a
+    /// fake clock on for a worker that went to sleep on it just after the test had set the time.</summary>
+    internal static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, Action? nudge = null)
     {
         var deadline = Environment.TickCount64 + 30_000;
+        var nextNudge = Environment.TickCount64 + 250;
         while (true)
         {
             var value = await read();
             if (done(value)) return value;
             if (Environment.TickCount64 > deadline) Assert.Fail($"timed out waiting for {what}; last: {value}");
+            if (nudge is not null && Environment.TickCount64 > nextNudge)
+            {
+                nudge();
+                nextNudge = Environment.TickCount64 + 250;
+            }
             await Task.Delay(20);
         }
     }
@@ -50,11 +58,13 @@ public sealed class JobTests
         // The worker's poll wakes on the fake clock; attempt 2 fails and waits 10-20 s.
         var t1 = first.RunAfter;
         app.Time.SetUtcNow(first.RunAfter + TimeSpan.FromSeconds(6));
-        var second = await EventuallyAsync(() => JobAsync(app, id), j => j.Attempts == 2 && j.State == JobState.Failed, "the second failure");
+        var second = await EventuallyAsync(() => JobAsync(app, id), j => j.Attempts == 2 && j.State == JobState.Failed, "the second failure",
+            () => app.Time.Advance(TimeSpan.FromSeconds(1)));
         Assert.InRange(second.RunAfter, t1 + TimeSpan.FromSeconds(10), app.Time.GetUtcNow() + TimeSpan.FromSeconds(20));
 
         app.Time.SetUtcNow(second.RunAfter + TimeSpan.FromSeconds(6));
-        var done = await EventuallyAsync(() => JobAsync(app, id), j => j.State == JobState.Succeeded, "success");
+        var done = await EventuallyAsync(() => JobAsync(app, id), j => j.State == JobState.Succeeded, "success",
+            () => app.Time.Advance(TimeSpan.FromSeconds(1)));
         Assert.Equal(3, done.Attempts);
         Assert.NotNull(done.FinishedAt);
         Assert.Null(done.LeaseOwner);
