@@ -112,7 +112,7 @@ public sealed class KeyHierarchyTests
         await using var db = await TestDatabase.CreateAsync();
         var env = db.EnvironmentVariables();
         env["STEWARD__Keys__KeyEncryptionKey"] = "not-base64";
-        var result = await StewardCli.RunAsync(env, "", null, "serve", "--urls", "http://127.0.0.1:0");
+        var result = await StewardCli.RunProcessAsync(env, "", null, "serve", "--urls", "http://127.0.0.1:0");
         Assert.Equal(1, result.ExitCode);
         Assert.Single(result.StderrLines);
         Assert.Contains("Keys:KeyEncryptionKey is not 32 bytes in base64", result.Stderr, StringComparison.Ordinal);
