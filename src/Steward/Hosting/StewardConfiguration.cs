@@ -59,8 +59,11 @@ public static class StewardConfiguration
     {
         var text = message.ReplaceLineEndings(" ");
         // System.Text.Json appends "Path: $ | LineNumber: 3 | BytePositionInLine: 7."; the location is already in front.
-        var cut = text.IndexOf(" Path: ", StringComparison.Ordinal);
-        if (cut > 0) text = text[..cut];
+        foreach (var marker in new[] { " Path: ", " LineNumber: " })
+        {
+            var cut = text.IndexOf(marker, StringComparison.Ordinal);
+            if (cut > 0) text = text[..cut];
+        }
         return text.TrimEnd('.', ' ');
     }
 }

@@ -65,6 +65,9 @@ public static class StewardServer
         logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.Authorization", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Warning);
+        // "Hosting failed to start" logs the exception with its stack (a port in use); serve reports it as one line instead.
+        // A background service that stops the host still logs at Critical.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging.EnableRedaction();
     }
 }
