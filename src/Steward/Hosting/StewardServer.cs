@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Steward.Audit;
+using Steward.Hosting.Telemetry;
 using Steward.Notices;
 using Steward.Policy;
 using Steward.Security;
@@ -31,12 +32,14 @@ public static class StewardServer
         builder.Services.AddStewardCore();
         builder.Services.AddStewardWeb();
         builder.Services.AddStewardWebSecurity(builder.Configuration);
+        builder.Services.AddStewardTelemetry(builder.Configuration);
 
         var app = builder.Build();
         app.UseStewardWeb();
         app.UseStewardSecurity();
 
         app.MapOperations();
+        app.MapStewardMetrics();
         app.MapAccount();
         app.MapNotices();
         var api = app.MapGroup("/api/v1");

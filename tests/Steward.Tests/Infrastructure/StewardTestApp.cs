@@ -45,7 +45,15 @@ public sealed partial class StewardTestApp : IAsyncDisposable
     public static Task<StewardTestApp> StartAsync(Action<Dictionary<string, string?>>? settings = null) => StartAsync(null, settings);
 
     /// <summary>Starts on <paramref name="existing"/> (a restart) or on a fresh database; only a fresh one is dropped at the end.</summary>
-    public static async Task<StewardTestApp> StartAsync(TestDatabase? existing, Action<Dictionary<string, string?>>? settings = null)
+    public static Task<StewardTestApp> StartAsync(TestDatabase? existing, Action<Dictionary<string, string?>>? settings = null) =>
+        StartAsync(existing, settings, null, null);
+
+    /// <summary>
+    /// As above, with test-only additions: <paramref name="services"/> registers or replaces services (e.g. an
+    /// in-memory trace exporter), <paramref name="endpoints"/> maps extra endpoints that exist only in this test.
+    /// </summary>
+    public static async Task<StewardTestApp> StartAsync(TestDatabase? existing, Action<Dictionary<string, string?>>? settings,
+        Action<IServiceCollection>? services, Action<WebApplication>? endpoints)
     {
         var database = existing ?? await TestDatabase.CreateAsync();
         var flags = database.Settings();
@@ -55,13 +63,15 @@ public sealed partial class StewardTestApp : IAsyncDisposable
         settings?.Invoke(flags);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero)) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
         var logs = new CollectedLogs();
-        var app = StewardServer.Create(flags, services =>
+        var app = StewardServer.Create(flags, s =>
         {
-            services.AddSingleton<TimeProvider>(time);
+            s.AddSingleton<TimeProvider>(time);
             // The console logger of serve would flood the test output; collect instead.
-            services.RemoveAll<ILoggerProvider>();
-            services.AddSingleton<ILoggerProvider>(logs);
+            s.RemoveAll<ILoggerProvider>();
+            s.AddSingleton<ILoggerProvider>(logs);
+            services?.Invoke(s);
         });
+        endpoints?.Invoke(app);
         await StewardServer.PrepareAsync(app.Services, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
