@@ -154,26 +154,39 @@ public sealed class ActionableErrorTests
     {
         await using var app = await StewardTestApp.StartAsync();
         var officer = await app.ClientForRoleAsync(Steward.Security.Roles.PrivacyOfficer);
-        using var start = new SemaphoreSlim(0);
-        var publishes = Enumerable.Range(2, 6).Select(async years =>
+        const int publishers = 3;
+        // On PostgreSQL, hold the audit writers' lock so that every publisher has read the same latest version before
+        // any of them can write: the race, every time. SQLite's write transactions queue publishers instead (no race).
+        await using var gate = TestDatabase.IsPostgres ? new Npgsql.NpgsqlConnection(app.Database.ConnectionString) : null;
+        if (gate is not null)
         {
-            var body = new { policy = PolicyFixture.Minimal.Swap("      period: P3Y\n", $"      period: P{years}Y\n") };
-            await start.WaitAsync();
-            return await officer.PostAsJsonAsync("/api/v1/policy/versions", body);
-        }).ToList();
-        start.Release(publishes.Count);
+            await gate.OpenAsync();
+            await using var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(7305150019)", gate);
+            await take.ExecuteNonQueryAsync();
+        }
+        var publishes = Enumerable.Range(2, publishers).Select(years => officer.PostAsJsonAsync("/api/v1/policy/versions",
+            new { policy = PolicyFixture.Minimal.Swap("      period: P3Y\n", $"      period: P{years}Y\n") })).ToList();
+        if (gate is not null)
+        {
+            await using var waiting = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", gate);
+            while ((long)(await waiting.ExecuteScalarAsync())! < publishers) await Task.Delay(20);
+            await using var release = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock(7305150019)", gate);
+            await release.ExecuteNonQueryAsync();
+        }
         var responses = await Task.WhenAll(publishes);
 
         foreach (var response in responses)
         {
             Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             if (response.StatusCode != HttpStatusCode.Conflict) continue;
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             var problem = await response.Content.ReadAsStringAsync();
             Assert.Contains("at the same moment", problem, StringComparison.Ordinal);
             Assert.Contains("try again", problem, StringComparison.OrdinalIgnoreCase);
         }
         var created = responses.Count(r => r.StatusCode == HttpStatusCode.Created);
-        Assert.True(created >= 1);
+        if (TestDatabase.IsPostgres) Assert.Equal(1, created);
+        else Assert.Equal(publishers, created);
         await using var db = await app.DbAsync();
         Assert.Equal(Enumerable.Range(1, created), await db.PolicyVersions.OrderBy(v => v.Version).Select(v => v.Version).ToListAsync());
         var verify = await StewardCli.RunAsync(app.Database, "", "audit", "verify");
