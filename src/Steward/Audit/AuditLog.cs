@@ -114,6 +114,7 @@ public sealed class AuditLog(IDbContextFactory<StewardDbContext> contexts, TimeP
             entries.Add(entry);
         }
         db.AuditEntries.AddRange(entries);
+        Hosting.Telemetry.StewardMetrics.AuditAppends.Add(entries.Count);
         return entries;
     }
 

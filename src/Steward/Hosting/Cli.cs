@@ -1,10 +1,76 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Steward.Audit;
+using Steward.Jobs;
+using Steward.Notices;
+using Steward.Policy;
+using Steward.Security;
+using Steward.Security.Keys;
+using Steward.Storage;
 
 namespace Steward.Hosting;
 
 /// <summary>Shared plumbing of the CLI verbs: global flags, services, one-line errors.</summary>
 public static class Cli
 {
+    /// <summary>The exit codes every verb keeps (also in <c>steward --help</c> and docs/operations.md).</summary>
+    public static class ExitCodes
+    {
+        public const int Ok = 0;
+        /// <summary>Something the operator can fix: a bad setting, an unreachable database, an invalid policy.</summary>
+        public const int OperatorError = 1;
+        /// <summary>The command line itself is wrong: unknown verb or flag, a value of the wrong form.</summary>
+        public const int Usage = 2;
+        /// <summary>A defect in Steward (EX_SOFTWARE); the one line is worth reporting.</summary>
+        public const int Defect = 70;
+        /// <summary>Stopped by Ctrl+C or SIGTERM.</summary>
+        public const int Cancelled = 130;
+    }
+
+    /// <summary>The command tree of <c>steward</c>; the executable and in-process tests share it.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("Steward: privacy operations from a declarative policy.\n\n"
+            + "Exit codes: 0 ok, 1 operator error (a setting, the database, an invalid policy; one line says what to fix), "
+            + "2 usage (unknown verb or flag, a value of the wrong form), 70 defect in Steward (please report the line), 130 cancelled.")
+        { DataDir };
+        root.Subcommands.Add(ServeCommand.Build());
+        root.Subcommands.Add(MigrateCommand.Build());
+        root.Subcommands.Add(AdminCommands.Build());
+        root.Subcommands.Add(AuditCommands.Build());
+        root.Subcommands.Add(PolicyCommands.Build());
+        root.Subcommands.Add(NoticeCommands.Build());
+        root.Subcommands.Add(JobCommands.Build());
+        root.Subcommands.Add(KeyCommands.Build());
+        return root;
+    }
+
+    // Built once: DataDir is one static option, and a parsed tree is only read by invocations.
+    private static readonly Lazy<RootCommand> SharedRoot = new(BuildRoot);
+
+    /// <summary>
+    /// Runs <c>steward ARGS</c> inside this process with its own standard streams and the given
+    /// configuration instead of environment variables and <c>steward.json</c> (tests; the executable
+    /// uses <see cref="RunAsync"/>).
+    /// </summary>
+    public static async Task<int> InvokeAsync(string[] args, IDictionary<string, string?> configuration,
+        TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        // Both are async-local: they end when this method returns, and concurrent invocations do not see each other's.
+        ConsoleRouting.Use(stdin, stdout, stderr);
+        StewardConfiguration.UseExplicit(configuration);
+        return await RunAsync(SharedRoot.Value, args);
+    }
+
+    /// <summary>Parses a whole number argument (a version) with a message a person understands, not a .NET type name.</summary>
+    public static int WholeNumber(ArgumentResult result, string what)
+    {
+        var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0) return value;
+        result.AddError($"{what} must be a version number such as 1 or 2 (see 'steward policy versions'), not '{token}'");
+        return 0;
+    }
     public static readonly Option<string?> DataDir = new("--data-dir")
     {
         Description = "Folder for the embedded SQLite database and local state (default: ./steward-data).",
@@ -69,27 +135,32 @@ public static class Cli
                 await Console.Error.WriteLineAsync($"steward: {e.Message}");
                 return e.ExitCode;
             }
+            catch (InvalidDataException e) when (StewardConfiguration.DescribeFileProblem(e) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"steward: {problem}");
+                return ExitCodes.OperatorError;
+            }
             catch (Microsoft.Extensions.Options.OptionsValidationException e)
             {
                 // Each failure already names its setting.
                 await Console.Error.WriteLineAsync($"steward: {string.Join(" ", e.Failures)}");
-                return 1;
+                return ExitCodes.OperatorError;
             }
             catch (OperationCanceledException)
             {
                 await Console.Error.WriteLineAsync("steward: cancelled");
-                return 130;
+                return ExitCodes.Cancelled;
             }
-            catch (Exception e) when (Storage.DatabaseMigrator.IsDatabaseProblem(e))
+            catch (Exception e) when (DatabaseMigrator.IsDatabaseProblem(e))
             {
-                await Console.Error.WriteLineAsync($"steward: {Storage.DatabaseMigrator.Describe("configured", e)}");
-                return 1;
+                await Console.Error.WriteLineAsync($"steward: {DatabaseMigrator.Describe("configured", e)}");
+                return ExitCodes.OperatorError;
             }
             catch (Exception e)
             {
                 // A defect, not the user's fault: one line they can report, no stack trace.
                 await Console.Error.WriteLineAsync($"steward: unexpected error ({e.GetType().Name}): {e.Message.ReplaceLineEndings(" ")}");
-                return 70;
+                return ExitCodes.Defect;
             }
         });
 
@@ -101,9 +172,9 @@ public static class Cli
         {
             var verb = string.Join(' ', CommandPath(parse.CommandResult.Command));
             await Console.Error.WriteLineAsync($"steward: {MostTelling(parse.Errors).TrimEnd('.')} (see '{verb} --help').");
-            return 2;
+            return ExitCodes.Usage;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = Console.Out, Error = Console.Error });
     }
 
     // "Unrecognized command 'x'" says more than the "Required command was not provided" that comes with it.

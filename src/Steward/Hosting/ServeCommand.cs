@@ -15,8 +15,17 @@ public static partial class ServeCommand
             if (parse.GetValue(urls) is { } u) flags["urls"] = u;
             await using var app = StewardServer.Create(flags);
             await StewardServer.PrepareAsync(app.Services, ct);
-            await app.RunAsync();
-            return 0;
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                throw new StewardException($"Cannot listen on {app.Configuration["urls"] ?? StewardServer.DefaultUrls}: the address is already in use; stop the program that holds it or choose another with --urls.", inner: e);
+            }
+            // The host stops on SIGTERM itself (letting running requests finish), so the token is not passed.
+            await app.WaitForShutdownAsync(CancellationToken.None);
+            return Cli.ExitCodes.Ok;
         });
         return serve;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Steward.Audit;
 using Steward.Jobs;
+using Steward.Hosting.Telemetry;
 using Steward.Notices;
 using Steward.Policy;
 using Steward.Security;
@@ -33,12 +34,14 @@ public static class StewardServer
         builder.Services.AddStewardCore();
         builder.Services.AddStewardWeb();
         builder.Services.AddStewardWebSecurity(builder.Configuration);
+        builder.Services.AddStewardTelemetry(builder.Configuration);
 
         var app = builder.Build();
         app.UseStewardWeb();
         app.UseStewardSecurity();
 
         app.MapOperations();
+        app.MapStewardMetrics();
         app.MapAccount();
         app.MapConsole();
         app.MapNotices();
@@ -69,6 +72,9 @@ public static class StewardServer
         logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.Authorization", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Warning);
+        // "Hosting failed to start" logs the exception with its stack (a port in use); serve reports it as one line instead.
+        // A background service that stops the host still logs at Critical.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         logging.EnableRedaction();
     }
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Steward.Hosting;
+using Steward.Hosting.Telemetry;
 using Steward.Storage;
 
 namespace Steward.Jobs;
@@ -27,6 +28,7 @@ internal sealed partial class JobRunner(IDbContextFactory<StewardDbContext> cont
         if (_handlers.Count == 0) return false;
         var job = await ClaimAsync(stopping);
         if (job is null) return false;
+        StewardMetrics.JobsClaimed.Add(1);
         if (job.Attempts > job.MaxAttempts)
         {
             // Its last attempt's node died (or it ran past its lease each time): do not start another.
@@ -94,6 +96,7 @@ internal sealed partial class JobRunner(IDbContextFactory<StewardDbContext> cont
             await _handlers[job.Kind].RunAsync(new JobContext(job.Id, job.Kind, job.Payload, job.Attempts, job.MaxAttempts), run.Token);
             await run.CancelAsync();
             await FinishAsync(job, JobState.Succeeded, null, null, CancellationToken.None);
+            StewardMetrics.JobsSucceeded.Add(1);
         }
         catch (OperationCanceledException) when (leaseLost)
         {
@@ -107,6 +110,7 @@ internal sealed partial class JobRunner(IDbContextFactory<StewardDbContext> cont
         catch (Exception e)
         {
             await run.CancelAsync();
+            StewardMetrics.JobsFailed.Add(1);
             var error = e is StewardException ? e.Message : $"{e.GetType().Name} (see the node's log)";
             // The exception's message may quote data the handler touched: only its type and stack reach the log.
             if (e is not StewardException) LogFailed(logger, job.Id, job.Kind, job.Attempts, e.GetType().FullName ?? "", e.StackTrace ?? "");

@@ -15,11 +15,11 @@ public static class NoticeCommands
         var format = new Option<string>("--format") { Description = "html or md.", Required = true };
         format.AcceptOnlyFromAmong("html", "md");
         var output = PolicyCommands.OutputOption();
-        var render = new Command("render", "Write the complete privacy notice in zh-CN or en, as HTML or Markdown.") { version, lang, format, output };
+        var policyPath = PolicyCommands.PolicyPathOption();
+        var render = new Command("render", "Write the complete privacy notice in zh-CN or en, as HTML or Markdown.") { version, lang, format, output, policyPath };
         render.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
-            var policy = await PolicyCommands.ResolveVersionAsync(services.GetRequiredService<PolicyStore>(), parse.GetValue(version), ct);
+            if (await PolicyCommands.PolicyToRenderAsync(parse, policyPath, version, ct) is not { } policy) return Cli.ExitCodes.OperatorError;
             var document = NoticeBuilder.Build(policy, parse.GetValue(lang)!);
             var text = parse.GetValue(format) == "md" ? NoticeRenderers.Markdown(document) : await NoticeRenderers.HtmlFileAsync(document);
             await PolicyCommands.WriteOutputAsync(parse.GetValue(output), text, ct);

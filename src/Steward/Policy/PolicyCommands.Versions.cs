@@ -19,7 +19,11 @@ public static partial class PolicyCommands
         return lang;
     }
 
-    internal static Option<int?> VersionOption() => new("--version") { Description = "Policy version (default: the one in force today)." };
+    internal static Option<int?> VersionOption() => new("--version")
+    {
+        Description = "Policy version (default: the one in force today).",
+        CustomParser = r => Cli.WholeNumber(r, "--version"),
+    };
 
     internal static Option<string?> OutputOption() => new("--output", "-o") { Description = "Write to this file instead of standard output." };
 
@@ -66,6 +70,39 @@ public static partial class PolicyCommands
             ? await store.GetAsync(v, ct) ?? throw new StewardException($"There is no policy version {v}; see 'steward policy versions'.")
             : await store.CurrentAsync(ct) ?? throw new StewardException("No policy has been published yet; run 'steward policy publish PATH'.");
 
+    /// <summary>--policy PATH: render a policy that is not published (a preview).</summary>
+    internal static Option<string?> PolicyPathOption() => new("--policy")
+    {
+        Description = "Preview a policy file or folder that is not published (checked first; shown as version 0, effective today). Uses no database.",
+    };
+
+    /// <summary>
+    /// The policy a rendering verb works on: <c>--policy PATH</c> checked but not published (no database is
+    /// opened or created), or a published version. Null when the file has errors (printed, located).
+    /// </summary>
+    internal static async Task<PublishedPolicy?> PolicyToRenderAsync(ParseResult parse, Option<string?> policyPath, Option<int?> version, CancellationToken ct)
+    {
+        if (parse.GetValue(policyPath) is not { } path)
+        {
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
+            return await ResolveVersionAsync(services.GetRequiredService<PolicyStore>(), parse.GetValue(version), ct);
+        }
+        if (parse.GetValue(version) is not null)
+            throw new StewardException("--policy and --version exclude each other: --policy previews a file, --version picks a published version.", Cli.ExitCodes.Usage);
+        var result = PolicyCheck.Run(path);
+        if (!result.IsValid)
+        {
+            PrintDiagnostics(result);
+            return null;
+        }
+        foreach (var w in result.Diagnostics) await Console.Error.WriteLineAsync(w.ToString());
+        // Through the same canonical form a published version is stored in, so the preview renders as publishing would.
+        var content = PolicyStore.CanonicalJson(result.Document!);
+        var now = TimeProvider.System.GetUtcNow();
+        var info = new PolicyVersionInfo(0, PolicyStore.Hash(content), DateOnly.FromDateTime(now.UtcDateTime), false, null, now, "preview");
+        return new PublishedPolicy(info, System.Text.Json.JsonSerializer.Deserialize<Model.PolicyDocument>(content, PolicyLoader.Json)!);
+    }
+
     private static Command Publish()
     {
         var path = new Argument<string>("PATH") { Description = "A policy YAML file or a folder of them." };
@@ -92,6 +129,7 @@ public static partial class PolicyCommands
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var outcome = await services.GetRequiredService<PolicyStore>()
                 .PublishAsync(result, parse.GetValue(significant), parse.GetValue(summary), date, AdminCommands.CliActor, ct);
+            if (outcome.Conflicted) throw new StewardException(PublishOutcome.ConflictMessage);
             var v = outcome.Version;
             Console.WriteLine(outcome.Created
                 ? $"published version {v.Version} (effective {v.EffectiveDate:yyyy-MM-dd}{(v.Significant ? ", significant" : "")}, sha256 {v.ContentHash[..12]})"
@@ -127,8 +165,8 @@ public static partial class PolicyCommands
 
     private static Command Diff()
     {
-        var from = new Argument<int>("V1") { Description = "The older version." };
-        var to = new Argument<int>("V2") { Description = "The newer version." };
+        var from = new Argument<int>("V1") { Description = "The older version.", CustomParser = r => Cli.WholeNumber(r, "V1") };
+        var to = new Argument<int>("V2") { Description = "The newer version.", CustomParser = r => Cli.WholeNumber(r, "V2") };
         var lang = LanguageOption();
         var diff = new Command("diff", "Show what changed between two versions: purposes, categories, legal bases, recipients, transfers, retention.") { from, to, lang };
         diff.SetGuardedAction(async (parse, ct) =>
@@ -153,11 +191,11 @@ public static partial class PolicyCommands
         format.AcceptOnlyFromAmong("csv", "json", "html");
         var output = OutputOption();
         var lang = LanguageOption();
-        var ropa = new Command("ropa", "Export the record of processing activities (GDPR Art. 30): one row per purpose.") { version, format, output, lang };
+        var policyPath = PolicyPathOption();
+        var ropa = new Command("ropa", "Export the record of processing activities (GDPR Art. 30): one row per purpose.") { version, format, output, lang, policyPath };
         ropa.SetGuardedAction(async (parse, ct) =>
         {
-            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
-            var policy = await ResolveVersionAsync(services.GetRequiredService<PolicyStore>(), parse.GetValue(version), ct);
+            if (await PolicyToRenderAsync(parse, policyPath, version, ct) is not { } policy) return Cli.ExitCodes.OperatorError;
             var l = parse.GetValue(lang)!;
             var rows = RecordOfProcessing.Rows(policy.Document, l);
             var text = parse.GetValue(format) switch

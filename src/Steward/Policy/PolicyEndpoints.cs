@@ -32,7 +32,7 @@ public static class PolicyEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/versions", PublishAsync).RequireRoles(Roles.PrivacyOfficer, Roles.Admin).WithName("PublishPolicy")
             .WithSummary("Validate and publish a policy (YAML). 201 for a new version, 200 when identical to the latest, 422 with located problems when invalid.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         routes.MapGet("/ropa", GetRopaAsync).WithTags("Policy").RequireRoles(Roles.PrivacyOfficer, Roles.Auditor, Roles.Admin)
@@ -85,6 +85,8 @@ public static class PolicyEndpoints
         }
         var outcome = await store.PublishAsync(checkedPolicy, request.Significant, request.Summary, request.EffectiveDate,
             StewardClaims.ActorOf(http.User), ct);
+        if (outcome.Conflicted)
+            return TypedResults.Problem(statusCode: 409, title: "Published at the same moment", detail: PublishOutcome.ConflictMessage);
         var response = ToResponse(outcome.Version);
         return outcome.Created
             ? TypedResults.Created($"/api/v1/policy/versions/{response.Version}", response)

@@ -47,6 +47,16 @@ public static class PolicyLoader
         return o;
     }
 
+    /// <summary>The <c>policy</c> subfolder with YAML files in <paramref name="folder"/>, as the caller would write it; null when there is none.</summary>
+    private static string? PolicySubfolder(string folder)
+    {
+        var inner = Path.Combine(folder, "policy");
+        if (!Directory.Exists(inner)) return null;
+        var hasYaml = Directory.EnumerateFiles(inner, "*.*", SearchOption.AllDirectories)
+            .Any(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase));
+        return hasYaml ? Path.Join(folder.TrimEnd('/', '\\'), "policy") : null;
+    }
+
     /// <summary>Reads the policy at <paramref name="path"/>; without <paramref name="allowIncludes"/> (text received over the network) an include is refused, as it could read any file of the server.</summary>
     public static PolicyLoadResult Load(string path, bool allowIncludes = true)
     {
@@ -55,7 +65,14 @@ public static class PolicyLoader
         var entries = new List<Entry>();
         var root = new SourceLocation(path, 1, 1);
 
-        if (Directory.Exists(path))
+        if (Directory.Exists(path) && PolicySubfolder(path) is { } inner)
+        {
+            // A folder that holds a policy/ folder (the examples' layout, with a README and a clause map beside it) is not
+            // itself a policy: reading everything in it would answer with a page of errors about the other files.
+            diagnostics.Add(new(root, Severity.Error, PolicyCodes.FileProblem,
+                $"{path.TrimEnd('/', '\\')} is an example folder, not a policy; its policy is in {inner}"));
+        }
+        else if (Directory.Exists(path))
         {
             var files = Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
                 .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))

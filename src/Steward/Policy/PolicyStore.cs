@@ -5,13 +5,23 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Steward.Audit;
 using Steward.Hosting;
+using Steward.Hosting.Telemetry;
 using Steward.Policy.Model;
 using Steward.Storage;
 
 namespace Steward.Policy;
 
-/// <summary>What a publish did: a new version, or nothing because the content equals the latest.</summary>
-public sealed record PublishOutcome(PolicyVersionInfo Version, bool Created);
+/// <summary>What a publish did: a new version, nothing because the content equals the latest, or nothing because another publish took the version number at the same moment.</summary>
+public sealed record PublishOutcome(PolicyVersionInfo Version, bool Created)
+{
+    /// <summary>Another version was published at the same moment (the same next number); nothing was stored, and trying again publishes after it.</summary>
+    public bool Conflicted { get; private init; }
+
+    /// <summary>What a caller says when <see cref="Conflicted"/>.</summary>
+    public const string ConflictMessage = "Another version was published at the same moment; nothing was published. Look at the versions and try again.";
+
+    internal static PublishOutcome Conflict(PolicyVersionInfo attempted) => new(attempted, false) { Conflicted = true };
+}
 
 /// <summary>A published version without its content.</summary>
 public sealed record PolicyVersionInfo(int Version, string ContentHash, DateOnly EffectiveDate, bool Significant, string? Summary,
@@ -79,9 +89,9 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (IsLostRace(e))
         {
-            throw new StewardException("The version could not be stored (another may have been published at the same moment); nothing was published. Try again.");
+            return PublishOutcome.Conflict(ToInfo(version));
         }
         // Delivered to every node when the transaction commits (this one drops its cache below, at once).
         await notifications.PublishWithinAsync(db, PublishedChannel, version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
@@ -89,6 +99,15 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
         _inForce.Forget();
         return new PublishOutcome(ToInfo(version), true);
     }
+
+    // Two publishers read the same latest version: PostgreSQL refuses the second row (unique version,
+    // or the audit sequence after the advisory lock); SQLite refuses the second writer whose snapshot is stale.
+    private static bool IsLostRace(DbUpdateException e) => e.InnerException switch
+    {
+        Npgsql.PostgresException p => p.SqlState is Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.SerializationFailure,
+        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode is 19 /* constraint */ or 5 /* busy */ or 6 /* locked */,
+        _ => false,
+    };
 
     public async Task<List<PolicyVersionInfo>> ListAsync(CancellationToken ct)
     {
@@ -115,8 +134,13 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
         {
             // Notifications reach only this process on SQLite, so a version published by another process (the CLI)
             // is noticed by the newest version number: one indexed read instead of loading and parsing.
-            if (notifications.CrossProcess || await NewestVersionAsync(ct) == cached.Newest) return cached.Policy;
+            if (notifications.CrossProcess || await NewestVersionAsync(ct) == cached.Newest)
+            {
+                StewardMetrics.PolicyCacheHits.Add(1);
+                return cached.Policy;
+            }
         }
+        StewardMetrics.PolicyCacheMisses.Add(1);
         var generation = _inForce.Generation;
         var loaded = await LoadCurrentAsync(today, ct);
         _inForce.Store(loaded, generation);
@@ -160,6 +184,7 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
             return;
         }
         var outcome = await PublishAsync(example, significant: false, "Example policy bundled with Steward", null, "system", ct);
+        if (outcome.Conflicted) return; // another node published first; the database is not empty any more
         LogExamplePublished(logger, outcome.Version.Version);
     }
 

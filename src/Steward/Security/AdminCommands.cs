@@ -24,7 +24,7 @@ public static class AdminCommands
         {
             if (!parse.GetValue(passwordStdin))
                 throw new StewardException("Give the password on standard input with --password-stdin (e.g. printf '%s' \"$PW\" | steward admin add-user ...).", 2);
-            var password = (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r') ?? "";
+            var password = (await ConsoleRouting.In.ReadLineAsync(ct))?.TrimEnd('\r') ?? "";
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var id = await services.GetRequiredService<StaffDirectory>()
                 .AddUserAsync(parse.GetValue(email)!, parse.GetValue(role)!, password, CliActor, ct);

@@ -86,7 +86,9 @@ internal static class SecuritySetup
 
     private static async Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
-        if (ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        // Machines (API clients, metric scrapers) get a status, not a sign-in page.
+        if (ctx.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || ctx.Request.Path.StartsWithSegments(Hosting.Telemetry.TelemetrySetup.MetricsPath, StringComparison.OrdinalIgnoreCase))
         {
             ctx.Response.StatusCode = status;
             await Results.Problem(statusCode: status,

@@ -15,10 +15,16 @@ public sealed class CliErrorTests
         Assert.DoesNotContain("   at ", r.Stderr, StringComparison.Ordinal);
     }
 
+    // The real executable for two of them (its exit code as a shell sees it); the rest run in process, with the
+    // same settings as configuration keys instead of STEWARD__ variables.
+    private static Task<CliResult> InProcessAsync(Dictionary<string, string?> environment, params string[] args) =>
+        StewardCli.RunInProcessAsync(environment.ToDictionary(
+            kv => kv.Key[Steward.Hosting.StewardConfiguration.EnvironmentPrefix.Length..].Replace("__", ":", StringComparison.Ordinal), kv => kv.Value), null, args);
+
     [Fact]
     public async Task Help_lists_the_verbs()
     {
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?>(), null, null, "--help");
+        var r = await StewardCli.RunProcessAsync(new Dictionary<string, string?>(), null, null, "--help");
         Assert.Equal(0, r.ExitCode);
         foreach (var verb in new[] { "serve", "migrate", "admin", "audit" })
             Assert.Contains(verb, r.Stdout, StringComparison.Ordinal);
@@ -27,57 +33,57 @@ public sealed class CliErrorTests
     [Fact]
     public async Task Unknown_verb_is_one_line_naming_it()
     {
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?>(), null, null, "frobnicate");
+        var r = await StewardCli.RunProcessAsync(new Dictionary<string, string?>(), null, null, "frobnicate");
         AssertOneLineError(r, 2, "'frobnicate'");
     }
 
     [Fact]
     public async Task Unknown_flag_is_one_line_naming_the_verb_help()
     {
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?>(), null, null, "audit", "tail", "--colour");
+        var r = await InProcessAsync(new Dictionary<string, string?>(), "audit", "tail", "--colour");
         AssertOneLineError(r, 2, "steward audit tail --help");
     }
 
     [Fact]
     public async Task Missing_required_role_is_reported()
     {
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?>(), null, null, "admin", "add-api-key", "crm");
+        var r = await InProcessAsync(new Dictionary<string, string?>(), "admin", "add-api-key", "crm");
         AssertOneLineError(r, 2, "--role");
     }
 
     [Fact]
     public async Task Unsupported_provider_is_reported()
     {
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?> { ["STEWARD__Storage__Provider"] = "oracle" }, null, null, "migrate");
+        var r = await InProcessAsync(new Dictionary<string, string?> { ["STEWARD__Storage__Provider"] = "oracle" }, "migrate");
         AssertOneLineError(r, 1, "'oracle' is not supported");
     }
 
     [Fact]
     public async Task Postgres_without_connection_string_is_reported()
     {
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?> { ["STEWARD__Storage__Provider"] = "postgres" }, null, null, "migrate");
+        var r = await InProcessAsync(new Dictionary<string, string?> { ["STEWARD__Storage__Provider"] = "postgres" }, "migrate");
         AssertOneLineError(r, 1, "ConnectionString is required");
     }
 
     [Fact]
     public async Task Malformed_connection_string_is_reported()
     {
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?>
+        var r = await InProcessAsync(new Dictionary<string, string?>
         {
             ["STEWARD__Storage__Provider"] = "postgres",
             ["STEWARD__Storage__ConnectionString"] = "this is not a connection string",
-        }, null, null, "migrate");
+        }, "migrate");
         AssertOneLineError(r, 1, "not a PostgreSQL connection string");
     }
 
     [Fact]
     public async Task Unreachable_postgres_is_reported()
     {
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?>
+        var r = await InProcessAsync(new Dictionary<string, string?>
         {
             ["STEWARD__Storage__Provider"] = "postgres",
             ["STEWARD__Storage__ConnectionString"] = "Host=127.0.0.1;Port=1;Database=steward;Username=steward;Timeout=3",
-        }, null, null, "migrate");
+        }, "migrate");
         AssertOneLineError(r, 1, "PostgreSQL");
     }
 
@@ -87,7 +93,7 @@ public sealed class CliErrorTests
         var file = Path.GetTempFileName();
         try
         {
-            var r = await StewardCli.RunAsync(new Dictionary<string, string?>(), null, null, "migrate", "--data-dir", Path.Combine(file, "data"));
+            var r = await InProcessAsync(new Dictionary<string, string?>(), "migrate", "--data-dir", Path.Combine(file, "data"));
             AssertOneLineError(r, 1, "is not writable");
         }
         finally
@@ -101,7 +107,7 @@ public sealed class CliErrorTests
     {
         var dir = Directory.CreateTempSubdirectory("steward-notdb-").FullName;
         await File.WriteAllTextAsync(Path.Combine(dir, "steward.db"), "PGDMP this is a PostgreSQL dump, not a SQLite file\n" + new string('x', 4096));
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?>(), null, null, "migrate", "--data-dir", dir);
+        var r = await InProcessAsync(new Dictionary<string, string?>(), "migrate", "--data-dir", dir);
         AssertOneLineError(r, 1, "not a database");
         Directory.Delete(dir, true);
     }
@@ -117,7 +123,7 @@ public sealed class CliErrorTests
             command.CommandText = "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)";
             await command.ExecuteNonQueryAsync();
         }
-        var r = await StewardCli.RunAsync(new Dictionary<string, string?>(), null, null, "migrate", "--data-dir", dir);
+        var r = await InProcessAsync(new Dictionary<string, string?>(), "migrate", "--data-dir", dir);
         AssertOneLineError(r, 1, "another application");
         Directory.Delete(dir, true);
     }

@@ -28,6 +28,7 @@ public sealed partial class EndpointRoleTests
         ["GET /openapi/{documentName}.json"] = Anonymous,
         ["* /healthz"] = Anonymous,
         ["* /readyz"] = Anonymous,
+        ["* /metrics"] = Of(Roles.Admin, Roles.Auditor, Roles.Service),
         ["GET /account/sign-in"] = Anonymous,
         ["POST /account/sign-in"] = Anonymous,
         ["POST /account/sign-out"] = Console,

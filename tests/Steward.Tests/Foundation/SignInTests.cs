@@ -15,7 +15,7 @@ public sealed class SignInTests
     {
         await using var app = await StewardTestApp.StartAsync();
         var add = await StewardCli.RunAsync(app.Database, Password + "\n", "admin", "add-user", "dpo@example.com", "--role", "privacy-officer", "--password-stdin");
-        Assert.Equal(0, add.ExitCode);
+        Assert.True(add.ExitCode == 0, add.Stderr);
         Assert.DoesNotContain(Password, add.Stdout + add.Stderr, StringComparison.Ordinal);
 
         var client = app.Client();

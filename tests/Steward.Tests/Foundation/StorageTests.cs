@@ -22,7 +22,7 @@ public sealed class StorageTests
     [Fact]
     public async Task Migrate_creates_the_database_then_reports_it_up_to_date()
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await TestDatabase.CreateEmptyAsync();
         var first = await StewardCli.RunAsync(db, "", "migrate");
         Assert.Equal(0, first.ExitCode);
         Assert.Contains("to a new database", first.Stdout, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public sealed class StorageTests
     public async Task A_database_made_by_the_build_with_separate_migration_assemblies_is_recognised_and_upgraded()
     {
         // That build's only migration was 'Initial'; its id must still be known so migrate applies just what is new.
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await TestDatabase.CreateEmptyAsync();
         var connection = db.ConnectionString ?? $"Data Source={Path.Combine(db.DataDirectory, "steward.db")}";
         await using (var context = StorageSetup.CreateContext(db.Provider, connection))
         {

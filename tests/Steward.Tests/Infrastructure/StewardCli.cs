@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Steward.Hosting;
 
 namespace Steward.Tests.Infrastructure;
 
@@ -8,15 +9,31 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }
 
-/// <summary>Runs the real <c>steward</c> executable as a process, as a user would.</summary>
+/// <summary>
+/// Runs <c>steward</c> as a user would: in this process with its own standard streams (fast, the
+/// default), or as the real executable in a process for what only a process shows (exit codes of
+/// the process, signals, the working folder, the environment).
+/// </summary>
 public static class StewardCli
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "steward.dll");
 
-    public static async Task<CliResult> RunAsync(TestDatabase? db, string stdin, params string[] args) =>
-        await RunAsync(db?.EnvironmentVariables() ?? [], stdin, null, args);
+    /// <summary>In process, configured for <paramref name="db"/> (or nothing but defaults).</summary>
+    public static Task<CliResult> RunAsync(TestDatabase? db, string stdin, params string[] args) =>
+        RunInProcessAsync(db?.Settings() ?? [], stdin, args);
 
-    public static async Task<CliResult> RunAsync(IDictionary<string, string?> environment, string? stdin, string? workingDirectory, params string[] args)
+    /// <summary>In process with explicit configuration keys (<c>Storage:Provider</c>, ...) instead of environment variables.</summary>
+    public static async Task<CliResult> RunInProcessAsync(IDictionary<string, string?> configuration, string? stdin, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var input = new StringReader(stdin ?? "");
+        var exit = await Cli.InvokeAsync(args, configuration, input, stdout, stderr);
+        return new CliResult(exit, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The real executable as a process, with <paramref name="environment"/> (e.g. <c>STEWARD__Storage__Provider</c>) and a working folder.</summary>
+    public static async Task<CliResult> RunProcessAsync(IDictionary<string, string?> environment, string? stdin, string? workingDirectory, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -39,4 +56,8 @@ public static class StewardCli
         await process.WaitForExitAsync(timeout.Token);
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>The real executable for <paramref name="db"/>, configured through environment variables.</summary>
+    public static Task<CliResult> RunProcessAsync(TestDatabase db, string? stdin, params string[] args) =>
+        RunProcessAsync(db.EnvironmentVariables(), stdin, null, args);
 }

@@ -45,8 +45,12 @@ public sealed partial class StewardTestApp : IAsyncDisposable
     public static Task<StewardTestApp> StartAsync(Action<Dictionary<string, string?>>? settings = null) => StartAsync(null, settings);
 
     /// <summary>Starts on <paramref name="existing"/> (a restart) or on a fresh database; only a fresh one is dropped at the end.</summary>
+    /// <summary>
+    /// As above, with test-only additions: <paramref name="services"/> registers or replaces services (e.g. an
+    /// in-memory trace exporter or a test job handler), <paramref name="endpoints"/> maps extra endpoints that exist only in this test.
+    /// </summary>
     public static async Task<StewardTestApp> StartAsync(TestDatabase? existing, Action<Dictionary<string, string?>>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, Action<WebApplication>? endpoints = null)
     {
         var database = existing ?? await TestDatabase.CreateAsync();
         var flags = database.Settings();
@@ -64,6 +68,7 @@ public sealed partial class StewardTestApp : IAsyncDisposable
             s.AddSingleton<ILoggerProvider>(logs);
             services?.Invoke(s);
         });
+        endpoints?.Invoke(app);
         await StewardServer.PrepareAsync(app.Services, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

@@ -225,7 +225,7 @@ public sealed class JobTests
         await using var db = await TestDatabase.CreateAsync();
         var env = db.EnvironmentVariables();
         env["STEWARD__Jobs__LeaseDuration"] = "00:00:01";
-        var result = await StewardCli.RunAsync(env, "", null, "serve", "--urls", "http://127.0.0.1:0");
+        var result = await StewardCli.RunProcessAsync(env, "", null, "serve", "--urls", "http://127.0.0.1:0");
         Assert.Equal(1, result.ExitCode);
         Assert.Single(result.StderrLines);
         Assert.Contains("Jobs:LeaseDuration must be between", result.Stderr, StringComparison.Ordinal);

@@ -95,9 +95,9 @@ public sealed class KeyHierarchyTests
         var env = app.Database.EnvironmentVariables();
         env["STEWARD__Keys__KeyEncryptionKey"] = oldKek;
 
-        var rotated = await StewardCli.RunAsync(env, "", null, "keys", "rotate", "test.cli");
+        var rotated = await StewardCli.RunProcessAsync(env, "", null, "keys", "rotate", "test.cli");
         Assert.Equal((0, "rotated test.cli to version 2"), (rotated.ExitCode, rotated.Stdout.Trim()));
-        var unknown = await StewardCli.RunAsync(env, "", null, "keys", "rotate", "test.none");
+        var unknown = await StewardCli.RunProcessAsync(env, "", null, "keys", "rotate", "test.none");
         Assert.Equal((1, "steward: There is no key for purpose 'test.none'; 'steward keys list' shows them."), (unknown.ExitCode, unknown.Stderr.Trim()));
         // This node stops writing with version 1 (SQLite: by the version check; PostgreSQL: by the notification).
         await Jobs.JobTests.EventuallyAsync(async () => (await app.Services<KeyRing>().CurrentAsync("test.cli", CancellationToken.None)).Version,
@@ -106,11 +106,11 @@ public sealed class KeyHierarchyTests
         var newKek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         env["STEWARD__Keys__KeyEncryptionKey"] = newKek;
         env["STEWARD__Keys__PreviousKeyEncryptionKeys__0"] = oldKek;
-        var rewrapped = await StewardCli.RunAsync(env, "", null, "keys", "rewrap");
+        var rewrapped = await StewardCli.RunProcessAsync(env, "", null, "keys", "rewrap");
         Assert.Equal(0, rewrapped.ExitCode);
         Assert.StartsWith("re-wrapped 2 key(s) under key-encryption key ", rewrapped.Stdout, StringComparison.Ordinal);
 
-        var listed = await StewardCli.RunAsync(env, "", null, "keys", "list");
+        var listed = await StewardCli.RunProcessAsync(env, "", null, "keys", "list");
         Assert.Equal(0, listed.ExitCode);
         var lines = listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("test.cli", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, lines.Count);
@@ -156,7 +156,7 @@ public sealed class KeyHierarchyTests
         await using var db = await TestDatabase.CreateAsync();
         var env = db.EnvironmentVariables();
         env["STEWARD__Keys__KeyEncryptionKey"] = "not-base64";
-        var result = await StewardCli.RunAsync(env, "", null, "serve", "--urls", "http://127.0.0.1:0");
+        var result = await StewardCli.RunProcessAsync(env, "", null, "serve", "--urls", "http://127.0.0.1:0");
         Assert.Equal(1, result.ExitCode);
         Assert.Single(result.StderrLines);
         Assert.Contains("Keys:KeyEncryptionKey is not 32 bytes in base64", result.Stderr, StringComparison.Ordinal);
