@@ -30,7 +30,7 @@ public static class StewardServer
         configure?.Invoke(builder.Services);
         builder.Services.AddStewardCore();
         builder.Services.AddStewardWeb();
-        builder.Services.AddStewardWebSecurity(builder.Configuration);
+        builder.Services.AddStewardWebSecurity();
 
         var app = builder.Build();
         app.UseStewardWeb();
@@ -42,6 +42,7 @@ public static class StewardServer
         var api = app.MapGroup("/api/v1");
         api.MapAudit();
         api.MapPolicy();
+        api.MapStaff();
         return app;
     }
 
