@@ -82,7 +82,7 @@ public static class NoticeEndpoints
     private static string Banner(PolicyVersionInfo v, string lang)
     {
         var t = PageText.For(lang);
-        var text = string.Format(CultureInfo.InvariantCulture, t.UpdatedOn, Vocabulary.Date(v.EffectiveDate, lang));
+        var text = string.Format(CultureInfo.InvariantCulture, t.UpdatedOn, Vocabulary.Date(PolicyStore.VisibleFrom(v), lang));
         return $"<div class=\"banner\" role=\"status\"><p><strong>{E(text)}</strong>{(v.Summary is null ? "" : " " + E(v.Summary))} "
              + $"<a href=\"/privacy/versions/{v.Version}?lang={E(lang)}#changes\">{E(t.SeeChanges)}</a> "
              + $"<a href=\"/privacy/versions?lang={E(lang)}\">{E(t.SeePrevious)}</a></p></div>\n";
