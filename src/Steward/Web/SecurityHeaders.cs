@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -35,16 +34,14 @@ internal static class SecurityHeaders
             // Only the configured proxies are believed (ASP.NET Core trusts loopback by default; Steward trusts nobody by default).
             f.KnownProxies.Clear();
             f.KnownIPNetworks.Clear();
+#pragma warning disable ASPDEPR005 // the obsolete list still holds the loopback default and is still consulted
+            f.KnownNetworks.Clear();
+#pragma warning restore ASPDEPR005
             foreach (var p in web.Value.KnownProxies) f.KnownProxies.Add(IPAddress.Parse(p));
             foreach (var n in web.Value.KnownNetworks) f.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(n));
             f.ForwardLimit = null; // walk back through every known proxy, stopping at the first address that is not one
         });
-        services.AddOptions<HostFilteringOptions>().Configure<IConfiguration>((o, config) =>
-        {
-            o.AllowedHosts = AllowedHosts(config);
-            o.AllowEmptyHosts = false;
-            o.IncludeFailureMessage = false; // the status page writes a problem document instead
-        });
+        services.AddSingleton(sp => new AllowedHostNames(AllowedHosts(sp.GetRequiredService<IConfiguration>())));
         return services;
     }
 
@@ -66,6 +63,16 @@ internal static class SecurityHeaders
             hosts.Add(host);
         }
         return hosts.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>
+    /// X-Forwarded-For/-Proto from the configured proxies only. With no proxy configured the middleware is left
+    /// out entirely, since ASP.NET Core's forwarded-headers middleware believes everyone when its lists are empty.
+    /// </summary>
+    public static IApplicationBuilder UseForwardedHeadersFromKnownProxies(this IApplicationBuilder app)
+    {
+        var web = app.ApplicationServices.GetRequiredService<IOptions<WebOptions>>().Value;
+        return web.KnownProxies.Count + web.KnownNetworks.Count == 0 ? app : app.UseForwardedHeaders();
     }
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
@@ -90,11 +97,22 @@ internal static class SecurityHeaders
             await next(context);
         });
 
-    /// <summary>Oversize request targets and header sections that got past Kestrel: 414 and 431 as problem documents.</summary>
+    /// <summary>
+    /// A Host header outside <c>AllowedHosts</c> (400), oversize request targets and header sections that got past
+    /// Kestrel (414, 431): refused as problem documents before anything else runs. (A NUL in the request target,
+    /// raw or percent-encoded, never gets here: Kestrel answers it with a bare 400.)
+    /// </summary>
     public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
             var request = context.Request;
+            var allowed = context.RequestServices.GetRequiredService<AllowedHostNames>();
+            if (!allowed.Any && !HostString.MatchesAny(request.Host.Host ?? "", allowed.Patterns))
+            {
+                await RefuseAsync(context, StatusCodes.Status400BadRequest, "Unknown host name",
+                    "This server does not answer for the host name in the request (see the AllowedHosts setting).");
+                return;
+            }
             if (request.Path.Value?.Length + request.QueryString.Value?.Length > MaxRequestTarget)
             {
                 await RefuseAsync(context, StatusCodes.Status414UriTooLong, "The address is too long",
@@ -107,11 +125,6 @@ internal static class SecurityHeaders
             {
                 await RefuseAsync(context, StatusCodes.Status431RequestHeaderFieldsTooLarge, "The request headers are too large",
                     $"The request headers may have at most {MaxRequestHeaders / 1024} KiB in all; send fewer or smaller cookies or headers.");
-                return;
-            }
-            if (request.Path.Value?.Contains('\0', StringComparison.Ordinal) == true)
-            {
-                await RefuseAsync(context, StatusCodes.Status400BadRequest, "The address is not valid", "The request path contains a NUL character.");
                 return;
             }
             await next(context);
@@ -138,6 +151,14 @@ internal static class SecurityHeaders
             if (context.Items.ContainsKey(HeadRequest)) context.Request.Method = HttpMethods.Head;
             await next(context);
         });
+
+    /// <summary>The host names Steward answers for; "*" means any.</summary>
+    internal sealed class AllowedHostNames(List<string> hosts)
+    {
+        public bool Any { get; } = hosts.Contains("*");
+        public IList<Microsoft.Extensions.Primitives.StringSegment> Patterns { get; } =
+            hosts.Select(h => new Microsoft.Extensions.Primitives.StringSegment(h.Trim('[', ']'))).ToList();
+    }
 
     private static async Task RefuseAsync(HttpContext context, int status, string title, string detail)
     {

@@ -37,11 +37,10 @@ internal static class WebSetup
     {
         // Forwarded headers first, so that the client address (rate limits) and scheme (Secure cookies) are right
         // for everything after; they are believed from the configured proxies only (Web:KnownProxies/KnownNetworks).
-        app.UseForwardedHeaders();
+        app.UseForwardedHeadersFromKnownProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusPages.WriteAsync);
         app.UseSecurityHeaders();
-        app.UseHostFiltering();
         app.UseRequestLimits();
         app.UseHeadAsGet();
         app.UseRouting();
