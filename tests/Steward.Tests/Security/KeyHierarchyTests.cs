@@ -71,7 +71,8 @@ public sealed class KeyHierarchyTests
             s["Keys:PreviousKeyEncryptionKeys:0"] = oldKek;
         }))
         {
-            Assert.Equal(2, await withBoth.Services<KeyRing>().RewrapAsync(CancellationToken.None));
+            // The two versions above and the key that encrypts the cookie protection keys.
+            Assert.Equal(3, await withBoth.Services<KeyRing>().RewrapAsync(CancellationToken.None));
             Assert.Equal(0, await withBoth.Services<KeyRing>().RewrapAsync(CancellationToken.None));
         }
         // The old key-encryption key can now be dropped from configuration.
