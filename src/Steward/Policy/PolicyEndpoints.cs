@@ -32,7 +32,7 @@ public static class PolicyEndpoints
         group.MapGet("/versions/{version:int}", GetAsync).Public().WithName("GetPolicyVersion").WithSummary("One published version with its policy.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/versions", PublishAsync).RequireRoles(Roles.PrivacyOfficer, Roles.Admin).WithName("PublishPolicy")
-            .WithSummary("Validate and publish a policy (YAML). 201 for a new version, 200 when identical to the latest, 422 with located problems when invalid.")
+            .WithSummary("Validate and publish a policy (YAML). 201 for a new version, 200 when identical to the latest, 422 with located problems when invalid, 422 for an effective date before today without a backdatedReason.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
