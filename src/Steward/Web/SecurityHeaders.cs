@@ -157,7 +157,7 @@ internal static class SecurityHeaders
     {
         public bool Any { get; } = hosts.Contains("*");
         public IList<Microsoft.Extensions.Primitives.StringSegment> Patterns { get; } =
-            hosts.Select(h => new Microsoft.Extensions.Primitives.StringSegment(h.Trim('[', ']'))).ToList();
+            hosts.Select(h => new Microsoft.Extensions.Primitives.StringSegment(h)).ToList();
     }
 
     private static async Task RefuseAsync(HttpContext context, int status, string title, string detail)

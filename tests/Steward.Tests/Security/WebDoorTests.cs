@@ -60,11 +60,14 @@ public sealed class WebDoorTests
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
 
-        using var local = new HttpRequestMessage(HttpMethod.Get, "/console");
-        local.Headers.Host = "localhost";
-        var redirect = await app.Client().SendAsync(local);
-        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
-        Assert.False(redirect.Headers.Location!.IsAbsoluteUri);
+        foreach (var host in new[] { "localhost", "[::1]", "127.0.0.1" })
+        {
+            using var local = new HttpRequestMessage(HttpMethod.Get, "/console");
+            local.Headers.Host = host;
+            var redirect = await app.Client().SendAsync(local);
+            Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+            Assert.False(redirect.Headers.Location!.IsAbsoluteUri);
+        }
     }
 
     [Fact]
