@@ -193,6 +193,18 @@ public sealed class SessionTests
         Assert.Equal(HttpStatusCode.Redirect, (await idle.GetAsync("/console")).StatusCode);
     }
 
+    [Fact]
+    public async Task Session_settings_that_make_no_sense_stop_the_start_with_their_key()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => StewardTestApp.StartAsync(database, s =>
+        {
+            s["Security:SessionIdleTimeout"] = "04:00:00";
+            s["Security:SessionMaxLifetime"] = "01:00:00";
+        }));
+        Assert.Contains("Security:SessionMaxLifetime", e.Message, StringComparison.Ordinal);
+    }
+
     private static string SessionCookie(HttpResponseMessage response) =>
         response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0])
             .Single(c => c.StartsWith("steward.session=", StringComparison.Ordinal))["steward.session=".Length..];

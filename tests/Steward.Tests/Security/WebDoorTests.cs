@@ -46,7 +46,8 @@ public sealed class WebDoorTests
     [Fact]
     public async Task A_proxy_setting_that_is_not_an_address_stops_the_start_with_its_key()
     {
-        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => StewardTestApp.StartAsync(s => s["Web:KnownNetworks:0"] = "10.0.0.0/33"));
+        await using var database = await TestDatabase.CreateAsync();
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => StewardTestApp.StartAsync(database, s => s["Web:KnownNetworks:0"] = "10.0.0.0/33"));
         Assert.Contains("Web:KnownNetworks:0", e.Message, StringComparison.Ordinal);
     }
 
