@@ -69,7 +69,20 @@ internal sealed class StaffSessions(IDbContextFactory<StewardDbContext> contexts
             ExpiresAt = Min(now + o.SessionIdleTimeout, now + o.SessionMaxLifetime),
         });
         await db.SaveChangesAsync(cancellationToken);
+        await ForgetEndedAsync(db, userId, now, cancellationToken);
         return key;
+    }
+
+    /// <summary>How long an ended (expired or revoked) session row is kept; sign-ins themselves stay in the audit log.</summary>
+    public static readonly TimeSpan EndedRetention = TimeSpan.FromDays(30);
+
+    // A user's ended sessions are few, so they are filtered here rather than by a date comparison SQLite cannot translate.
+    private static async Task ForgetEndedAsync(StewardDbContext db, Guid userId, DateTimeOffset now, CancellationToken ct)
+    {
+        var sessions = await db.Set<StaffSession>().AsNoTracking().Where(s => s.UserId == userId)
+            .Select(s => new { s.Id, s.ExpiresAt, s.RevokedAt }).ToListAsync(ct);
+        var ended = sessions.Where(s => now - (s.RevokedAt ?? s.ExpiresAt) > EndedRetention).Select(s => s.Id).ToList();
+        if (ended.Count > 0) await db.Set<StaffSession>().Where(s => ended.Contains(s.Id)).ExecuteDeleteAsync(ct);
     }
 
     public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, CancellationToken.None);

@@ -191,6 +191,12 @@ public sealed class SessionTests
         await StewardTestApp.SignInAsync(idle, "dpo@example.com", Password);
         app.Time.Advance(options.SessionIdleTimeout + TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.Redirect, (await idle.GetAsync("/console")).StatusCode);
+
+        // Ended sessions are forgotten a month later, at the user's next sign-in.
+        app.Time.Advance(StaffSessions.EndedRetention + TimeSpan.FromDays(1));
+        await StewardTestApp.SignInAsync(app.Client(), "dpo@example.com", Password);
+        await using var db = await app.DbAsync();
+        Assert.Equal(1, await db.Set<StaffSession>().CountAsync());
     }
 
     [Fact]
