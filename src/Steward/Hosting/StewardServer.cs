@@ -33,7 +33,7 @@ public static class StewardServer
         configure?.Invoke(builder.Services);
         builder.Services.AddStewardCore();
         builder.Services.AddStewardWeb();
-        builder.Services.AddStewardWebSecurity(builder.Configuration);
+        builder.Services.AddStewardWebSecurity();
         builder.Services.AddStewardTelemetry(builder.Configuration);
 
         var app = builder.Build();
@@ -49,6 +49,7 @@ public static class StewardServer
         api.MapAudit();
         api.MapPolicy();
         api.MapJobs();
+        api.MapStaff();
         return app;
     }
 

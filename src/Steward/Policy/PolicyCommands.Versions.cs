@@ -109,7 +109,12 @@ public static partial class PolicyCommands
         var significant = new Option<bool>("--significant") { Description = "A significant change: the notice shows 'updated' for 30 days." };
         var summary = new Option<string?>("--summary") { Description = "What changed, in a sentence people understand." };
         var effective = new Option<string?>("--effective") { Description = "Effective date, YYYY-MM-DD (default: today)." };
-        var publish = new Command("publish", "Validate and publish a policy as a new immutable version (identical content is a no-op).") { path, significant, summary, effective };
+        var backdated = new Option<string?>("--allow-backdated")
+        {
+            Description = "Allow an --effective date before today, giving the reason (recorded in the audit log).",
+            HelpName = "REASON",
+        };
+        var publish = new Command("publish", "Validate and publish a policy as a new immutable version (identical content is a no-op).") { path, significant, summary, effective, backdated };
         publish.SetGuardedAction(async (parse, ct) =>
         {
             DateOnly? date = null;
@@ -128,7 +133,7 @@ public static partial class PolicyCommands
             foreach (var w in result.Diagnostics) await Console.Error.WriteLineAsync(w.ToString());
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var outcome = await services.GetRequiredService<PolicyStore>()
-                .PublishAsync(result, parse.GetValue(significant), parse.GetValue(summary), date, AdminCommands.CliActor, ct);
+                .PublishAsync(result, parse.GetValue(significant), parse.GetValue(summary), date, parse.GetValue(backdated), AdminCommands.CliActor, ct);
             if (outcome.Conflicted) throw new StewardException(PublishOutcome.ConflictMessage);
             var v = outcome.Version;
             Console.WriteLine(outcome.Created

@@ -57,8 +57,19 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
     public DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     /// <summary>Publishes a validated policy. Identical content to the latest version is a no-op.</summary>
-    public async Task<PublishOutcome> PublishAsync(CheckedPolicy policy, bool significant, string? summary, DateOnly? effective, string actor, CancellationToken ct)
+    public Task<PublishOutcome> PublishAsync(CheckedPolicy policy, bool significant, string? summary, DateOnly? effective, string actor, CancellationToken ct) =>
+        PublishAsync(policy, significant, summary, effective, backdatedReason: null, actor, ct);
+
+    /// <summary>
+    /// Publishes a validated policy. An effective date before today (backdating) is refused unless
+    /// <paramref name="backdatedReason"/> says why; the audit entry then records it as backdated, with the reason.
+    /// </summary>
+    public async Task<PublishOutcome> PublishAsync(CheckedPolicy policy, bool significant, string? summary, DateOnly? effective,
+        string? backdatedReason, string actor, CancellationToken ct)
     {
+        if (IsBackdated(effective) && string.IsNullOrWhiteSpace(backdatedReason))
+            throw new StewardException(BackdatedProblem(effective!.Value));
+        if (backdatedReason is { Length: > 2000 }) throw new StewardException("The reason for backdating may have at most 2000 characters.");
         if (!policy.IsValid)
             throw new StewardException($"The policy has {policy.Errors.Count()} error(s) and cannot be published; run 'steward policy check'.");
         if (summary is { Length: > 2000 }) throw new StewardException("The summary may have at most 2000 characters.");
@@ -83,8 +94,10 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
         };
         db.PolicyVersions.Add(version);
         // The version and its audit entry commit together; the audit lock also orders concurrent publishers.
-        await audit.AppendWithinAsync(db, new AuditEvent(actor, "policy.published", $"policy:{version.Version}",
-            new { hash, significant, effective = version.EffectiveDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }), ct);
+        var effectiveText = version.EffectiveDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "policy.published", $"policy:{version.Version}", IsBackdated(effective)
+            ? new { hash, significant, effective = effectiveText, backdated = true, backdatedReason = backdatedReason!.Trim() }
+            : (object)new { hash, significant, effective = effectiveText }), ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -162,10 +175,27 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
         return new InForce(today, newest, row is null ? null : new PublishedPolicy(ToInfo(row), Parse(row)));
     }
 
-    /// <summary>The significant change whose "updated" notice is still showing today, if any.</summary>
+    /// <summary>
+    /// The significant change whose "updated" notice is still showing today, if any. Its 30 days start when people
+    /// can first see the change (<see cref="VisibleFrom"/>), whatever date the version claims.
+    /// </summary>
     public static PolicyVersionInfo? RecentSignificantChange(IEnumerable<PolicyVersionInfo> versions, DateOnly today) =>
-        versions.Where(v => v.Significant && v.EffectiveDate <= today && today < v.EffectiveDate.AddDays((int)UpdateBannerPeriod.TotalDays))
+        versions.Where(v => v.Significant && VisibleFrom(v) <= today && today < VisibleFrom(v).AddDays((int)UpdateBannerPeriod.TotalDays))
             .MaxBy(v => v.Version);
+
+    /// <summary>The day a version can first be seen in force: its effective date, or its publication day when that is later.</summary>
+    public static DateOnly VisibleFrom(PolicyVersionInfo v)
+    {
+        var published = DateOnly.FromDateTime(v.PublishedAt.UtcDateTime);
+        return v.EffectiveDate > published ? v.EffectiveDate : published;
+    }
+
+    /// <summary>An effective date before today's (UTC) date.</summary>
+    public bool IsBackdated(DateOnly? effective) => effective is { } date && date < Today;
+
+    public string BackdatedProblem(DateOnly effective) =>
+        $"The effective date {effective:yyyy-MM-dd} is before today ({Today:yyyy-MM-dd}): a backdated version would be in force before anyone could see it. "
+        + "Use today or a later date, or give the reason for backdating (CLI: --allow-backdated REASON; API: backdatedReason).";
 
     public async Task<bool> AnyAsync(CancellationToken ct)
     {

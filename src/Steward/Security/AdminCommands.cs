@@ -3,7 +3,7 @@ using Steward.Hosting;
 
 namespace Steward.Security;
 
-/// <summary><c>steward admin add-user|add-api-key|revoke-api-key</c>.</summary>
+/// <summary><c>steward admin add-user|disable-user|set-password|end-sessions|list|add-api-key|revoke-api-key</c>.</summary>
 public static class AdminCommands
 {
     public const string CliActor = "cli";
@@ -66,6 +66,33 @@ public static class AdminCommands
             return 0;
         });
 
+        var passwordEmail = new Argument<string>("EMAIL") { Description = "The user's email address." };
+        var setPasswordStdin = new Option<bool>("--password-stdin")
+        {
+            Description = "Read the new password from the first line of standard input (passwords are never taken as arguments).",
+        };
+        var setPassword = new Command("set-password", "Set a console user's password; every open session of the user ends.") { passwordEmail, setPasswordStdin };
+        setPassword.SetGuardedAction(async (parse, ct) =>
+        {
+            if (!parse.GetValue(setPasswordStdin))
+                throw new StewardException("Give the password on standard input with --password-stdin (e.g. printf '%s' \"$PW\" | steward admin set-password ...).", 2);
+            var password = (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r') ?? "";
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
+            await services.GetRequiredService<StaffDirectory>().SetPasswordAsync(parse.GetValue(passwordEmail)!, password, CliActor, ct);
+            Console.WriteLine("password set; the user's sessions have ended");
+            return 0;
+        });
+
+        var endEmail = new Argument<string>("EMAIL") { Description = "The user's email address." };
+        var endSessions = new Command("end-sessions", "End every open console session of a user (they must sign in again).") { endEmail };
+        endSessions.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
+            var ended = await services.GetRequiredService<StaffDirectory>().EndSessionsAsync(parse.GetValue(endEmail)!, CliActor, ct);
+            Console.WriteLine($"ended {ended} session(s)");
+            return 0;
+        });
+
         var list = new Command("list", "List console users and API keys (never passwords or keys).");
         list.SetGuardedAction(async (parse, ct) =>
         {
@@ -84,6 +111,8 @@ public static class AdminCommands
 
         admin.Subcommands.Add(addUser);
         admin.Subcommands.Add(disable);
+        admin.Subcommands.Add(setPassword);
+        admin.Subcommands.Add(endSessions);
         admin.Subcommands.Add(list);
         admin.Subcommands.Add(addKey);
         admin.Subcommands.Add(revoke);

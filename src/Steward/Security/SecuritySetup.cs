@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Steward.Security.Keys;
 using Steward.Storage;
 
@@ -15,26 +17,37 @@ internal static class SecuritySetup
     public static IServiceCollection AddStewardStaff(this IServiceCollection services)
     {
         services.AddStewardKeys();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddSingleton<StaffDirectory>();
         return services;
     }
 
     /// <summary>What the web server adds: cookies, antiforgery, authentication, authorization, the sign-in rate limit.</summary>
-    public static IServiceCollection AddStewardWebSecurity(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddStewardWebSecurity(this IServiceCollection services)
     {
-        // Cookie and antiforgery keys live in the database: sessions survive restarts and work on every node.
+        // Cookie and antiforgery keys live in the database (sessions survive restarts and work on every node),
+        // encrypted under the key hierarchy so that a copy of the database cannot forge a cookie.
         services.AddDataProtection().SetApplicationName("steward").PersistKeysToDbContext<StewardDbContext>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(o => o.XmlEncryptor = new KeyRingXmlEncryptor(sp.GetRequiredService<KeyRing>())));
+        services.AddSingleton<StaffSessions>();
+        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<StaffSessions>((o, sessions) => o.SessionStore = sessions);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "steward.af";
             o.FormFieldName = "__af";
         });
-        var signInsPerMinute = configuration.GetValue("Security:SignInAttemptsPerMinute", 20);
         services.AddRateLimiter(o =>
-            // Lockout protects one account; this slows guessing across many accounts from one address.
+            // Per account, StaffDirectory limits password checks; this slows guessing across many accounts from one address.
             o.AddPolicy(AccountEndpoints.SignInRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = signInsPerMinute, Window = TimeSpan.FromMinutes(1) })));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = ctx.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.SignInAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                })));
 
         services.AddAuthentication(o =>
             {
@@ -52,22 +65,13 @@ internal static class SecuritySetup
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
-                o.SlidingExpiration = true;
+                // The cookie is a browser-session cookie holding only the session key; expiry (idle and absolute)
+                // and revocation live in staff_sessions (StaffSessions), checked on every request.
+                o.ExpireTimeSpan = TimeSpan.FromDays(30);
+                o.SlidingExpiration = false;
                 o.LoginPath = AccountEndpoints.SignInPath;
                 o.AccessDeniedPath = AccountEndpoints.SignInPath;
                 o.Events.OnRedirectToLogin = ctx => ApiAwareRedirect(ctx, 401);
-                o.Events.OnValidatePrincipal = async ctx =>
-                {
-                    // A disabled user's session ends at its next request, not when the cookie expires.
-                    var id = ctx.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
-                    if (!Guid.TryParse(id, out var userId)
-                        || !await ctx.HttpContext.RequestServices.GetRequiredService<StaffDirectory>().IsActiveAsync(userId, ctx.HttpContext.RequestAborted))
-                    {
-                        ctx.RejectPrincipal();
-                        await ctx.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-                    }
-                };
                 o.Events.OnRedirectToAccessDenied = ctx => ApiAwareRedirect(ctx, 403);
             });
         services.AddAuthorization(o =>
@@ -98,6 +102,8 @@ internal static class SecuritySetup
                     : "Your role may not call this endpoint.").ExecuteAsync(ctx.HttpContext);
             return;
         }
-        ctx.Response.Redirect(ctx.RedirectUri);
+        // Relative, so that no Host header (forged or not) ever ends up in a redirect.
+        var uri = new Uri(ctx.RedirectUri, UriKind.RelativeOrAbsolute);
+        ctx.Response.Redirect(uri.IsAbsoluteUri ? uri.PathAndQuery : ctx.RedirectUri);
     }
 }

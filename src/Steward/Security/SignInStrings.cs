@@ -10,7 +10,6 @@ internal sealed record SignInStrings : ILocalised<SignInStrings>
     public required string Password { get; init; }
     public required string SignIn { get; init; }
     public required string Failed { get; init; }
-    public required string LockedOut { get; init; }
 
     public static SignInStrings English { get; } = new()
     {
@@ -19,7 +18,6 @@ internal sealed record SignInStrings : ILocalised<SignInStrings>
         Password = "Password",
         SignIn = "Sign in",
         Failed = "The email address or password is not correct.",
-        LockedOut = "Too many failed attempts. The account is locked for 15 minutes.",
     };
 
     public static SignInStrings Chinese { get; } = new()
@@ -29,6 +27,5 @@ internal sealed record SignInStrings : ILocalised<SignInStrings>
         Password = "密码",
         SignIn = "登录",
         Failed = "电子邮件地址或密码不正确。",
-        LockedOut = "失败次数过多，帐户已锁定 15 分钟。",
     };
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Steward.Audit;
 using Steward.Hosting;
 using Steward.Storage;
@@ -7,20 +8,21 @@ using Steward.Storage;
 namespace Steward.Security;
 
 /// <summary>The outcome of a sign-in attempt.</summary>
-public enum SignInOutcome { Success, Failed, LockedOut }
+public enum SignInOutcome { Success, Failed }
 
-/// <summary>Result of <see cref="StaffDirectory.SignInAsync"/>; the user is set on success only.</summary>
+/// <summary>Result of a sign-in attempt; the user is set on success only.</summary>
 public sealed record SignInResult(SignInOutcome Outcome, Guid? UserId = null, string? Role = null);
 
-/// <summary>Console users and API keys: creation, revocation, sign-in with lockout. Every change is audited.</summary>
+/// <summary>Console users and API keys: creation, revocation, passwords, sessions, throttled sign-in. Every change is audited.</summary>
 public sealed partial class StaffDirectory(
     IDbContextFactory<StewardDbContext> contexts,
     AuditLog audit,
     TimeProvider time,
+    IOptions<SecurityOptions> options,
     ILogger<StaffDirectory> logger)
 {
-    public const int MaxFailedSignIns = 5;
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+    /// <summary>The window of <see cref="SecurityOptions.SignInAttemptsPerAccount"/>.</summary>
+    public static readonly TimeSpan AccountAttemptWindow = TimeSpan.FromMinutes(15);
     public const int MinPasswordLength = 12;
 
     private static readonly PasswordHasher<StaffUser> Hasher = new();
@@ -55,7 +57,7 @@ public sealed partial class StaffDirectory(
         return user.Id;
     }
 
-    /// <summary>Disables a console user: sign-in is refused and open sessions end at their next request.</summary>
+    /// <summary>Disables a console user: sign-in is refused and every open session is revoked.</summary>
     public async Task DisableUserAsync(string email, string actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -64,16 +66,54 @@ public sealed partial class StaffDirectory(
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized && u.DisabledAt == null, ct)
             ?? throw new StewardException("No active user has this email address.");
         user.DisabledAt = time.GetUtcNow();
-        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.user.disabled", $"user:{user.Id}"), ct);
+        var sessions = await StaffSessions.RevokeAllWithinAsync(db, user.Id, time.GetUtcNow(), ct);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.user.disabled", $"user:{user.Id}", new { sessionsEnded = sessions }), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Whether a signed-in user may still act (not disabled since the session began).</summary>
-    public async Task<bool> IsActiveAsync(Guid userId, CancellationToken ct)
+    /// <summary>Sets a new password and revokes every session of the user (whoever knew the old one is out).</summary>
+    public async Task SetPasswordAsync(string email, string password, string actor, CancellationToken ct)
+    {
+        if (password.Length < MinPasswordLength) throw new StewardException($"The password must have at least {MinPasswordLength} characters.");
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var normalized = Normalize(email);
+        var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, ct)
+            ?? throw new StewardException("No user has this email address.");
+        user.PasswordHash = Hasher.HashPassword(user, password);
+        user.FailedSignIns = 0;
+        user.FailureWindowStart = null;
+        var sessions = await StaffSessions.RevokeAllWithinAsync(db, user.Id, time.GetUtcNow(), ct);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.user.password-set", $"user:{user.Id}", new { sessionsEnded = sessions }), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Ends every open session of the user with this email; returns how many.</summary>
+    public async Task<int> EndSessionsAsync(string email, string actor, CancellationToken ct)
+    {
+        Guid id;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            var normalized = Normalize(email);
+            id = await db.Users.Where(u => u.NormalizedEmail == normalized).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct)
+                ?? throw new StewardException("No user has this email address.");
+        }
+        return await EndSessionsAsync(id, actor, ct) ?? 0;
+    }
+
+    /// <summary>Ends every open session of a user; null when there is no such user.</summary>
+    public async Task<int?> EndSessionsAsync(Guid userId, string actor, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Users.AnyAsync(u => u.Id == userId && u.DisabledAt == null, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await db.Users.AnyAsync(u => u.Id == userId, ct)) return null;
+        var sessions = await StaffSessions.RevokeAllWithinAsync(db, userId, time.GetUtcNow(), ct);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.sessions.ended", $"user:{userId}", new { sessionsEnded = sessions }), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return sessions;
     }
 
     /// <summary>Users and keys for the admin's overview; never a password hash or key.</summary>
@@ -124,56 +164,85 @@ public sealed partial class StaffDirectory(
         await tx.CommitAsync(ct);
     }
 
-    public async Task<SignInResult> SignInAsync(string email, string password, CancellationToken ct)
+    public Task<SignInResult> SignInAsync(string email, string password, CancellationToken ct) =>
+        SignInAsync(email, password, knownDevice: null, ct);
+
+    /// <summary>
+    /// Checks a password. Every failure looks the same to the caller (unknown email, wrong password, account
+    /// throttled) and costs one password hash, so neither the answer nor its timing tells who has an account.
+    /// An account gets <see cref="SecurityOptions.SignInAttemptsPerAccount"/> checks per
+    /// <see cref="AccountAttemptWindow"/>, reserved atomically before the hash is checked, except from a browser
+    /// that has signed in to it before (<paramref name="knownDevice"/>): a stranger can slow guessing down but
+    /// cannot lock the owner out.
+    /// </summary>
+    public async Task<SignInResult> SignInAsync(string email, string password, Guid? knownDevice, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var normalized = Normalize(email);
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized && u.DisabledAt == null, ct);
-        var now = time.GetUtcNow();
         if (user is null)
         {
             // Same work as for a real user, so timing does not reveal which emails exist.
-            Hasher.VerifyHashedPassword(new StaffUser { Email = "", NormalizedEmail = "", PasswordHash = "", Role = "" }, DummyHash, password);
+            VerifyDummy(password);
             LogSignInFailed(logger, email);
             await audit.AppendAsync(new AuditEvent("anonymous", "security.sign-in.failed", "user:unknown", new { reason = "unknown-user" }), ct);
             return new SignInResult(SignInOutcome.Failed);
         }
-        if (user.LockedUntil is { } until && until > now) return await LockedOutAsync(user.Id, ct);
-
-        // Reserve the attempt before checking the password, atomically, so parallel guesses cannot
-        // get more than MaxFailedSignIns checks; a lock set meanwhile makes the reservation fail.
-        var reserved = await db.Users
-            .Where(u => u.Id == user.Id && u.FailedSignIns < MaxFailedSignIns && u.LockedUntil == user.LockedUntil)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignIns, u => u.FailedSignIns + 1), ct);
-        if (reserved == 0) return await LockedOutAsync(user.Id, ct);
+        if (knownDevice != user.Id && !await ReserveAttemptAsync(db, user.Id, ct))
+        {
+            VerifyDummy(password);
+            LogSignInFailed(logger, email);
+            await audit.AppendAsync(new AuditEvent("anonymous", "security.sign-in.failed", $"user:{user.Id}", new { reason = "throttled" }), ct);
+            return new SignInResult(SignInOutcome.Failed);
+        }
 
         var verdict = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            // The attempt that reached the limit locks the account and starts the count again.
-            var lockedUntil = now + LockoutDuration;
-            var locked = await db.Users.Where(u => u.Id == user.Id && u.FailedSignIns >= MaxFailedSignIns)
-                .ExecuteUpdateAsync(s => s.SetProperty(u => u.LockedUntil, lockedUntil).SetProperty(u => u.FailedSignIns, 0), ct) > 0;
             LogSignInFailed(logger, email);
-            await audit.AppendAsync(new AuditEvent($"user:{user.Id}", "security.sign-in.failed", $"user:{user.Id}",
-                new { reason = "wrong-password", lockedOut = locked }), ct);
-            return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.Failed);
+            await audit.AppendAsync(new AuditEvent("anonymous", "security.sign-in.failed", $"user:{user.Id}",
+                new { reason = "wrong-password" }), ct);
+            return new SignInResult(SignInOutcome.Failed);
         }
         var hash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user, password) : user.PasswordHash;
         await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.FailedSignIns, 0)
-            .SetProperty(u => u.LockedUntil, (DateTimeOffset?)null)
+            .SetProperty(u => u.FailureWindowStart, (DateTimeOffset?)null)
             .SetProperty(u => u.PasswordHash, hash), ct);
         LogSignedIn(logger, user.Id);
         await audit.AppendAsync(new AuditEvent($"user:{user.Id}", "security.sign-in.succeeded", $"user:{user.Id}"), ct);
         return new SignInResult(SignInOutcome.Success, user.Id, user.Role);
     }
 
-    private async Task<SignInResult> LockedOutAsync(Guid userId, CancellationToken ct)
+    /// <summary>
+    /// Takes one of the account's checks in the current window, atomically: each UPDATE is conditional on the
+    /// state it read, so parallel guesses never get more checks than the limit. Returns false when none is left.
+    /// </summary>
+    private async Task<bool> ReserveAttemptAsync(StewardDbContext db, Guid userId, CancellationToken ct)
     {
-        await audit.AppendAsync(new AuditEvent($"user:{userId}", "security.sign-in.failed", $"user:{userId}", new { reason = "locked-out" }), ct);
-        return new SignInResult(SignInOutcome.LockedOut);
+        var limit = options.Value.SignInAttemptsPerAccount;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var state = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new { u.FailedSignIns, u.FailureWindowStart }).SingleAsync(ct);
+            var now = time.GetUtcNow();
+            var start = state.FailureWindowStart;
+            if (start is null || now - start.Value >= AccountAttemptWindow)
+            {
+                // A new window; only one of several parallel requests opens it, the others read again.
+                var opened = await db.Users.Where(u => u.Id == userId && u.FailureWindowStart == start)
+                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignIns, 1).SetProperty(u => u.FailureWindowStart, now), ct);
+                if (opened > 0) return true;
+                continue;
+            }
+            return await db.Users.Where(u => u.Id == userId && u.FailureWindowStart == start && u.FailedSignIns < limit)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedSignIns, u => u.FailedSignIns + 1), ct) > 0;
+        }
+        return false;
     }
+
+    private static void VerifyDummy(string password) =>
+        Hasher.VerifyHashedPassword(new StaffUser { Email = "", NormalizedEmail = "", PasswordHash = "", Role = "" }, DummyHash, password);
 
     private static readonly string DummyHash = Hasher.HashPassword(
         new StaffUser { Email = "", NormalizedEmail = "", PasswordHash = "", Role = "" }, "not-a-real-password");

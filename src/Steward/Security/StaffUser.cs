@@ -8,8 +8,9 @@ public sealed class StaffUser
     public required string NormalizedEmail { get; set; }
     public required string PasswordHash { get; set; }
     public required string Role { get; set; }
+    /// <summary>Password checks taken in the window that began at <see cref="FailureWindowStart"/> (reset by a success).</summary>
     public int FailedSignIns { get; set; }
-    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset? FailureWindowStart { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? DisabledAt { get; set; }
 }

@@ -27,4 +27,32 @@ internal static class DataDirectory
             return $"Storage:DataDirectory '{path}' is not writable: {e.Message}";
         }
     }
+
+    internal const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Makes the SQLite database owner-only before SQLite touches it: a new file is created empty with mode 0600
+    /// (an empty file is a valid empty database, and SQLite gives its -wal and -shm files the database file's
+    /// mode); an existing database, -wal or -shm readable by others is narrowed to 0600.
+    /// </summary>
+    public static void SecureDatabaseFile(string path)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var file = Path.GetFullPath(path);
+        if (!Directory.Exists(Path.GetDirectoryName(file))) return;
+        try
+        {
+            if (!File.Exists(file))
+                using (new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerReadWrite })) { }
+        }
+        catch (IOException)
+        {
+            // Created by another process at the same moment; narrowed below like any existing file.
+        }
+        foreach (var f in new[] { file, file + "-wal", file + "-shm", file + "-journal" })
+        {
+            if (File.Exists(f) && (File.GetUnixFileMode(f) & ~OwnerReadWrite) != 0)
+                File.SetUnixFileMode(f, File.GetUnixFileMode(f) & OwnerReadWrite);
+        }
+    }
 }

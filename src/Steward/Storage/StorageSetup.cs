@@ -82,6 +82,10 @@ public sealed class StorageConnection
         ConnectionString = Provider == StorageProviders.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString)
             ? o.ConnectionString!
             : new SqliteConnectionStringBuilder { DataSource = Path.Combine(DataDirectory, "steward.db"), Pooling = true }.ToString();
+        if (Provider == StorageProviders.Sqlite
+            && new SqliteConnectionStringBuilder(ConnectionString) is { Mode: not SqliteOpenMode.Memory, DataSource: { Length: > 0 } file }
+            && file != ":memory:" && !file.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            Storage.DataDirectory.SecureDatabaseFile(file);
     }
 
     public string Provider { get; }

@@ -30,14 +30,22 @@ internal static class WebSetup
                 detail: "Too many requests from your address; wait a minute and try again.").ExecuteAsync(ctx.HttpContext);
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddStewardDoor();
         return services;
     }
 
     public static WebApplication UseStewardWeb(this WebApplication app)
     {
+        // Forwarded headers first, so that the client address (rate limits) and scheme (Secure cookies) are right
+        // for everything after; they are believed from the configured proxies only (Web:KnownProxies/KnownNetworks).
+        app.UseForwardedHeadersFromKnownProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages(StatusPages.WriteAsync);
         app.UseSecurityHeaders();
+        app.UseRequestLimits();
+        app.UseHeadAsGet();
+        app.UseRouting();
+        app.UseHeadAfterRouting();
         return app;
     }
 
@@ -45,8 +53,9 @@ internal static class WebSetup
     public static WebApplication MapOperations(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        // GET (and so HEAD) only: anything else is a 405 problem.
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false }).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous().WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         return app;
     }
 

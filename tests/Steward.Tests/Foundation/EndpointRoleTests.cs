@@ -26,8 +26,8 @@ public sealed partial class EndpointRoleTests
     public static readonly Dictionary<string, string> Expected = new()
     {
         ["GET /openapi/{documentName}.json"] = Anonymous,
-        ["* /healthz"] = Anonymous,
-        ["* /readyz"] = Anonymous,
+        ["GET /healthz"] = Anonymous,
+        ["GET /readyz"] = Anonymous,
         ["* /metrics"] = Of(Roles.Admin, Roles.Auditor, Roles.Service),
         ["GET /account/sign-in"] = Anonymous,
         ["POST /account/sign-in"] = Anonymous,
@@ -41,6 +41,7 @@ public sealed partial class EndpointRoleTests
         ["POST /api/v1/policy/versions"] = PolicyEditors,
         ["GET /api/v1/ropa"] = RecordReaders,
         ["GET /api/v1/jobs"] = AuditReaders,
+        ["POST /api/v1/users/{id:guid}/sessions/revoke"] = Of(Roles.Admin),
         ["GET /privacy"] = Anonymous,
         ["GET /privacy/versions"] = Anonymous,
         ["GET /privacy/versions/{version:int}"] = Anonymous,
@@ -89,7 +90,7 @@ public sealed partial class EndpointRoleTests
         foreach (var (key, method, pattern, _) in MappedEndpoints(app))
         {
             var allowed = Expected[key].Split(',');
-            var path = RouteParameter().Replace(pattern, m => m.Groups[1].Value == "documentName" ? "v1" : "1");
+            var path = RouteParameter().Replace(pattern, m => m.Groups[1].Value switch { "documentName" => "v1", "id" => Guid.Empty.ToString(), _ => "1" });
             foreach (var (caller, client) in clients)
             {
                 var request = new HttpRequestMessage(new HttpMethod(method == "*" ? "GET" : method), path);

@@ -85,9 +85,8 @@ public sealed class ServerBehaviourTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
     }
 
-    // KNOWN FAILURE today (checked): the session cookie is self-contained, so a copy taken before sign-out still opens the
-    // console afterwards. Server-side sessions fix it; remove Skip when they land.
-    [Fact(Skip = "Known failure until sessions are kept server-side: a copied cookie still works after sign-out.")]
+    // Regression: the session cookie was self-contained, so a copy taken before sign-out still opened the console for hours.
+    [Fact]
     public async Task After_sign_out_a_copy_of_the_old_cookie_is_refused()
     {
         await using var app = await StewardTestApp.StartAsync();

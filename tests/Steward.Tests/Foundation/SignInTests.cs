@@ -82,18 +82,23 @@ public sealed class SignInTests
     }
 
     [Fact]
-    public async Task Parallel_guesses_get_no_more_checks_than_the_lockout_allows()
+    public async Task Parallel_guesses_get_no_more_checks_than_the_account_allows()
     {
-        await using var app = await StewardTestApp.StartAsync();
+        await using var app = await StewardTestApp.StartAsync(s => s["Security:SignInAttemptsPerAccount"] = "5");
         var id = await app.AddUserAsync("target@example.com", Roles.Admin, Password);
         var directory = app.Services<StaffDirectory>();
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
             Task.Run(() => directory.SignInAsync("target@example.com", "guess " + i, CancellationToken.None))));
-        Assert.Contains(results, r => r.Outcome == SignInOutcome.LockedOut);
+        Assert.All(results, r => Assert.Equal(SignInOutcome.Failed, r.Outcome));
         await using var db = await app.DbAsync();
         var checkedGuesses = await db.AuditEntries.CountAsync(e => e.Action == "security.sign-in.failed" && e.Details.Contains("wrong-password"));
-        Assert.InRange(checkedGuesses, 1, StaffDirectory.MaxFailedSignIns);
-        Assert.NotNull((await db.Users.SingleAsync(u => u.Id == id)).LockedUntil);
+        Assert.InRange(checkedGuesses, 1, 5);
+        Assert.Equal(30 - checkedGuesses, await db.AuditEntries.CountAsync(e => e.Action == "security.sign-in.failed" && e.Details.Contains("throttled")));
+        // Even the right password gets no check until the window has passed (from a browser that never signed in).
+        Assert.Equal(SignInOutcome.Failed, (await directory.SignInAsync("target@example.com", Password, CancellationToken.None)).Outcome);
+        app.Time.Advance(StaffDirectory.AccountAttemptWindow);
+        Assert.Equal(SignInOutcome.Success, (await directory.SignInAsync("target@example.com", Password, CancellationToken.None)).Outcome);
+        Assert.Equal(0, (await db.Users.AsNoTracking().SingleAsync(u => u.Id == id)).FailedSignIns);
     }
 
     [Fact]
@@ -136,20 +141,58 @@ public sealed class SignInTests
     }
 
     [Fact]
-    public async Task Repeated_failures_lock_the_account_for_fifteen_minutes()
+    public async Task An_existing_and_an_unknown_email_get_the_same_answer_however_often_they_are_tried()
+    {
+        await using var app = await StewardTestApp.StartAsync(s => s["Security:SignInAttemptsPerMinute"] = "1000");
+        await app.AddUserAsync("agent@example.com", Roles.DsrAgent, Password);
+        var attempts = new SecurityOptions().SignInAttemptsPerAccount + 3;
+        for (var i = 0; i < attempts; i++)
+        {
+            var known = await StewardTestApp.SignInAsync(app.Client(), "agent@example.com", "wrong password " + i);
+            var unknown = await StewardTestApp.SignInAsync(app.Client(), "nobody@example.com", "wrong password " + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, known.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+            Assert.Equal(WithoutToken(await unknown.Content.ReadAsStringAsync()), WithoutToken(await known.Content.ReadAsStringAsync()));
+        }
+    }
+
+    [Fact]
+    public async Task A_stranger_who_exhausts_the_attempts_of_an_account_does_not_lock_its_owner_out()
     {
         await using var app = await StewardTestApp.StartAsync();
         await app.AddUserAsync("agent@example.com", Roles.DsrAgent, Password);
-        var client = app.Client();
-        for (var i = 1; i < StaffDirectory.MaxFailedSignIns; i++)
-            Assert.Equal(HttpStatusCode.Unauthorized, (await StewardTestApp.SignInAsync(client, "agent@example.com", "wrong password " + i)).StatusCode);
-        Assert.Equal((HttpStatusCode)423, (await StewardTestApp.SignInAsync(client, "agent@example.com", "wrong again")).StatusCode);
-        // Even the right password is refused while locked.
-        Assert.Equal((HttpStatusCode)423, (await StewardTestApp.SignInAsync(client, "agent@example.com", Password)).StatusCode);
+        var owner = app.Client();
+        Assert.Equal(HttpStatusCode.Redirect, (await StewardTestApp.SignInAsync(owner, "agent@example.com", Password)).StatusCode);
 
-        app.Time.Advance(StaffDirectory.LockoutDuration + TimeSpan.FromSeconds(1));
-        Assert.Equal(HttpStatusCode.Redirect, (await StewardTestApp.SignInAsync(client, "agent@example.com", Password)).StatusCode);
+        var stranger = app.Client();
+        for (var i = 0; i < new SecurityOptions().SignInAttemptsPerAccount + 2; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await StewardTestApp.SignInAsync(stranger, "agent@example.com", "guess " + i)).StatusCode);
+        // The stranger gets no more checks, not even for the right password...
+        Assert.Equal(HttpStatusCode.Unauthorized, (await StewardTestApp.SignInAsync(stranger, "agent@example.com", Password)).StatusCode);
+        // ...but the owner's browser, where they signed in before, still gets in.
+        Assert.Equal(HttpStatusCode.Redirect, (await StewardTestApp.SignInAsync(owner, "agent@example.com", Password)).StatusCode);
+        app.Time.Advance(StaffDirectory.AccountAttemptWindow);
+        Assert.Equal(HttpStatusCode.Redirect, (await StewardTestApp.SignInAsync(app.Client(), "agent@example.com", Password)).StatusCode);
     }
+
+    [Fact]
+    public async Task A_return_address_with_non_ascii_characters_signs_in_to_the_console()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        await app.AddUserAsync("dpo@example.com", Roles.PrivacyOfficer, Password);
+        var client = app.Client();
+        var page = await client.GetStringAsync("/account/sign-in");
+        var token = StewardTestApp.AntiforgeryField().Match(page).Groups[1].Value;
+        var response = await client.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = token, ["email"] = "dpo@example.com", ["password"] = Password, ["returnUrl"] = "/控制台",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/console", response.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/console")).StatusCode);
+    }
+
+    private static string WithoutToken(string page) => StewardTestApp.AntiforgeryField().Replace(page, "");
 
     [Fact]
     public async Task Failed_sign_in_is_audited_and_never_logs_the_email()
@@ -205,7 +248,8 @@ public sealed class SignInTests
         await using var app = await StewardTestApp.StartAsync();
         var response = await app.Client().GetAsync("/console");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/account/sign-in", response.Headers.Location?.PathAndQuery ?? response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        // Relative: no Host header ever reaches a redirect.
+        Assert.StartsWith("/account/sign-in?", response.Headers.Location?.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]

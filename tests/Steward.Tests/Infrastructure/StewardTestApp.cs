@@ -102,12 +102,14 @@ public sealed partial class StewardTestApp : IAsyncDisposable
     public async Task<StewardDbContext> DbAsync() =>
         await Services<IDbContextFactory<StewardDbContext>>().CreateDbContextAsync();
 
-    /// <summary>Publishes a policy file as the CLI would, with the app's clock.</summary>
+    /// <summary>Publishes a policy file as the CLI would, with the app's clock; a past effective date sets up history (with a reason, as backdating needs).</summary>
     public async Task<Steward.Policy.PublishOutcome> PublishAsync(string path, bool significant = false, string? summary = null, DateOnly? effective = null)
     {
         var policy = Steward.Policy.PolicyCheck.Run(path);
         Assert.True(policy.IsValid, string.Join('\n', policy.Diagnostics));
-        return await Services<Steward.Policy.PolicyStore>().PublishAsync(policy, significant, summary, effective, "test", CancellationToken.None);
+        var store = Services<Steward.Policy.PolicyStore>();
+        return await store.PublishAsync(policy, significant, summary, effective,
+            store.IsBackdated(effective) ? "test history" : null, "test", CancellationToken.None);
     }
 
     public async Task<Guid> AddUserAsync(string email, string role, string password) =>

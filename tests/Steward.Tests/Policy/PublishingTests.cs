@@ -28,9 +28,9 @@ public sealed class PublishingTests
     public async Task Publish_stores_a_version_once_and_lists_it()
     {
         await using var db = await TestDatabase.CreateAsync();
-        var first = await StewardCli.RunAsync(db, "", "policy", "publish", PolicyFixture.MinimalPath, "--significant", "--summary", "First version", "--effective", "2026-01-15");
+        var first = await StewardCli.RunAsync(db, "", "policy", "publish", PolicyFixture.MinimalPath, "--significant", "--summary", "First version", "--effective", "2099-01-15");
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains("published version 1 (effective 2026-01-15, significant", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("published version 1 (effective 2099-01-15, significant", first.Stdout, StringComparison.Ordinal);
 
         var again = await StewardCli.RunAsync(db, "", "policy", "publish", PolicyFixture.MinimalPath);
         Assert.Equal(0, again.ExitCode);
@@ -38,7 +38,7 @@ public sealed class PublishingTests
 
         var versions = await StewardCli.RunAsync(db, "", "policy", "versions");
         Assert.Equal(0, versions.ExitCode);
-        Assert.Contains("2026-01-15  yes", versions.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2099-01-15  yes", versions.Stdout, StringComparison.Ordinal);
         Assert.Contains("First version", versions.Stdout, StringComparison.Ordinal);
 
         var audit = await StewardCli.RunAsync(db, "", "audit", "tail");
@@ -110,7 +110,7 @@ public sealed class PublishingTests
         Assert.Contains("did you mean 'marketing'", first.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty(await app.Services<PolicyStore>().ListAsync(CancellationToken.None));
 
-        var created = await officer.PostAsJsonAsync("/api/v1/policy/versions", new { policy = PolicyFixture.Minimal, significant = true, summary = "Initial", effectiveDate = "2026-03-01" });
+        var created = await officer.PostAsJsonAsync("/api/v1/policy/versions", new { policy = PolicyFixture.Minimal, significant = true, summary = "Initial", effectiveDate = "2026-03-02" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("/api/v1/policy/versions/1", created.Headers.Location?.OriginalString);
         var same = await officer.PostAsJsonAsync("/api/v1/policy/versions", new { policy = PolicyFixture.Minimal });

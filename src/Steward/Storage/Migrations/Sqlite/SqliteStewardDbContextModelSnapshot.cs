@@ -253,6 +253,39 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.ToTable("wrapped_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Steward.Security.StaffSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("staff_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Steward.Security.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -273,7 +306,7 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.Property<int>("FailedSignIns")
                         .HasColumnType("INTEGER");
 
-                    b.Property<DateTimeOffset?>("LockedUntil")
+                    b.Property<DateTimeOffset?>("FailureWindowStart")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("NormalizedEmail")
@@ -296,6 +329,15 @@ namespace Steward.Storage.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("staff_users", (string)null);
+                });
+
+            modelBuilder.Entity("Steward.Security.StaffSession", b =>
+                {
+                    b.HasOne("Steward.Security.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }
