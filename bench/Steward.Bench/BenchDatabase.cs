@@ -11,6 +11,8 @@ internal static class BenchDatabase
         {
             settings["Storage:Provider"] = "postgres";
             settings["Storage:ConnectionString"] = pg;
+            // PostgreSQL takes the key-encryption key from configuration (nodes share it).
+            settings["Keys:KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         }
         return settings;
     }

@@ -34,11 +34,14 @@ public static class StewardServer
         builder.Services.AddStewardCore();
         builder.Services.AddStewardWeb();
         builder.Services.AddStewardWebSecurity();
+        builder.Services.AddNoticeCache();
         builder.Services.AddStewardTelemetry(builder.Configuration);
 
         var app = builder.Build();
         app.UseStewardWeb();
         app.UseStewardSecurity();
+        // After authorization: only public pages opt in to it (the privacy notice and its versions).
+        app.UseOutputCache();
 
         app.MapOperations();
         app.MapStewardMetrics();

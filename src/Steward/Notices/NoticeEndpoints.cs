@@ -10,7 +10,7 @@ public static class NoticeEndpoints
 {
     public static IEndpointRouteBuilder MapNotices(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/privacy").ExcludeFromDescription().Public();
+        var group = routes.MapGroup("/privacy").ExcludeFromDescription().Public().CacheOutput(NoticeCache.PolicyName);
         group.MapGet("", CurrentAsync);
         group.MapGet("/versions", VersionsAsync);
         group.MapGet("/versions/{version:int}", VersionAsync);

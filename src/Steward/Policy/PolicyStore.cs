@@ -160,7 +160,8 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
         return loaded.Policy;
     }
 
-    private async Task<int> NewestVersionAsync(CancellationToken ct)
+    /// <summary>The number of the newest published version (0 when none), whatever its effective date: one indexed read.</summary>
+    public async Task<int> NewestVersionAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.PolicyVersions.MaxAsync(v => (int?)v.Version, ct) ?? 0;
