@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Steward.Audit;
+using Steward.Jobs;
 using Steward.Policy;
 using Steward.Security;
 using Steward.Web;
@@ -13,10 +14,22 @@ internal static class ConsoleEndpoints
 {
     public static IEndpointRouteBuilder MapConsole(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/console").ExcludeFromDescription().RequireRoles(Roles.Console);
-        group.MapGet("", HomeAsync);
+        // Each page declares its own roles: declarations on a group and its page would both apply.
+        var group = routes.MapGroup("/console").ExcludeFromDescription();
+        group.MapGet("", HomeAsync).RequireRoles(Roles.Console);
+        group.MapGet("/jobs", JobsAsync).RequireRoles(Roles.Admin, Roles.Auditor);
         return routes;
     }
+
+    private const int JobsShown = 100;
+
+    private static async Task<IResult> JobsAsync(HttpContext http, BackgroundJobs jobs, CancellationToken ct) =>
+        Pages.Result<JobsPage>(new
+        {
+            Lang = Language.FromRequest(http.Request),
+            Jobs = await jobs.ListAsync(null, JobsShown, ct),
+            Shown = JobsShown,
+        });
 
     private static async Task<IResult> HomeAsync(HttpContext http, IAntiforgery af, PolicyStore policies, AuditVerifier verifier, CancellationToken ct)
     {

@@ -20,6 +20,20 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
     public required string AuditBroken { get; init; }
     public required string ViewNotice { get; init; }
     public required string ApiDocument { get; init; }
+    public required string Jobs { get; init; }
+    public required string JobsIntro { get; init; }
+    public required string NoJobs { get; init; }
+    public required string JobKind { get; init; }
+    public required string JobState { get; init; }
+    public required string JobAttempts { get; init; }
+    public required string JobNextRun { get; init; }
+    public required string JobLastError { get; init; }
+    public required string Queued { get; init; }
+    public required string Running { get; init; }
+    public required string Succeeded { get; init; }
+    public required string Failed { get; init; }
+    public required string Dead { get; init; }
+    public required string BackToConsole { get; init; }
 
     public static ConsoleStrings English { get; } = new()
     {
@@ -37,6 +51,20 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
         AuditBroken = "The hash chain is broken at entry {0}: {1}",
         ViewNotice = "View the privacy notice",
         ApiDocument = "API description (OpenAPI)",
+        Jobs = "Background jobs",
+        JobsIntro = "The newest {0} jobs. A dead job can be queued again with 'steward jobs retry ID'.",
+        NoJobs = "No background job has run yet.",
+        JobKind = "Kind",
+        JobState = "State",
+        JobAttempts = "Attempts",
+        JobNextRun = "Next run",
+        JobLastError = "Last error",
+        Queued = "queued",
+        Running = "running",
+        Succeeded = "done",
+        Failed = "waiting to retry",
+        Dead = "stopped after its last attempt",
+        BackToConsole = "Back to the console",
     };
 
     public static ConsoleStrings Chinese { get; } = new()
@@ -55,5 +83,19 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
         AuditBroken = "哈希链在第 {0} 条记录处断开：{1}",
         ViewNotice = "查看隐私声明",
         ApiDocument = "API 说明（OpenAPI）",
+        Jobs = "后台任务",
+        JobsIntro = "最近的 {0} 项任务。已停止的任务可用 'steward jobs retry ID' 重新排队。",
+        NoJobs = "尚未运行任何后台任务。",
+        JobKind = "类型",
+        JobState = "状态",
+        JobAttempts = "尝试次数",
+        JobNextRun = "下次运行",
+        JobLastError = "最近一次错误",
+        Queued = "排队中",
+        Running = "运行中",
+        Succeeded = "已完成",
+        Failed = "等待重试",
+        Dead = "已用尽尝试次数并停止",
+        BackToConsole = "返回控制台",
     };
 }

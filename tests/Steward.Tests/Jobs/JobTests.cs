@@ -237,3 +237,31 @@ public sealed class JobTests
         return await db.Set<Job>().CountAsync(j => j.Kind == kind);
     }
 }
+
+public sealed class JobConsoleTests
+{
+    private const string Password = "correct horse battery";
+
+    [Fact]
+    public async Task Auditors_see_dead_jobs_on_the_console_in_their_language_and_privacy_officers_do_not()
+    {
+        await using var app = await StewardTestApp.StartAsync(null, s => s["Jobs:Enabled"] = "false", s => s.AddJobHandler<BrokenHandler>());
+        await app.Services<BackgroundJobs>().EnqueueAsync(BrokenHandler.JobKind, maxAttempts: 1);
+        Assert.True(await app.Services<JobRunner>().RunNextAsync(CancellationToken.None));
+
+        await app.AddUserAsync("auditor@example.com", Roles.Auditor, Password);
+        var auditor = app.Client();
+        await StewardTestApp.SignInAsync(auditor, "auditor@example.com", Password);
+        Assert.Contains("/console/jobs", await auditor.GetStringAsync("/console?lang=en"), StringComparison.Ordinal);
+        var page = await auditor.GetStringAsync("/console/jobs?lang=zh-CN");
+        Assert.Contains("后台任务", page, StringComparison.Ordinal);
+        Assert.Contains(BrokenHandler.JobKind, page, StringComparison.Ordinal);
+        Assert.Contains("已用尽尝试次数并停止", page, StringComparison.Ordinal);
+
+        await app.AddUserAsync("officer@example.com", Roles.PrivacyOfficer, Password);
+        var officer = app.Client();
+        await StewardTestApp.SignInAsync(officer, "officer@example.com", Password);
+        Assert.DoesNotContain("/console/jobs", await officer.GetStringAsync("/console?lang=en"), StringComparison.Ordinal);
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, (await officer.GetAsync("/console/jobs")).StatusCode);
+    }
+}
