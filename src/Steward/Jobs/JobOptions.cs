@@ -21,6 +21,9 @@ public sealed class JobOptions
 
     /// <summary>The back-off after the first failure; it doubles with each attempt (at most one hour), with jitter.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a job that succeeded stays in the table (for <c>jobs list</c> and the console) before the daily purge.</summary>
+    public TimeSpan KeepFinishedFor { get; set; } = TimeSpan.FromDays(30);
 }
 
 /// <summary>One line per bad setting, naming its key.</summary>
@@ -37,6 +40,8 @@ internal sealed class JobOptionsValidator : IValidateOptions<JobOptions>
             failures.Add("Jobs:MaxAttempts must be between 1 and 100.");
         if (o.RetryDelay < TimeSpan.FromMilliseconds(100) || o.RetryDelay > TimeSpan.FromHours(1))
             failures.Add("Jobs:RetryDelay must be between 00:00:00.1 and 01:00:00.");
+        if (o.KeepFinishedFor < TimeSpan.FromHours(1) || o.KeepFinishedFor > TimeSpan.FromDays(3650))
+            failures.Add("Jobs:KeepFinishedFor must be between 01:00:00 and 3650.00:00:00.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -15,6 +15,7 @@ public static class JobsSetup
         services.AddSingleton<RecurringJobs>();
         services.AddSingleton<JobWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<JobWorker>());
+        services.AddRecurringJob<FinishedJobsPurge>(TimeSpan.FromDays(1));
         return services;
     }
 

@@ -19,7 +19,8 @@ internal sealed class RecurringJobs(IEnumerable<RecurringJob> schedules, IEnumer
 {
     private readonly (string Kind, TimeSpan Interval)[] _schedules = schedules
         .Select(s => (handlers.First(h => h.GetType() == s.Handler).Kind, s.Interval)).ToArray();
-    private readonly Dictionary<string, DateTimeOffset> _checkedUntil = new(StringComparer.Ordinal);
+    // Ticks of one node may overlap (the worker's and a verb's), so the memo is concurrent.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _checkedUntil = new(StringComparer.Ordinal);
 
     public async Task EnqueueDueAsync(CancellationToken ct)
     {

@@ -52,8 +52,9 @@ public sealed class JobTakeoverTests
         var lapsed = (await JobTests.JobAsync(survivor, id)).LeaseExpiresAt!.Value + TimeSpan.FromSeconds(1);
         if (lapsed > survivor.Time.GetUtcNow()) survivor.Time.SetUtcNow(lapsed);
 
+        // Other due jobs (the daily purge) may be claimed too: the log below shows who ran this one.
         var ran = await Task.WhenAll(claimers.Select(c => Task.Run(() => c.RunNextAsync(CancellationToken.None))));
-        Assert.Single(ran, r => r);
+        Assert.Contains(ran, r => r);
         var done = await JobTests.JobAsync(survivor, id);
         Assert.Equal((JobState.Succeeded, 2), (done.State, done.Attempts));
         // The killed run started, the survivor's one run started and finished; no other claimer ran it.

@@ -193,7 +193,10 @@ public sealed class JobTests
 
         await BothTick();
         Assert.Equal(1, await CountAsync(a, CountingHandler.JobKind));
-        Assert.True(await b.Services<JobRunner>().RunNextAsync(CancellationToken.None));
+        // Each test host has its own fake clock; b's must not lag behind the time a enqueued at.
+        b.Time.Advance(TimeSpan.FromSeconds(1));
+        while (await b.Services<JobRunner>().RunNextAsync(CancellationToken.None)) { }
+        Assert.Equal(JobState.Succeeded, (await JobAsync(b, (await FirstOfKindAsync(b, CountingHandler.JobKind)))).State);
         await BothTick();
         Assert.Equal(1, await CountAsync(a, CountingHandler.JobKind));
 
@@ -202,6 +205,12 @@ public sealed class JobTests
         await BothTick();
         await BothTick();
         Assert.Equal(2, await CountAsync(a, CountingHandler.JobKind));
+    }
+
+    private static async Task<Guid> FirstOfKindAsync(StewardTestApp app, string kind)
+    {
+        await using var db = await app.DbAsync();
+        return await db.Set<Job>().Where(j => j.Kind == kind).Select(j => j.Id).FirstAsync();
     }
 
     [Fact]
@@ -263,5 +272,33 @@ public sealed class JobConsoleTests
         await StewardTestApp.SignInAsync(officer, "officer@example.com", Password);
         Assert.DoesNotContain("/console/jobs", await officer.GetStringAsync("/console?lang=en"), StringComparison.Ordinal);
         Assert.NotEqual(System.Net.HttpStatusCode.OK, (await officer.GetAsync("/console/jobs")).StatusCode);
+    }
+}
+
+public sealed class FinishedJobsPurgeTests
+{
+    [Fact]
+    public async Task The_daily_purge_deletes_jobs_that_succeeded_long_ago_and_keeps_dead_ones()
+    {
+        await using var app = await StewardTestApp.StartAsync(null, s => s["Jobs:Enabled"] = "false",
+            s => s.AddJobHandler<BrokenHandler>().AddJobHandler<CountingHandler>());
+        var jobs = app.Services<BackgroundJobs>();
+        var runner = app.Services<JobRunner>();
+        var old = (await jobs.EnqueueAsync(CountingHandler.JobKind)).JobId;
+        var dead = (await jobs.EnqueueAsync(BrokenHandler.JobKind, maxAttempts: 1)).JobId;
+        while (await runner.RunNextAsync(CancellationToken.None)) { }
+
+        app.Time.Advance(TimeSpan.FromDays(31));
+        var recent = (await jobs.EnqueueAsync(CountingHandler.JobKind)).JobId;
+        while (await runner.RunNextAsync(CancellationToken.None)) { }
+
+        await jobs.EnqueueAsync(FinishedJobsPurge.JobKind);
+        while (await runner.RunNextAsync(CancellationToken.None)) { }
+
+        await using var db = await app.DbAsync();
+        var left = await db.Set<Job>().AsNoTracking().Select(j => j.Id).ToListAsync();
+        Assert.DoesNotContain(old, left);
+        Assert.Contains(dead, left);
+        Assert.Contains(recent, left);
     }
 }
