@@ -8,11 +8,15 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
     public void Configure(EntityTypeBuilder<AuditEntry> e)
     {
         e.ToTable("audit_entries");
-        e.HasKey(x => x.Sequence);
-        e.Property(x => x.Sequence).ValueGeneratedNever();
+        e.HasKey(x => x.Id);
+        e.Property(x => x.Id).ValueGeneratedOnAdd();
+        e.HasIndex(x => x.EntryId).IsUnique();
+        // Unique: an entry is chained once, at one place. Also finds the unchained (null) quickly.
+        e.HasIndex(x => x.Sequence).IsUnique();
         e.Property(x => x.Actor).HasMaxLength(200);
         e.Property(x => x.Action).HasMaxLength(100);
         e.Property(x => x.Target).HasMaxLength(200);
+        e.Property(x => x.EntryMac).HasMaxLength(64);
         e.Property(x => x.PreviousHash).HasMaxLength(64);
         e.Property(x => x.Hash).HasMaxLength(64);
     }

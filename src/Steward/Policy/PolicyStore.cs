@@ -67,9 +67,10 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
             PublishedBy = actor,
         };
         db.PolicyVersions.Add(version);
-        // The version and its audit entry commit together; the audit lock also orders concurrent publishers.
+        // The version and its audit entry commit together; the unique version number orders concurrent publishers.
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "policy.published", $"policy:{version.Version}",
-            new { hash, significant, effective = version.EffectiveDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }), ct);
+            new { hash, significant, effective = version.EffectiveDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                digest = PolicyAuditedRecords.Digest(version) }), ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -16,6 +16,8 @@ internal static class SecuritySetup
     {
         services.AddStewardKeys();
         services.AddSingleton<StaffDirectory>();
+        services.AddSingleton<Audit.IAuditedRecords, StaffUserAuditedRecords>();
+        services.AddSingleton<Audit.IAuditedRecords, ApiKeyAuditedRecords>();
         return services;
     }
 
