@@ -39,6 +39,8 @@ internal sealed partial class AuditBackgroundService(
             var wait = failures == 0 ? o.ChainPollInterval : TimeSpan.FromTicks(Math.Min(o.ChainPollInterval.Ticks * (1L << Math.Min(failures, 6)), TimeSpan.FromMinutes(1).Ticks));
             try
             {
+                // Wall-clock, not the TimeProvider: this spaces database work, it is not a business time.
+                if (o.ChainDelay > TimeSpan.Zero) await Task.Delay(o.ChainDelay, stoppingToken);
                 using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var appended = log.Appended.WaitToReadAsync(poll.Token).AsTask();
                 var delay = Task.Delay(wait, time, poll.Token);

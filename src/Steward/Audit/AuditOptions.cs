@@ -13,6 +13,12 @@ public sealed class AuditOptions
     /// <summary>How often the chainer looks for entries when no append in this process woke it.</summary>
     public TimeSpan ChainPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The least time between two chaining runs, so a burst of appends is chained in one transaction
+    /// instead of one each (on SQLite every run takes the database's single write lock).
+    /// </summary>
+    public TimeSpan ChainDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>A checkpoint is signed at least this often while new entries arrive.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromHours(1);
 
@@ -28,6 +34,8 @@ internal sealed class AuditOptionsValidator : IValidateOptions<AuditOptions>
         var failures = new List<string>();
         if (options.ChainPollInterval < TimeSpan.FromMilliseconds(10) || options.ChainPollInterval > TimeSpan.FromMinutes(10))
             failures.Add("Audit:ChainPollInterval must be between 00:00:00.010 and 00:10:00.");
+        if (options.ChainDelay < TimeSpan.Zero || options.ChainDelay > TimeSpan.FromMinutes(1))
+            failures.Add("Audit:ChainDelay must be between 00:00:00 and 00:01:00.");
         if (options.CheckpointInterval < TimeSpan.FromMinutes(1) || options.CheckpointInterval > TimeSpan.FromDays(7))
             failures.Add("Audit:CheckpointInterval must be between 00:01:00 and 7.00:00:00.");
         if (options.CheckpointEveryEntries is < 1 or > 10_000_000)

@@ -140,6 +140,9 @@ namespace Steward.Storage.Migrations.Postgres
                     b.HasIndex("Sequence")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "Id" }, "IX_audit_entries_unchained")
+                        .HasFilter("\"Sequence\" IS NULL");
+
                     b.ToTable("audit_entries", (string)null);
                 });
 

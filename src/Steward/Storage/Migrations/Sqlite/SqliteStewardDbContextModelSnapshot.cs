@@ -129,6 +129,9 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.HasIndex("Sequence")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "Id" }, "IX_audit_entries_unchained")
+                        .HasFilter("\"Sequence\" IS NULL");
+
                     b.ToTable("audit_entries", (string)null);
                 });
 

@@ -109,6 +109,12 @@ namespace Steward.Storage.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_unchained",
+                table: "audit_entries",
+                column: "Id",
+                filter: "\"Sequence\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_audit_checkpoints_TreeSize",
                 table: "audit_checkpoints",
                 column: "TreeSize");
@@ -130,6 +136,10 @@ namespace Steward.Storage.Migrations.Sqlite
 
             migrationBuilder.DropIndex(
                 name: "IX_audit_entries_Sequence",
+                table: "audit_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_audit_entries_unchained",
                 table: "audit_entries");
 
             migrationBuilder.DropColumn(

@@ -110,6 +110,12 @@ namespace Steward.Storage.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_audit_entries_unchained",
+                table: "audit_entries",
+                column: "Id",
+                filter: "\"Sequence\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_audit_checkpoints_TreeSize",
                 table: "audit_checkpoints",
                 column: "TreeSize");
@@ -131,6 +137,10 @@ namespace Steward.Storage.Migrations.Postgres
 
             migrationBuilder.DropIndex(
                 name: "IX_audit_entries_Sequence",
+                table: "audit_entries");
+
+            migrationBuilder.DropIndex(
+                name: "IX_audit_entries_unchained",
                 table: "audit_entries");
 
             migrationBuilder.DropColumn(

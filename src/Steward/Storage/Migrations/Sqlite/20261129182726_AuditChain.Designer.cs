@@ -11,7 +11,7 @@ using Steward.Storage;
 namespace Steward.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStewardDbContext))]
-    [Migration("20261129180320_AuditChain")]
+    [Migration("20261129182726_AuditChain")]
     partial class AuditChain
     {
         /// <inheritdoc />
@@ -131,6 +131,9 @@ namespace Steward.Storage.Migrations.Sqlite
 
                     b.HasIndex("Sequence")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "Id" }, "IX_audit_entries_unchained")
+                        .HasFilter("\"Sequence\" IS NULL");
 
                     b.ToTable("audit_entries", (string)null);
                 });

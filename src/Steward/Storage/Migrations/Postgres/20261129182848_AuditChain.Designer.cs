@@ -12,7 +12,7 @@ using Steward.Storage;
 namespace Steward.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresStewardDbContext))]
-    [Migration("20261129180338_AuditChain")]
+    [Migration("20261129182848_AuditChain")]
     partial class AuditChain
     {
         /// <inheritdoc />
@@ -142,6 +142,9 @@ namespace Steward.Storage.Migrations.Postgres
 
                     b.HasIndex("Sequence")
                         .IsUnique();
+
+                    b.HasIndex(new[] { "Id" }, "IX_audit_entries_unchained")
+                        .HasFilter("\"Sequence\" IS NULL");
 
                     b.ToTable("audit_entries", (string)null);
                 });
