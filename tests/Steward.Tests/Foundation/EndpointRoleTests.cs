@@ -32,6 +32,7 @@ public sealed partial class EndpointRoleTests
         ["POST /account/sign-in"] = Anonymous,
         ["POST /account/sign-out"] = Console,
         ["GET /console"] = Console,
+        ["GET /api/v1/audit/checkpoints/newest"] = AuditReaders,
         ["GET /api/v1/audit/entries"] = AuditReaders,
         ["GET /api/v1/audit/verification"] = AuditReaders,
         ["GET /api/v1/policy"] = Anonymous,
