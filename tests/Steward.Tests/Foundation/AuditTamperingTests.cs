@@ -214,6 +214,27 @@ public sealed class AuditTamperingTests
     }
 
     [Fact]
+    public async Task An_exported_checkpoint_signed_by_another_key_is_checked_but_warned_about()
+    {
+        await using var app = await AuditTests.AppWithEntriesAsync(5);
+        var file = Path.Combine(app.Database.DataDirectory, "checkpoint.json");
+        await CheckpointAsync(app, file);
+        var original = AuditCheckpoints.ReadExport(file);
+        var seed = RandomNumberGenerator.GetBytes(32);
+        using var key = NSec.Cryptography.Key.Import(NSec.Cryptography.SignatureAlgorithm.Ed25519, seed, NSec.Cryptography.KeyBlobFormat.RawPrivateKey);
+        var resigned = original with
+        {
+            PublicKey = AuditCheckpoints.PublicKeyOf(seed),
+            Signature = Convert.ToBase64String(NSec.Cryptography.SignatureAlgorithm.Ed25519.Sign(key, System.Text.Encoding.UTF8.GetBytes(
+                AuditCheckpoints.SignedText(original.TreeSize, original.RootHash, original.Timestamp, original.KeyId)))),
+        };
+        await File.WriteAllTextAsync(file, AuditCheckpoints.ToJson(resigned));
+        var r = await VerifyAsync(app, "--against", file);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("warning: the exported checkpoint is signed by a key Steward does not hold as audit.signing/v1", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_policy_version_edited_in_the_database_is_named()
     {
         await using var app = await QuietAppAsync();
