@@ -10,8 +10,9 @@ internal static class BenchDatabase
         if (Environment.GetEnvironmentVariable("STEWARD_BENCH_POSTGRES") is { Length: > 0 } pg)
         {
             settings["Storage:Provider"] = "postgres";
-            settings["Storage:ConnectionString"] = pg;
-            // PostgreSQL takes the key-encryption key from configuration (nodes share it).
+            // A database of its own per run (benchmarks run in separate processes, each with its own key).
+            settings["Storage:ConnectionString"] = new Npgsql.NpgsqlConnectionStringBuilder(pg) { Database = $"steward_bench_{Guid.NewGuid():N}" }.ToString();
+            // PostgreSQL needs a key-encryption key from configuration; a fresh one per run will do.
             settings["Keys:KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         }
         return settings;

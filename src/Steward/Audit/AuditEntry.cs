@@ -1,9 +1,15 @@
 namespace Steward.Audit;
 
-/// <summary>One link of the hash chain. Rows are only ever inserted.</summary>
+/// <summary>
+/// One audit entry. A writer inserts it unchained (no <see cref="Sequence"/>), authenticated on its own
+/// by <see cref="EntryMac"/>; the chainer later gives it its place in the chain once and for all.
+/// </summary>
 public sealed class AuditEntry
 {
-    public long Sequence { get; set; }
+    /// <summary>Insertion id from the database: orders insertions, not commits, and has gaps after rollbacks.</summary>
+    public long Id { get; set; }
+    /// <summary>Random id bound into the MAC, so a copied row cannot pass for a second event.</summary>
+    public Guid EntryId { get; set; }
     public DateTimeOffset Timestamp { get; set; }
     /// <summary>Who: <c>user:{id}</c>, <c>key:{name}</c>, <c>cli</c> or <c>system</c>; never an email.</summary>
     public required string Actor { get; set; }
@@ -13,6 +19,14 @@ public sealed class AuditEntry
     public required string Target { get; set; }
     /// <summary>Compact JSON with the facts of the event.</summary>
     public required string Details { get; set; }
-    public required string PreviousHash { get; set; }
-    public required string Hash { get; set; }
+    /// <summary>Version of the <c>audit.mac</c> key both MACs of this entry use.</summary>
+    public int KeyVersion { get; set; }
+    /// <summary>HMAC-SHA256 of the event itself, written by the writer in its own transaction.</summary>
+    public required string EntryMac { get; set; }
+    /// <summary>Position in the chain (1, 2, ...); null until chained.</summary>
+    public long? Sequence { get; set; }
+    /// <summary>The chain MAC of the entry before (zeros for the first); null until chained.</summary>
+    public string? PreviousHash { get; set; }
+    /// <summary>Chain MAC: HMAC-SHA256 over the position, the entry MAC and the previous chain MAC; null until chained.</summary>
+    public string? Hash { get; set; }
 }

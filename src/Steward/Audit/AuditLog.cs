@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Steward.Security.Keys;
 using Steward.Storage;
 
 namespace Steward.Audit;
@@ -11,22 +11,51 @@ namespace Steward.Audit;
 public sealed record AuditEvent(string Actor, string Action, string Target, object? Details = null);
 
 /// <summary>
-/// Appends events to the hash-chained audit log. Concurrent callers are group-committed: whoever
-/// holds the writer turn writes every queued event in one transaction, so the lock is held for one
-/// round of I/O per batch, not per request.
+/// Appends events to the audit log. An entry is inserted unchained, with its own MAC, in the writer's
+/// transaction: writers take no lock and never read the tail, so audited writes do not wait for each
+/// other. <see cref="AuditChainer"/> later links entries into the chain. Concurrent
+/// <see cref="AppendAsync"/> callers are group-committed (one transaction per batch of waiting events).
 /// </summary>
-public sealed class AuditLog(IDbContextFactory<StewardDbContext> contexts, TimeProvider time) : IDisposable
+public sealed class AuditLog : IDisposable
 {
-    /// <summary>Hash that the first entry points back to.</summary>
-    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+    /// <summary>Key purpose of the MACs (entry and chain).</summary>
+    public const string MacKeyPurpose = "audit.mac";
 
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+    private readonly IDbContextFactory<StewardDbContext> _contexts;
+    private readonly KeyRing _keys;
+    private readonly TimeProvider _time;
     private readonly ConcurrentQueue<Pending> _queue = new();
     private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly Channel<bool> _appended = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private readonly ILogger _logger;
+
+    internal AuditLog(IDbContextFactory<StewardDbContext> contexts, KeyRing keys, TimeProvider time, ILogger<AuditLog> logger)
+    {
+        _contexts = contexts;
+        _keys = keys;
+        _time = time;
+        _logger = logger;
+    }
 
     public void Dispose() => _turn.Dispose();
 
+    /// <summary>Completes when something was appended since the last read; wakes the chainer of this process.</summary>
+    internal ChannelReader<bool> Appended => _appended.Reader;
+
     private sealed record Pending(AuditEvent Event, TaskCompletionSource<AuditEntry> Done);
+
+    /// <summary>
+    /// Creates the MAC key before any writer needs it: a writer asks for it inside its open transaction,
+    /// where creating it (another write, on another connection) would wait for that very transaction on SQLite.
+    /// Then seals entries written before the log was authenticated (<see cref="AuditLegacySeal"/>).
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken ct)
+    {
+        var key = await _keys.CurrentAsync(MacKeyPurpose, ct);
+        if (await AuditLegacySeal.SealAsync(_contexts, key, _time, _logger, ct) > 0) _appended.Writer.TryWrite(true);
+    }
 
     public async Task<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken ct = default)
     {
@@ -52,7 +81,11 @@ public sealed class AuditLog(IDbContextFactory<StewardDbContext> contexts, TimeP
         if (batch.Count == 0) return;
         try
         {
-            var entries = await WriteBatchAsync(batch.Select(b => b.Event).ToList());
+            await using var db = await _contexts.CreateDbContextAsync();
+            var entries = new List<AuditEntry>(batch.Count);
+            foreach (var p in batch) entries.Add(await AddEntryAsync(db, p.Event, CancellationToken.None));
+            await db.SaveChangesAsync();
+            _appended.Writer.TryWrite(true);
             for (var i = 0; i < batch.Count; i++) batch[i].Done.TrySetResult(entries[i]);
         }
         catch (Exception e)
@@ -63,77 +96,37 @@ public sealed class AuditLog(IDbContextFactory<StewardDbContext> contexts, TimeP
 
     /// <summary>
     /// Appends within the caller's open transaction, so a change and its audit entry commit together
-    /// or not at all. The caller saves and commits.
+    /// or not at all. The caller saves and commits. Takes no lock: the entry is chained later.
     /// </summary>
     public async Task<AuditEntry> AppendWithinAsync(StewardDbContext db, AuditEvent auditEvent, CancellationToken ct = default)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("AppendWithinAsync needs the caller's transaction.");
-        return (await AddEntriesAsync(db, [auditEvent], ct))[0];
+        var entry = await AddEntryAsync(db, auditEvent, ct);
+        // Before the commit, so the chainer may find nothing yet; it polls as well.
+        _appended.Writer.TryWrite(true);
+        return entry;
     }
 
-    private async Task<List<AuditEntry>> WriteBatchAsync(List<AuditEvent> events)
+    private async Task<AuditEntry> AddEntryAsync(StewardDbContext db, AuditEvent ev, CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync();
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var entries = await AddEntriesAsync(db, events, CancellationToken.None);
-        await db.SaveChangesAsync();
-        await tx.CommitAsync();
-        return entries;
-    }
-
-    /// <summary>Links the events to the newest entry and adds them to the context; the transaction orders writers.</summary>
-    private async Task<List<AuditEntry>> AddEntriesAsync(StewardDbContext db, List<AuditEvent> events, CancellationToken ct)
-    {
-        if (db.Database.IsNpgsql())
+        var key = await _keys.CurrentAsync(MacKeyPurpose, ct);
+        var now = _time.GetUtcNow();
+        var entry = new AuditEntry
         {
-            // Orders writers of several nodes sharing one PostgreSQL; SQLite's write transaction already does.
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7305150019)", ct);
-        }
-        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
-        var sequence = last?.Sequence ?? 0;
-        var previous = last?.Hash ?? GenesisHash;
-        var now = TruncateToMicroseconds(time.GetUtcNow());
-        var entries = new List<AuditEntry>(events.Count);
-        foreach (var ev in events)
-        {
-            var entry = new AuditEntry
-            {
-                Sequence = ++sequence,
-                Timestamp = now,
-                Actor = ev.Actor,
-                Action = ev.Action,
-                Target = ev.Target,
-                Details = ev.Details is null ? "{}" : JsonSerializer.Serialize(ev.Details, DetailsJson),
-                PreviousHash = previous,
-                Hash = "",
-            };
-            entry.Hash = ComputeHash(entry);
-            previous = entry.Hash;
-            entries.Add(entry);
-        }
-        db.AuditEntries.AddRange(entries);
-        Hosting.Telemetry.StewardMetrics.AuditAppends.Add(entries.Count);
-        return entries;
-    }
-
-    /// <summary>PostgreSQL keeps microseconds; hashing must see what the database gives back.</summary>
-    internal static DateTimeOffset TruncateToMicroseconds(DateTimeOffset t) =>
-        new DateTimeOffset(t.UtcTicks - t.UtcTicks % 10, TimeSpan.Zero);
-
-    /// <summary>SHA-256 over every field but the hash itself, each length-prefixed so fields cannot bleed into each other.</summary>
-    public static string ComputeHash(AuditEntry e)
-    {
-        var sb = new StringBuilder();
-        void Field(string value) => sb.Append(value.Length).Append(':').Append(value).Append('\n');
-        Field(e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Field(e.Timestamp.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Field(e.Actor);
-        Field(e.Action);
-        Field(e.Target);
-        Field(e.Details);
-        Field(e.PreviousHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+            EntryId = Guid.CreateVersion7(now),
+            Timestamp = AuditEntryEncoding.TruncateToMicroseconds(now),
+            Actor = ev.Actor,
+            Action = ev.Action,
+            Target = ev.Target,
+            Details = ev.Details is null ? "{}" : JsonSerializer.Serialize(ev.Details, DetailsJson),
+            KeyVersion = key.Version,
+            EntryMac = "",
+        };
+        entry.EntryMac = AuditEntryEncoding.EntryMac(entry, key.Material);
+        db.AuditEntries.Add(entry);
+        // Counted when added, so a transaction that rolls back afterwards is counted too.
+        Hosting.Telemetry.StewardMetrics.AuditAppends.Add(1);
+        return entry;
     }
 }

@@ -113,6 +113,7 @@ public static class Cli
         try
         {
             await services.GetRequiredService<Storage.DatabaseMigrator>().EnsureReadyAsync(ct);
+            await services.GetRequiredService<Audit.AuditLog>().PrepareAsync(ct);
             return services;
         }
         catch

@@ -60,6 +60,7 @@ public static class StewardServer
     public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
     {
         await services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(ct);
+        await services.GetRequiredService<AuditLog>().PrepareAsync(ct);
         if (services.GetRequiredService<IConfiguration>().GetValue("Policy:PublishBundledExample", defaultValue: true))
             await services.GetRequiredService<PolicyStore>().PublishBundledExampleIfEmptyAsync(services.GetRequiredService<ILogger<PolicyStore>>(), ct);
     }

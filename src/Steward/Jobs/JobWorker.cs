@@ -32,8 +32,13 @@ internal sealed partial class JobWorker(JobRunner runner, RecurringJobs recurrin
                 await recurring.EnqueueDueAsync(stoppingToken);
                 while (await runner.RunNextAsync(stoppingToken) && !stoppingToken.IsCancellationRequested) { }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host is going away (e.g. it failed to start): nothing to report, nothing left to do.
                 return;
             }
             catch (Exception e)

@@ -6,6 +6,7 @@ public static class PolicyServices
     public static IServiceCollection AddStewardPolicy(this IServiceCollection services)
     {
         services.AddSingleton<PolicyStore>();
+        services.AddSingleton<Audit.IAuditedRecords, PolicyAuditedRecords>();
         return services;
     }
 

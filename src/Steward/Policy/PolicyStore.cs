@@ -93,11 +93,12 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
             PublishedBy = actor,
         };
         db.PolicyVersions.Add(version);
-        // The version and its audit entry commit together; the audit lock also orders concurrent publishers.
+        // The version and its audit entry commit together; the unique version number orders concurrent publishers.
         var effectiveText = version.EffectiveDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var digest = PolicyAuditedRecords.Digest(version);
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "policy.published", $"policy:{version.Version}", IsBackdated(effective)
-            ? new { hash, significant, effective = effectiveText, backdated = true, backdatedReason = backdatedReason!.Trim() }
-            : (object)new { hash, significant, effective = effectiveText }), ct);
+            ? new { hash, significant, effective = effectiveText, backdated = true, backdatedReason = backdatedReason!.Trim(), digest }
+            : (object)new { hash, significant, effective = effectiveText, digest }), ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -20,6 +20,8 @@ internal static class SecuritySetup
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddSingleton<StaffDirectory>();
+        services.AddSingleton<Audit.IAuditedRecords, StaffUserAuditedRecords>();
+        services.AddSingleton<Audit.IAuditedRecords, ApiKeyAuditedRecords>();
         return services;
     }
 

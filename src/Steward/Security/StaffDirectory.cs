@@ -51,7 +51,8 @@ public sealed partial class StaffDirectory(
         };
         user.PasswordHash = Hasher.HashPassword(user, password);
         db.Users.Add(user);
-        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.user.added", $"user:{user.Id}", new { role }), ct);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.user.added", $"user:{user.Id}",
+            new { role, digest = StaffUserAuditedRecords.Digest(user) }), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return user.Id;
@@ -67,7 +68,8 @@ public sealed partial class StaffDirectory(
             ?? throw new StewardException("No active user has this email address.");
         user.DisabledAt = time.GetUtcNow();
         var sessions = await StaffSessions.RevokeAllWithinAsync(db, user.Id, time.GetUtcNow(), ct);
-        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.user.disabled", $"user:{user.Id}", new { sessionsEnded = sessions }), ct);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.user.disabled", $"user:{user.Id}",
+            new { sessionsEnded = sessions, digest = StaffUserAuditedRecords.Digest(user) }), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -137,15 +139,17 @@ public sealed partial class StaffDirectory(
         if (await db.ApiKeys.AnyAsync(k => k.Name == name, ct))
             throw new StewardException($"An API key named '{name}' already exists; revoke it or choose another name.");
         var key = ApiKeys.NewKey();
-        db.ApiKeys.Add(new ApiKey
+        var row = new ApiKey
         {
             Id = Guid.CreateVersion7(time.GetUtcNow()),
             Name = name,
             Role = role,
             KeyHash = ApiKeys.Hash(key),
             CreatedAt = time.GetUtcNow(),
-        });
-        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.api-key.added", $"key:{name}", new { role }), ct);
+        };
+        db.ApiKeys.Add(row);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.api-key.added", $"key:{name}",
+            new { role, digest = ApiKeyAuditedRecords.Digest(row) }), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return key;
@@ -159,7 +163,9 @@ public sealed partial class StaffDirectory(
         var revoked = await db.ApiKeys.Where(k => k.Name == name && k.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct);
         if (revoked == 0) throw new StewardException($"No active API key is named '{name}'.");
-        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.api-key.revoked", $"key:{name}"), ct);
+        var row = await db.ApiKeys.AsNoTracking().FirstAsync(k => k.Name == name, ct);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "security.api-key.revoked", $"key:{name}",
+            new { digest = ApiKeyAuditedRecords.Digest(row) }), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }

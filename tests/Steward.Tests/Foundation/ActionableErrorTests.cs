@@ -155,23 +155,31 @@ public sealed class ActionableErrorTests
         await using var app = await StewardTestApp.StartAsync();
         var officer = await app.ClientForRoleAsync(Steward.Security.Roles.PrivacyOfficer);
         const int publishers = 3;
-        // On PostgreSQL, hold the audit writers' lock so that every publisher has read the same latest version before
-        // any of them can write: the race, every time. SQLite's write transactions queue publishers instead (no race).
+        // On PostgreSQL, lock the versions table against writes (reads still pass) so that every publisher has read the
+        // same latest version before any of them can insert: the race, every time. SQLite's write transactions queue
+        // publishers instead (no race).
         await using var gate = TestDatabase.IsPostgres ? new Npgsql.NpgsqlConnection(app.Database.ConnectionString) : null;
+        Npgsql.NpgsqlTransaction? held = null;
         if (gate is not null)
         {
             await gate.OpenAsync();
-            await using var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(7305150019)", gate);
+            held = await gate.BeginTransactionAsync();
+            await using var take = new Npgsql.NpgsqlCommand("LOCK TABLE policy_versions IN EXCLUSIVE MODE", gate, held);
             await take.ExecuteNonQueryAsync();
         }
         var publishes = Enumerable.Range(2, publishers).Select(years => officer.PostAsJsonAsync("/api/v1/policy/versions",
             new { policy = PolicyFixture.Minimal.Swap("      period: P3Y\n", $"      period: P{years}Y\n") })).ToList();
         if (gate is not null)
         {
-            await using var waiting = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", gate);
-            while ((long)(await waiting.ExecuteScalarAsync())! < publishers) await Task.Delay(20);
-            await using var release = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock(7305150019)", gate);
-            await release.ExecuteNonQueryAsync();
+            await using var waiting = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_locks WHERE relation = 'policy_versions'::regclass AND NOT granted", gate, held);
+            var deadline = Environment.TickCount64 + 30_000;
+            while ((long)(await waiting.ExecuteScalarAsync())! < publishers)
+            {
+                Assert.True(Environment.TickCount64 < deadline, "the publishers never all waited on the versions table");
+                await Task.Delay(20);
+            }
+            await held!.CommitAsync();
         }
         var responses = await Task.WhenAll(publishes);
 

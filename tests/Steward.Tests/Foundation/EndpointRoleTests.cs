@@ -34,6 +34,7 @@ public sealed partial class EndpointRoleTests
         ["POST /account/sign-out"] = Console,
         ["GET /console"] = Console,
         ["GET /console/jobs"] = Of(Roles.Admin, Roles.Auditor),
+        ["GET /api/v1/audit/checkpoints/newest"] = AuditReaders,
         ["GET /api/v1/audit/entries"] = AuditReaders,
         ["GET /api/v1/audit/verification"] = AuditReaders,
         ["GET /api/v1/policy"] = Anonymous,

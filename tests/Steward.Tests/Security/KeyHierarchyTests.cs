@@ -106,10 +106,13 @@ public sealed class KeyHierarchyTests
         var newKek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         env["STEWARD__Keys__KeyEncryptionKey"] = newKek;
         env["STEWARD__Keys__PreviousKeyEncryptionKeys__0"] = oldKek;
+        // Every stored key: the two versions above and those Steward made itself (cookie protection, audit MAC and signing).
+        int stored;
+        await using (var keysDb = await app.DbAsync()) stored = await keysDb.Set<WrappedKey>().CountAsync();
+        Assert.True(stored >= 3);
         var rewrapped = await StewardCli.RunProcessAsync(env, "", null, "keys", "rewrap");
         Assert.Equal(0, rewrapped.ExitCode);
-        // The two versions above and the key that encrypts the cookie-protection keys.
-        Assert.StartsWith("re-wrapped 3 key(s) under key-encryption key ", rewrapped.Stdout, StringComparison.Ordinal);
+        Assert.StartsWith($"re-wrapped {stored} key(s) under key-encryption key ", rewrapped.Stdout, StringComparison.Ordinal);
 
         var listed = await StewardCli.RunProcessAsync(env, "", null, "keys", "list");
         Assert.Equal(0, listed.ExitCode);
@@ -146,8 +149,8 @@ public sealed class KeyHierarchyTests
 
         await app.App.StopAsync();
         var other = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        await using var wrongKek = await StewardTestApp.StartAsync(app.Database, s => s["Keys:KeyEncryptionKey"] = other);
-        var refused = await Assert.ThrowsAsync<Steward.Hosting.StewardException>(() => wrongKek.Services<KeyRing>().FindAsync("test.victim", 1, CancellationToken.None));
+        // Serve needs the audit MAC key before it takes a request, so the wrong key-encryption key stops it at start.
+        var refused = await Assert.ThrowsAsync<Steward.Hosting.StewardException>(() => StewardTestApp.StartAsync(app.Database, s => s["Keys:KeyEncryptionKey"] = other));
         Assert.Contains("not configured", refused.Message, StringComparison.Ordinal);
     }
 

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Steward.Storage;
+
+namespace Steward.Audit;
+
+/// <summary>
+/// Inside <c>steward serve</c>: chains new entries (woken by appends in this process, polling for those
+/// of other nodes and for late commits) and signs a checkpoint every <see cref="AuditOptions.CheckpointInterval"/>
+/// or <see cref="AuditOptions.CheckpointEveryEntries"/> entries.
+/// </summary>
+internal sealed partial class AuditBackgroundService(
+    AuditLog log, AuditChainer chainer, AuditCheckpoints checkpoints, IDbContextFactory<StewardDbContext> contexts,
+    IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditBackgroundService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Background) return;
+        Hosting.Telemetry.StewardMetrics.ObserveAuditChainLag(() => chainer.Unchained);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await chainer.ChainPendingAsync(wait: false, stoppingToken);
+                if (await CheckpointDueAsync(o, stoppingToken)) await checkpoints.CreateAsync(stoppingToken);
+                failures = 0;
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host is going away (e.g. it failed to start): nothing to report, nothing left to do.
+                return;
+            }
+            catch (Exception e)
+            {
+                // Keep serving: entries wait unchained (still authenticated on their own) until this recovers.
+                failures++;
+                LogFailed(logger, failures, e.GetType().Name);
+            }
+            var wait = failures == 0 ? o.ChainPollInterval : TimeSpan.FromTicks(Math.Min(o.ChainPollInterval.Ticks * (1L << Math.Min(failures, 6)), TimeSpan.FromMinutes(1).Ticks));
+            try
+            {
+                // Wall-clock, not the TimeProvider: this spaces database work, it is not a business time.
+                if (o.ChainDelay > TimeSpan.Zero) await Task.Delay(o.ChainDelay, stoppingToken);
+                using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                var appended = log.Appended.WaitToReadAsync(poll.Token).AsTask();
+                var delay = Task.Delay(wait, time, poll.Token);
+                await Task.WhenAny(appended, delay);
+                await poll.CancelAsync();
+                while (log.Appended.TryRead(out _)) { }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> CheckpointDueAsync(AuditOptions o, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var newest = await AuditCheckpoints.NewestAsync(db, ct);
+        var chained = await db.AuditEntries.Where(e => e.Sequence != null).MaxAsync(e => e.Sequence, ct) ?? 0;
+        if (chained == 0 || chained == newest?.TreeSize) return false;
+        if (newest is null) return true;
+        return chained - newest.TreeSize >= o.CheckpointEveryEntries || time.GetUtcNow() - newest.CreatedAt >= o.CheckpointInterval;
+    }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Chaining or checkpointing the audit log failed ({Failures} in a row): {Error}")]
+    private static partial void LogFailed(ILogger logger, int failures, string error);
+}
