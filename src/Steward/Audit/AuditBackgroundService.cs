@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Steward.Jobs;
 using Steward.Storage;
 
 namespace Steward.Audit;
@@ -10,7 +11,7 @@ namespace Steward.Audit;
 /// or <see cref="AuditOptions.CheckpointEveryEntries"/> entries.
 /// </summary>
 internal sealed partial class AuditBackgroundService(
-    AuditLog log, AuditChainer chainer, AuditCheckpoints checkpoints, IDbContextFactory<StewardDbContext> contexts,
+    AuditLog log, AuditChainer chainer, BackgroundJobs jobs, IDbContextFactory<StewardDbContext> contexts,
     IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditBackgroundService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,7 +25,8 @@ internal sealed partial class AuditBackgroundService(
             try
             {
                 await chainer.ChainPendingAsync(wait: false, stoppingToken);
-                if (await CheckpointDueAsync(o, stoppingToken)) await checkpoints.CreateAsync(stoppingToken);
+                // Signing is a job (one node, retried); the recurring one covers the interval, this covers a burst of entries.
+                if (await CheckpointDueAsync(o, stoppingToken)) await jobs.EnqueueAsync(AuditCheckpointJob.JobKind, dedupKey: AuditCheckpointJob.JobKind, ct: stoppingToken);
                 failures = 0;
             }
             catch (Exception) when (stoppingToken.IsCancellationRequested)
@@ -67,8 +69,7 @@ internal sealed partial class AuditBackgroundService(
         var newest = await AuditCheckpoints.NewestAsync(db, ct);
         var chained = await db.AuditEntries.Where(e => e.Sequence != null).MaxAsync(e => e.Sequence, ct) ?? 0;
         if (chained == 0 || chained == newest?.TreeSize) return false;
-        if (newest is null) return true;
-        return chained - newest.TreeSize >= o.CheckpointEveryEntries || time.GetUtcNow() - newest.CreatedAt >= o.CheckpointInterval;
+        return newest is null || chained - newest.TreeSize >= o.CheckpointEveryEntries;
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Chaining or checkpointing the audit log failed ({Failures} in a row): {Error}")]

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Steward.Jobs;
 using Steward.Security.Keys;
 using Steward.Storage;
 
@@ -20,6 +21,7 @@ internal static class AuditSetup
         services.AddSingleton<AuditCheckpoints>();
         // Started only by serve's host; CLI verbs chain on demand.
         services.AddHostedService<AuditBackgroundService>();
+        services.AddRecurringJob<AuditCheckpointJob>(sp => sp.GetRequiredService<IOptions<AuditOptions>>().Value.CheckpointInterval);
         return services;
     }
 }

@@ -18,6 +18,7 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
     public required string AuditLog { get; init; }
     public required string AuditOk { get; init; }
     public required string AuditBroken { get; init; }
+    public required string AuditUnchained { get; init; }
     public required string ViewNotice { get; init; }
     public required string ApiDocument { get; init; }
     public required string Jobs { get; init; }
@@ -47,8 +48,9 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
         Effective = "Effective from",
         Summary = "What changed",
         AuditLog = "Audit log",
-        AuditOk = "The hash chain is intact: {0} entries.",
-        AuditBroken = "The hash chain is broken at entry {0}: {1}",
+        AuditOk = "The audit log is intact: {0} entries.",
+        AuditBroken = "The audit log does not verify at {0}: {1}",
+        AuditUnchained = "{0} new entries are still waiting to be linked into the chain; each is already authenticated on its own.",
         ViewNotice = "View the privacy notice",
         ApiDocument = "API description (OpenAPI)",
         Jobs = "Background jobs",
@@ -79,8 +81,9 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
         Effective = "生效日期",
         Summary = "变更内容",
         AuditLog = "审计日志",
-        AuditOk = "哈希链完整：共 {0} 条记录。",
-        AuditBroken = "哈希链在第 {0} 条记录处断开：{1}",
+        AuditOk = "审计日志完整：共 {0} 条记录。",
+        AuditBroken = "审计日志在 {0} 处验证失败：{1}",
+        AuditUnchained = "另有 {0} 条新记录尚待链入哈希链；每条记录已各自带有认证码。",
         ViewNotice = "查看隐私声明",
         ApiDocument = "API 说明（OpenAPI）",
         Jobs = "后台任务",

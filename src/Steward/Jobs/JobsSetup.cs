@@ -34,4 +34,12 @@ public static class JobsSetup
         services.AddSingleton(new RecurringJob(typeof(T), interval));
         return services;
     }
+
+    /// <summary>As above, with the interval read from a setting (validated at start by the feature's options).</summary>
+    public static IServiceCollection AddRecurringJob<T>(this IServiceCollection services, Func<IServiceProvider, TimeSpan> interval) where T : class, IJobHandler
+    {
+        services.AddJobHandler<T>();
+        services.AddSingleton(sp => new RecurringJob(typeof(T), interval(sp)));
+        return services;
+    }
 }

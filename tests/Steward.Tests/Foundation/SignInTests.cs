@@ -67,7 +67,7 @@ public sealed class SignInTests
         // The console counts chained entries; chain the sign-in's entry now rather than race the background chainer.
         await app.Services<Steward.Audit.AuditChainer>().ChainPendingAsync(wait: true, CancellationToken.None);
         var console = await client.GetStringAsync("/console?lang=zh-CN");
-        Assert.Contains("哈希链完整：共 3 条记录。", console, StringComparison.Ordinal);
+        Assert.Contains("审计日志完整：共 3 条记录。", console, StringComparison.Ordinal);
         Assert.Contains("首次发布", console, StringComparison.Ordinal);
     }
 
