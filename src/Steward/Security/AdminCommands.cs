@@ -24,7 +24,7 @@ public static class AdminCommands
         {
             if (!parse.GetValue(passwordStdin))
                 throw new StewardException("Give the password on standard input with --password-stdin (e.g. printf '%s' \"$PW\" | steward admin add-user ...).", 2);
-            var password = (await ConsoleRouting.In.ReadLineAsync(ct))?.TrimEnd('\r') ?? "";
+            var password = await ReadPasswordAsync(ct);
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var id = await services.GetRequiredService<StaffDirectory>()
                 .AddUserAsync(parse.GetValue(email)!, parse.GetValue(role)!, password, CliActor, ct);
@@ -76,7 +76,7 @@ public static class AdminCommands
         {
             if (!parse.GetValue(setPasswordStdin))
                 throw new StewardException("Give the password on standard input with --password-stdin (e.g. printf '%s' \"$PW\" | steward admin set-password ...).", 2);
-            var password = (await Console.In.ReadLineAsync(ct))?.TrimEnd('\r') ?? "";
+            var password = await ReadPasswordAsync(ct);
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             await services.GetRequiredService<StaffDirectory>().SetPasswordAsync(parse.GetValue(passwordEmail)!, password, CliActor, ct);
             Console.WriteLine("password set; the user's sessions have ended");
@@ -118,4 +118,8 @@ public static class AdminCommands
         admin.Subcommands.Add(revoke);
         return admin;
     }
+
+    /// <summary>One line of standard input (this invocation's, so in-process runs do not share it), without its line ending.</summary>
+    private static async Task<string> ReadPasswordAsync(CancellationToken ct) =>
+        (await ConsoleRouting.In.ReadLineAsync(ct))?.TrimEnd('\r') ?? "";
 }
