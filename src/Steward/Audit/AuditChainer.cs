@@ -83,10 +83,14 @@ internal sealed partial class AuditChainer(IDbContextFactory<StewardDbContext> c
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditEntryEncoding.GenesisHash;
         var chained = 0;
+        // A replayed copy carries a valid MAC (the MAC binds the entry's id, not the row): refuse an id already chained or seen.
+        var ids = pending.Select(e => e.EntryId).ToList();
+        var taken = (await db.AuditEntries.AsNoTracking().Where(e => e.Sequence != null && ids.Contains(e.EntryId)).Select(e => e.EntryId).ToListAsync(ct)).ToHashSet();
         foreach (var entry in pending)
         {
             var key = await keys.FindAsync(AuditLog.MacKeyPurpose, entry.KeyVersion, ct);
-            if (key is null || !string.Equals(AuditEntryEncoding.EntryMac(entry, key.Material), entry.EntryMac, StringComparison.Ordinal))
+            if (key is null || !taken.Add(entry.EntryId)
+                || !string.Equals(AuditEntryEncoding.EntryMac(entry, key.Material), entry.EntryMac, StringComparison.Ordinal))
             {
                 // Not written by Steward (or altered since): never give it a place; verify reports it.
                 LogRefused(logger, entry.Id);

@@ -21,6 +21,13 @@ internal static partial class AuditLegacySeal
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         if (!await db.AuditEntries.AnyAsync(e => e.KeyVersion == 0, ct)) return 0;
+        // Only a log that was never authenticated is sealed, once. Unauthenticated rows beside authenticated ones were
+        // written into the database by someone else: sealing them would launder them; verify reports them instead.
+        if (await db.AuditEntries.AnyAsync(e => e.KeyVersion != 0, ct))
+        {
+            LogRefused(logger);
+            return 0;
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var legacy = await db.AuditEntries.Where(e => e.KeyVersion == 0).OrderBy(e => e.Sequence).ToListAsync(ct);
         if (legacy.Count == 0) return 0;
@@ -79,6 +86,9 @@ internal static partial class AuditLegacySeal
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Sealed {Count} audit entries written before the log was authenticated")]
     private static partial void LogSealed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "The audit log holds entries without a MAC beside authenticated ones; they are not sealed, and 'steward audit verify' reports them")]
+    private static partial void LogRefused(ILogger logger);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "The audit entries written before the log was authenticated break their old hash chain at position {Position}; they are left unsealed for 'steward audit verify' to report")]
     private static partial void LogBroken(ILogger logger, long position);

@@ -96,6 +96,7 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
         }
 
         // The chained prefix.
+        var entryIds = new HashSet<Guid>();
         var tree = new MerkleTree();
         var next = 0;
         long sequence = 1;
@@ -110,6 +111,9 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
                     : $"entry {e.Sequence} appears out of order");
             if (!string.Equals(e.PreviousHash, previous, StringComparison.Ordinal))
                 return Broken(intact, sequence, where, $"entry {sequence} does not link to entry {sequence - 1} (previous hash differs)");
+            // The MAC binds the entry's random id, not its row: a copy of a real entry is caught here, not only by the unique index.
+            if (!entryIds.Add(e.EntryId))
+                return Broken(intact, sequence, where, $"entry {sequence} repeats an earlier entry (a replayed copy)");
             var key = await MacKeyAsync(e.KeyVersion);
             if (key is null)
                 return Broken(intact, sequence, where, $"entry {sequence}: its MAC key {AuditLog.MacKeyPurpose} v{e.KeyVersion} is gone, so it cannot be checked");
@@ -143,6 +147,8 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
         await foreach (var e in db.AuditEntries.AsNoTracking().Where(e => e.Sequence == null).OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(ct))
         {
             var where = $"unchained entry (insertion id {e.Id})";
+            if (!entryIds.Add(e.EntryId))
+                return Broken(entries, null, where, $"{where} repeats an earlier entry (a replayed copy)") with { Unchained = unchained };
             var key = await MacKeyAsync(e.KeyVersion);
             if (e.PreviousHash is not null || e.Hash is not null || key is null || !IsJsonObject(e.Details)
                 || !string.Equals(AuditEntryEncoding.EntryMac(e, key), e.EntryMac, StringComparison.Ordinal))

@@ -32,7 +32,12 @@ internal static class SecuritySetup
         // encrypted under the key hierarchy so that a copy of the database cannot forge a cookie.
         services.AddDataProtection().SetApplicationName("steward").PersistKeysToDbContext<StewardDbContext>();
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(o => o.XmlEncryptor = new KeyRingXmlEncryptor(sp.GetRequiredService<KeyRing>())));
+            new ConfigureOptions<KeyManagementOptions>(o =>
+            {
+                o.XmlEncryptor = new KeyRingXmlEncryptor(sp.GetRequiredService<KeyRing>());
+                // Someone who can write to the database could add a key of their own in clear: only keys the key ring encrypted count.
+                o.XmlRepository = new KeyRingEncryptedKeysOnly(o.XmlRepository!, sp.GetRequiredService<ILogger<KeyRingEncryptedKeysOnly>>());
+            }));
         services.AddSingleton<StaffSessions>();
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<StaffSessions>((o, sessions) => o.SessionStore = sessions);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 
 namespace Steward.Security.Keys;
@@ -10,7 +11,8 @@ namespace Steward.Security.Keys;
 /// Encrypts the data-protection keys (cookie and antiforgery protection) before they are stored in
 /// <c>data_protection_keys</c>: AES-256-GCM under the key ring's <see cref="Purpose"/> key, which is itself
 /// wrapped by the key-encryption key that never enters the database. A copy of the database therefore
-/// cannot be used to forge or read a cookie.
+/// cannot be used to forge or read a cookie, and <see cref="KeyRingEncryptedKeysOnly"/> ignores any key
+/// someone writes into the table without that encryption.
 /// </summary>
 internal sealed class KeyRingXmlEncryptor(KeyRing keys) : IXmlEncryptor
 {
@@ -58,4 +60,35 @@ public sealed class KeyRingXmlDecryptor(IServiceProvider services) : IXmlDecrypt
 {
     public XElement Decrypt(XElement encryptedElement) =>
         KeyRingXmlEncryptor.Decrypt(services.GetRequiredService<KeyRing>(), encryptedElement);
+}
+
+/// <summary>
+/// The data-protection key store as data protection sees it: only keys encrypted by <see cref="KeyRingXmlEncryptor"/>
+/// (and revocations, which can only take keys away). Data protection would otherwise use a key stored in clear,
+/// so anyone able to write to <c>data_protection_keys</c> could add a key of their own and forge cookies.
+/// </summary>
+internal sealed partial class KeyRingEncryptedKeysOnly(IXmlRepository inner, ILogger<KeyRingEncryptedKeysOnly> logger) : IXmlRepository
+{
+    private static readonly string DecryptorName = typeof(KeyRingXmlDecryptor).FullName!;
+
+    public IReadOnlyCollection<XElement> GetAllElements()
+    {
+        var kept = new List<XElement>();
+        foreach (var element in inner.GetAllElements())
+        {
+            if (element.Name.LocalName != "key" || IsEncryptedByKeyRing(element)) kept.Add(element);
+            else LogIgnored(logger, element.Attribute("id")?.Value ?? "?");
+        }
+        return kept;
+    }
+
+    public void StoreElement(XElement element, string friendlyName) => inner.StoreElement(element, friendlyName);
+
+    private static bool IsEncryptedByKeyRing(XElement key) =>
+        key.Descendants().Any(e => e.Name.LocalName == "encryptedSecret"
+            && (e.Attribute("decryptorType")?.Value ?? "").StartsWith(DecryptorName + ",", StringComparison.Ordinal)
+            && e.Elements().Any(c => c.Name.LocalName == KeyRingXmlEncryptor.ElementName));
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Ignored data-protection key {KeyId}: it is not encrypted by Steward's key ring (written into the database by someone else?)")]
+    private static partial void LogIgnored(ILogger logger, string keyId);
 }
