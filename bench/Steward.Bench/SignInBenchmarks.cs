@@ -16,7 +16,7 @@ public class SignInBenchmarks
 {
     private ServiceProvider _services = null!;
     private StaffDirectory _staff = null!;
-    private Guid _known;
+    private KnownDevice _known = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -27,7 +27,9 @@ public class SignInBenchmarks
         _services = collection.BuildServiceProvider();
         _services.GetRequiredService<DatabaseMigrator>().EnsureReadyAsync(CancellationToken.None).GetAwaiter().GetResult();
         _staff = _services.GetRequiredService<StaffDirectory>();
-        _known = _staff.AddUserAsync("known@example.com", Roles.Auditor, "a long enough password", "bench", CancellationToken.None).GetAwaiter().GetResult();
+        _staff.AddUserAsync("known@example.com", Roles.Auditor, "a long enough password", "bench", CancellationToken.None).GetAwaiter().GetResult();
+        var signedIn = _staff.SignInAsync("known@example.com", "a long enough password", CancellationToken.None).GetAwaiter().GetResult();
+        _known = new KnownDevice(signedIn.UserId!.Value, signedIn.DeviceStamp!);
         _staff.AddUserAsync("throttled@example.com", Roles.Auditor, "a long enough password", "bench", CancellationToken.None).GetAwaiter().GetResult();
         // Use up the throttled account's checks (the window lasts 15 minutes, longer than a short run).
         for (var i = 0; i < new SecurityOptions().SignInAttemptsPerAccount; i++)

@@ -29,8 +29,10 @@ public static class AuditEndpoints
         group.MapGet("/entries", ListAsync).WithName("ListAuditEntries")
             .WithSummary("Audit entries, newest first; page with 'before' (an insertion id).")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/verification", async (AuditVerifier verifier, CancellationToken ct) =>
+        group.MapGet("/verification", async (AuditChainer chainer, AuditVerifier verifier, CancellationToken ct) =>
             {
+                // As the CLI does: chain what is pending first (unless another node is at it), so the answer covers the newest entries.
+                await chainer.ChainPendingAsync(wait: false, ct);
                 var v = await verifier.VerifyAsync(ct);
                 return TypedResults.Ok(new AuditVerificationResponse(v.Ok, v.Entries, v.BrokenAt, v.Problem, v.Where, v.Unchained, v.Checkpoints,
                     v.Warnings, v.NewestCheckpoint));

@@ -126,7 +126,7 @@ internal sealed partial class JobRunner(IDbContextFactory<StewardDbContext> cont
         }
         finally
         {
-            // The heartbeat ends with the run (cancelled); if it failed on the database, the lease simply lapses.
+            // The heartbeat ends with the run (cancelled), or cancelled the run itself when it could not renew the lease in time.
             await heartbeat.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
@@ -141,20 +141,41 @@ internal sealed partial class JobRunner(IDbContextFactory<StewardDbContext> cont
     private async Task HeartbeatAsync(Guid id, Action lost, CancellationToken ct)
     {
         var every = options.Value.LeaseDuration / 3;
+        var heldUntil = time.GetUtcNow() + options.Value.LeaseDuration;
         while (true)
         {
             await Task.Delay(every, time, ct);
-            await using var db = await contexts.CreateDbContextAsync(ct);
             var expires = time.GetUtcNow() + options.Value.LeaseDuration;
-            var renewed = await db.Set<Job>().Where(j => j.Id == id && j.LeaseOwner == Owner && j.State == JobState.Running)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, expires), ct);
+            int renewed;
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(ct);
+                renewed = await db.Set<Job>().Where(j => j.Id == id && j.LeaseOwner == Owner && j.State == JobState.Running)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, expires), ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // The database is unreachable for now: keep running while the lease still holds, but stop before it lapses,
+                // or another node would take the job over while this one is still at work.
+                LogHeartbeatFailed(logger, id, e.GetType().Name);
+                if (time.GetUtcNow() + every >= heldUntil)
+                {
+                    lost();
+                    return;
+                }
+                continue;
+            }
             if (renewed == 0)
             {
                 lost();
                 return;
             }
+            heldUntil = expires;
         }
     }
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Renewing the lease of job {JobId} failed ({Error}); the job stops before the lease lapses unless a renewal succeeds")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Guid jobId, string error);
 
     /// <summary>Records the outcome, only while this node still holds the lease (a node that lost it must not overwrite the new owner's run).</summary>
     private async Task FinishAsync(Job job, JobState state, string? error, DateTimeOffset? runAfter, CancellationToken ct)

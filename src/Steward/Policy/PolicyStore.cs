@@ -114,8 +114,8 @@ public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> cont
         return new PublishOutcome(ToInfo(version), true);
     }
 
-    // Two publishers read the same latest version: PostgreSQL refuses the second row (unique version,
-    // or the audit sequence after the advisory lock); SQLite refuses the second writer whose snapshot is stale.
+    // Two publishers read the same latest version: PostgreSQL refuses the second row (the version number is
+    // unique); SQLite refuses the second writer whose snapshot is stale.
     private static bool IsLostRace(DbUpdateException e) => e.InnerException switch
     {
         Npgsql.PostgresException p => p.SqlState is Npgsql.PostgresErrorCodes.UniqueViolation or Npgsql.PostgresErrorCodes.SerializationFailure,

@@ -52,7 +52,8 @@ public static class AccountEndpoints
         var t = Language.Strings<SignInStrings>(lang);
         if (string.IsNullOrWhiteSpace(form.Email) || string.IsNullOrEmpty(form.Password))
             return SignInPage(http, af, form.ReturnUrl, t.Failed, 400);
-        var devices = dataProtection.CreateProtector(KnownDevicePurpose);
+        // Time-limited, so a copied cookie does not bypass the per-account limit for ever; bound to the password too.
+        var devices = dataProtection.CreateProtector(KnownDevicePurpose).ToTimeLimitedDataProtector();
         var result = await staff.SignInAsync(form.Email, form.Password, KnownDevice(http, devices), http.RequestAborted);
         if (result.Outcome != SignInOutcome.Success)
             // One answer for an unknown email, a wrong password and a throttled account: nothing tells who has an account.
@@ -66,26 +67,28 @@ public static class AccountEndpoints
             ], CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
         // This browser now counts as one the user has signed in on: the per-account throttle does not apply to it.
-        http.Response.Cookies.Append(KnownDeviceCookie, devices.Protect(result.UserId.Value.ToString("N")), new CookieOptions
+        http.Response.Cookies.Append(KnownDeviceCookie, devices.Protect($"{result.UserId.Value:N}:{result.DeviceStamp}", KnownDeviceLifetime), new CookieOptions
         {
             HttpOnly = true,
             Secure = http.Request.IsHttps,
             SameSite = SameSiteMode.Strict,
             Path = "/account",
-            MaxAge = TimeSpan.FromDays(90),
+            MaxAge = KnownDeviceLifetime,
         });
         return Results.LocalRedirect(IsLocal(form.ReturnUrl) ? form.ReturnUrl! : "/console");
     }
 
     private const string KnownDeviceCookie = "steward.device";
-    private const string KnownDevicePurpose = "Steward.Security.KnownDevice.v1";
+    private const string KnownDevicePurpose = "Steward.Security.KnownDevice.v2";
+    private static readonly TimeSpan KnownDeviceLifetime = TimeSpan.FromDays(90);
 
-    private static Guid? KnownDevice(HttpContext http, IDataProtector devices)
+    private static KnownDevice? KnownDevice(HttpContext http, ITimeLimitedDataProtector devices)
     {
         if (http.Request.Cookies[KnownDeviceCookie] is not { Length: > 0 and < 1000 } value) return null;
         try
         {
-            return Guid.TryParseExact(devices.Unprotect(value), "N", out var id) ? id : null;
+            var parts = devices.Unprotect(value).Split(':');
+            return parts.Length == 2 && Guid.TryParseExact(parts[0], "N", out var id) ? new KnownDevice(id, parts[1]) : null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {

@@ -11,7 +11,14 @@ namespace Steward.Security;
 public enum SignInOutcome { Success, Failed }
 
 /// <summary>Result of a sign-in attempt; the user is set on success only.</summary>
-public sealed record SignInResult(SignInOutcome Outcome, Guid? UserId = null, string? Role = null);
+public sealed record SignInResult(SignInOutcome Outcome, Guid? UserId = null, string? Role = null)
+{
+    /// <summary>On success: what a known-device cookie must carry to pass for this user (ends with the password).</summary>
+    public string? DeviceStamp { get; init; }
+}
+
+/// <summary>A browser the user has signed in on before: whom for, and the password it was issued under.</summary>
+public sealed record KnownDevice(Guid UserId, string Stamp);
 
 /// <summary>Console users and API keys: creation, revocation, passwords, sessions, throttled sign-in. Every change is audited.</summary>
 public sealed partial class StaffDirectory(
@@ -181,7 +188,7 @@ public sealed partial class StaffDirectory(
     /// that has signed in to it before (<paramref name="knownDevice"/>): a stranger can slow guessing down but
     /// cannot lock the owner out.
     /// </summary>
-    public async Task<SignInResult> SignInAsync(string email, string password, Guid? knownDevice, CancellationToken ct)
+    public async Task<SignInResult> SignInAsync(string email, string password, KnownDevice? knownDevice, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var normalized = Normalize(email);
@@ -194,7 +201,8 @@ public sealed partial class StaffDirectory(
             await audit.AppendAsync(new AuditEvent("anonymous", "security.sign-in.failed", "user:unknown", new { reason = "unknown-user" }), ct);
             return new SignInResult(SignInOutcome.Failed);
         }
-        if (knownDevice != user.Id && !await ReserveAttemptAsync(db, user.Id, ct))
+        if (!(knownDevice is { } device && device.UserId == user.Id && device.Stamp == DeviceStamp(user.Id, user.PasswordHash))
+            && !await ReserveAttemptAsync(db, user.Id, ct))
         {
             VerifyDummy(password);
             LogSignInFailed(logger, email);
@@ -217,8 +225,12 @@ public sealed partial class StaffDirectory(
             .SetProperty(u => u.PasswordHash, hash), ct);
         LogSignedIn(logger, user.Id);
         await audit.AppendAsync(new AuditEvent($"user:{user.Id}", "security.sign-in.succeeded", $"user:{user.Id}"), ct);
-        return new SignInResult(SignInOutcome.Success, user.Id, user.Role);
+        return new SignInResult(SignInOutcome.Success, user.Id, user.Role) { DeviceStamp = DeviceStamp(user.Id, hash) };
     }
+
+    /// <summary>Binds a known-device cookie to the password it was issued under: a new password ends every such cookie.</summary>
+    internal static string DeviceStamp(Guid userId, string passwordHash) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"steward-device\n{userId:N}\n{passwordHash}")))[..32];
 
     /// <summary>
     /// Takes one of the account's checks in the current window, atomically: each UPDATE is conditional on the

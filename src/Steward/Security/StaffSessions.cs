@@ -97,8 +97,15 @@ internal sealed class StaffSessions(IDbContextFactory<StewardDbContext> contexts
         var now = time.GetUtcNow();
         if (found is null) return null;
         var session = found.Session;
-        if (session.RevokedAt is not null || session.ExpiresAt <= now || found.DisabledAt is not null || found.Role != session.Role)
+        if (session.RevokedAt is not null || session.ExpiresAt <= now || found.DisabledAt is not null)
             return null;
+        if (found.Role != session.Role)
+        {
+            // A changed role ends the session for good: changing the role back must not bring it back.
+            await db.Set<StaffSession>().Where(s => s.Id == id && s.RevokedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.RevokedAt, now), cancellationToken);
+            return null;
+        }
 
         var expires = session.ExpiresAt;
         if (now - session.LastSeenAt >= LastSeenResolution)

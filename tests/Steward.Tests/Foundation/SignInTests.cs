@@ -178,6 +178,23 @@ public sealed class SignInTests
     }
 
     [Fact]
+    public async Task A_known_device_cookie_stops_passing_the_account_limit_once_the_password_changes()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        await app.AddUserAsync("agent@example.com", Roles.DsrAgent, Password);
+        var copied = app.Client(); // a browser the owner once signed in on, e.g. a shared computer
+        Assert.Equal(HttpStatusCode.Redirect, (await StewardTestApp.SignInAsync(copied, "agent@example.com", Password)).StatusCode);
+
+        const string NewPassword = "a completely different passphrase";
+        Assert.Equal(0, (await StewardCli.RunAsync(app.Database, NewPassword + "\n", "admin", "set-password", "agent@example.com", "--password-stdin")).ExitCode);
+        var stranger = app.Client();
+        for (var i = 0; i < new SecurityOptions().SignInAttemptsPerAccount; i++)
+            await StewardTestApp.SignInAsync(stranger, "agent@example.com", "guess " + i);
+        // The old browser's cookie was issued under the old password: it no longer gets checks beyond the limit.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await StewardTestApp.SignInAsync(copied, "agent@example.com", NewPassword)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_return_address_with_non_ascii_characters_signs_in_to_the_console()
     {
         await using var app = await StewardTestApp.StartAsync();
