@@ -12,7 +12,7 @@ namespace Steward.Audit;
 /// </summary>
 internal sealed partial class AuditBackgroundService(
     AuditLog log, AuditChainer chainer, BackgroundJobs jobs, IDbContextFactory<StewardDbContext> contexts,
-    IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditBackgroundService> logger) : BackgroundService
+    IOptions<AuditOptions> options, ILogger<AuditBackgroundService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -51,7 +51,9 @@ internal sealed partial class AuditBackgroundService(
                 if (o.ChainDelay > TimeSpan.Zero) await Task.Delay(o.ChainDelay, stoppingToken);
                 using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var appended = log.Appended.WaitToReadAsync(poll.Token).AsTask();
-                var delay = Task.Delay(wait, time, poll.Token);
+                // Wall-clock too: an entry written inside a transaction wakes the chainer before it commits, so the
+                // poll is what finds it on PostgreSQL; it paces database work and is not a business time.
+                var delay = Task.Delay(wait, poll.Token);
                 await Task.WhenAny(appended, delay);
                 await poll.CancelAsync();
                 while (log.Appended.TryRead(out _)) { }

@@ -8,6 +8,12 @@ namespace Steward.Tests.Foundation;
 
 public sealed class AuditCheckpointJobTests
 {
+    private static List<string> JobStates(StewardTestApp app)
+    {
+        using var db = app.DbAsync().GetAwaiter().GetResult();
+        return db.Set<Job>().AsNoTracking().Select(j => j.Kind + " " + j.State + " " + j.Attempts + " " + j.LastError + " " + j.RunAfter).ToList();
+    }
+
     [Fact]
     public async Task Serve_signs_a_checkpoint_as_a_job_once_entries_are_chained()
     {
@@ -18,7 +24,7 @@ public sealed class AuditCheckpointJobTests
             {
                 await using var db = await app.DbAsync();
                 return await db.Set<AuditCheckpoint>().AsNoTracking().OrderByDescending(c => c.TreeSize).FirstOrDefaultAsync();
-            }, c => c is not null, "a checkpoint signed in the background");
+            }, c => c is not null, "a checkpoint signed in the background: " + string.Join("; ", JobStates(app)));
         Assert.True(checkpoint!.TreeSize >= 1);
         await using var ctx = await app.DbAsync();
         Assert.Contains(await ctx.Set<Job>().AsNoTracking().Where(j => j.Kind == AuditCheckpointJob.JobKind).Select(j => j.State).ToListAsync(),
