@@ -18,7 +18,7 @@ public sealed class JobTakeoverTests
     {
         Assert.SkipWhen(OperatingSystem.IsWindows(), "SIGKILL is a POSIX signal");
         // The surviving node: its worker is off, the test drives its claims (several at once, as racing nodes would).
-        await using var survivor = await StewardTestApp.StartAsync(null, s => s["Jobs:Enabled"] = "false", s => s.AddJobHandler<AppendingJob>());
+        await using var survivor = await StewardTestApp.StartAsync(null, s => { s["Jobs:Enabled"] = "false"; s["Audit:Background"] = "false"; }, s => s.AddJobHandler<AppendingJob>());
         var file = Path.Combine(survivor.Database.DataDirectory, "appending.log");
         var id = (await survivor.Services<BackgroundJobs>().EnqueueAsync(AppendingJob.JobKind, new AppendingJob.Payload(file))).JobId;
 
