@@ -7,7 +7,7 @@ namespace Steward.JobHost;
 /// a later one appends "done JOB" and returns. Idempotent in the sense the test checks: "done" is written by the
 /// one run that completes.
 /// </summary>
-public sealed class AppendingJob : IJobHandler
+internal sealed class AppendingJob : IJobHandler
 {
     public const string JobKind = "test.appending";
     public string Kind => JobKind;

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Steward.Audit;
 
 /// <summary>A signed Merkle tree head over the first <see cref="TreeSize"/> chained entries. Entity.</summary>
-public sealed class AuditCheckpoint
+internal sealed class AuditCheckpoint
 {
     public long Id { get; set; }
     public long TreeSize { get; set; }

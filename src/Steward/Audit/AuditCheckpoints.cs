@@ -10,7 +10,7 @@ using Steward.Storage;
 namespace Steward.Audit;
 
 /// <summary>A checkpoint as an auditor keeps it outside Steward: everything needed to check it, and the log against it.</summary>
-public sealed record AuditCheckpointExport(string Format, long TreeSize, string RootHash, string Timestamp, string KeyId, string PublicKey, string Signature)
+internal sealed record AuditCheckpointExport(string Format, long TreeSize, string RootHash, string Timestamp, string KeyId, string PublicKey, string Signature)
 {
     public const string CurrentFormat = "steward-audit-checkpoint/v1";
 }

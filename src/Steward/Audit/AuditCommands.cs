@@ -8,7 +8,7 @@ using Steward.Storage;
 namespace Steward.Audit;
 
 /// <summary><c>steward audit verify|checkpoint|tail</c>.</summary>
-public static class AuditCommands
+internal static class AuditCommands
 {
     /// <summary>Exit code of <c>audit verify</c> when there is nothing to verify: no entry and no checkpoint.</summary>
     public const int NothingToVerify = 3;

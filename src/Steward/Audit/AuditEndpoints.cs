@@ -6,7 +6,7 @@ using Steward.Storage;
 namespace Steward.Audit;
 
 /// <summary>Read access to the audit log for auditors and admins.</summary>
-public static class AuditEndpoints
+internal static class AuditEndpoints
 {
     /// <summary>
     /// One audit entry as the API shows it. <c>Id</c> is the insertion id; <c>Sequence</c>, <c>PreviousHash</c>

@@ -4,7 +4,7 @@ namespace Steward.Audit;
 /// One audit entry. A writer inserts it unchained (no <see cref="Sequence"/>), authenticated on its own
 /// by <see cref="EntryMac"/>; the chainer later gives it its place in the chain once and for all.
 /// </summary>
-public sealed class AuditEntry
+internal sealed class AuditEntry
 {
     /// <summary>Insertion id from the database: orders insertions, not commits, and has gaps after rollbacks.</summary>
     public long Id { get; set; }

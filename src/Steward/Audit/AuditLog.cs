@@ -8,7 +8,7 @@ using Steward.Storage;
 namespace Steward.Audit;
 
 /// <summary>An event to append: who did what to which thing, with facts (no secrets) as details.</summary>
-public sealed record AuditEvent(string Actor, string Action, string Target, object? Details = null);
+internal sealed record AuditEvent(string Actor, string Action, string Target, object? Details = null);
 
 /// <summary>
 /// Appends events to the audit log. An entry is inserted unchained, with its own MAC, in the writer's
@@ -16,7 +16,7 @@ public sealed record AuditEvent(string Actor, string Action, string Target, obje
 /// other. <see cref="AuditChainer"/> later links entries into the chain. Concurrent
 /// <see cref="AppendAsync"/> callers are group-committed (one transaction per batch of waiting events).
 /// </summary>
-public sealed class AuditLog : IDisposable
+internal sealed class AuditLog : IDisposable
 {
     /// <summary>Key purpose of the MACs (entry and chain).</summary>
     public const string MacKeyPurpose = "audit.mac";

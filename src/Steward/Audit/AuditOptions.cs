@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Steward.Audit;
 
 /// <summary>How <c>steward serve</c> chains and checkpoints the audit log in the background.</summary>
-public sealed class AuditOptions
+internal sealed class AuditOptions
 {
     public const string Section = "Audit";
 

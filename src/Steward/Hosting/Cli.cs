@@ -12,7 +12,7 @@ using Steward.Storage;
 namespace Steward.Hosting;
 
 /// <summary>Shared plumbing of the CLI verbs: global flags, services, one-line errors.</summary>
-public static class Cli
+internal static class Cli
 {
     /// <summary>The exit codes every verb keeps (also in <c>steward --help</c> and docs/operations.md).</summary>
     public static class ExitCodes

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Compliance.Classification;
 namespace Steward.Hosting;
 
 /// <summary>Data classes that must never reach a log line in clear.</summary>
-public static class PrivacyTaxonomy
+internal static class PrivacyTaxonomy
 {
     public const string Name = "Steward";
 
@@ -16,8 +16,8 @@ public static class PrivacyTaxonomy
 
 /// <summary>Marks a logged value as personal data; the redactor erases it.</summary>
 [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.Field)]
-public sealed class RedactedPersonalDataAttribute() : DataClassificationAttribute(PrivacyTaxonomy.PersonalData);
+internal sealed class RedactedPersonalDataAttribute() : DataClassificationAttribute(PrivacyTaxonomy.PersonalData);
 
 /// <summary>Marks a logged value as a secret; the redactor erases it.</summary>
 [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.Field)]
-public sealed class RedactedSecretAttribute() : DataClassificationAttribute(PrivacyTaxonomy.Secret);
+internal sealed class RedactedSecretAttribute() : DataClassificationAttribute(PrivacyTaxonomy.Secret);

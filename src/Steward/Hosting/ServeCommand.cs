@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Steward.Hosting;
 
 /// <summary><c>steward serve</c>: the privacy centre, the console and the API.</summary>
-public static partial class ServeCommand
+internal static partial class ServeCommand
 {
     public static Command Build()
     {

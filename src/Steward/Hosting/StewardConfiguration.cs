@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Steward.Hosting;
 
 /// <summary>Builds configuration the same way for serve and the CLI: appsettings.json, steward.json, STEWARD__ variables, then flags.</summary>
-public static class StewardConfiguration
+internal static class StewardConfiguration
 {
     public const string EnvironmentPrefix = "STEWARD__";
     public const string WorkingFolderFile = "steward.json";

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Steward.Hosting;
 
 /// <summary>Where Steward keeps its data and which database it talks to.</summary>
-public sealed class StorageOptions
+internal sealed class StorageOptions
 {
     public const string Section = "Storage";
 
@@ -20,7 +20,7 @@ public sealed class StorageOptions
 }
 
 /// <summary>The database providers Steward supports.</summary>
-public static class StorageProviders
+internal static class StorageProviders
 {
     public const string Sqlite = "sqlite";
     public const string Postgres = "postgres";

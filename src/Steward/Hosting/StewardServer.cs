@@ -12,7 +12,7 @@ using Steward.Web;
 namespace Steward.Hosting;
 
 /// <summary>Builds the <c>steward serve</c> web application; tests start the same application. Each feature sets itself up; this only calls them in order.</summary>
-public static class StewardServer
+internal static class StewardServer
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
 

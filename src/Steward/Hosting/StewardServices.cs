@@ -9,7 +9,7 @@ using Steward.Storage;
 namespace Steward.Hosting;
 
 /// <summary>The services shared by <c>steward serve</c> and every CLI verb; each feature registers itself.</summary>
-public static class StewardServices
+internal static class StewardServices
 {
     /// <summary>Registers storage, keys, audit, staff and policy. Settings are validated when first used (serve: at start).</summary>
     public static IServiceCollection AddStewardCore(this IServiceCollection services)

@@ -8,14 +8,14 @@ using Steward.Storage;
 namespace Steward.Jobs;
 
 /// <summary>What an enqueue did: a new job, or nothing because an open job with the same dedup key exists (its id).</summary>
-public sealed record EnqueueOutcome(Guid JobId, bool Created);
+internal sealed record EnqueueOutcome(Guid JobId, bool Created);
 
 /// <summary>A job as operators see it.</summary>
 public sealed record JobInfo(Guid Id, string Kind, JobState State, int Attempts, int MaxAttempts, DateTimeOffset RunAfter,
     DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string? LastError);
 
 /// <summary>Puts jobs in the queue, lists them and retries dead ones.</summary>
-public sealed class BackgroundJobs(IDbContextFactory<StewardDbContext> contexts, ChangeNotifications notifications, IOptions<JobOptions> options,
+internal sealed class BackgroundJobs(IDbContextFactory<StewardDbContext> contexts, ChangeNotifications notifications, IOptions<JobOptions> options,
     AuditLog audit, TimeProvider time)
 {
     /// <summary>Told when a job was enqueued, so idle workers wake without waiting for their poll.</summary>

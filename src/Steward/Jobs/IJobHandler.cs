@@ -9,7 +9,7 @@ namespace Steward.Jobs;
 /// create by the job id). Throw <see cref="Hosting.StewardException"/> for an expected failure: its message
 /// (which never carries personal data) becomes the job's last error; any other exception is recorded by type only.
 /// </summary>
-public interface IJobHandler
+internal interface IJobHandler
 {
     /// <summary>The job kind, e.g. <c>keys.rewrap</c>; stable, since queued jobs refer to it.</summary>
     string Kind { get; }
@@ -19,7 +19,7 @@ public interface IJobHandler
 }
 
 /// <summary>The job being run: its id, payload and attempt number (1 for the first run).</summary>
-public sealed record JobContext(Guid JobId, string Kind, string Payload, int Attempt, int MaxAttempts)
+internal sealed record JobContext(Guid JobId, string Kind, string Payload, int Attempt, int MaxAttempts)
 {
     public T PayloadAs<T>() => JsonSerializer.Deserialize<T>(Payload, BackgroundJobs.PayloadJson)
         ?? throw new Hosting.StewardException($"Job {JobId} has an empty payload.");

@@ -6,7 +6,7 @@ using Steward.Security;
 namespace Steward.Jobs;
 
 /// <summary><c>steward jobs list|retry</c>.</summary>
-public static class JobCommands
+internal static class JobCommands
 {
     public static Command Build()
     {

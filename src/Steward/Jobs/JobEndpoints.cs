@@ -4,7 +4,7 @@ using Steward.Security;
 namespace Steward.Jobs;
 
 /// <summary>Background jobs over HTTP, read-only, for admins and auditors (the console shows them).</summary>
-public static class JobEndpoints
+internal static class JobEndpoints
 {
     /// <summary>One job: its kind, state, attempts, when it runs next and why its last attempt failed (no payload).</summary>
     public sealed record JobResponse(Guid Id, string Kind, string State, int Attempts, int MaxAttempts, DateTimeOffset RunAfter,

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Steward.Jobs;
 
 /// <summary>The background worker of <c>steward serve</c> (section <c>Jobs</c>).</summary>
-public sealed class JobOptions
+internal sealed class JobOptions
 {
     public const string Section = "Jobs";
 

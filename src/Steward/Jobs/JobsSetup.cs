@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Steward.Jobs;
 
 /// <summary>Registers the job queue and the worker; features add their handlers and schedules.</summary>
-public static class JobsSetup
+internal static class JobsSetup
 {
     public static IServiceCollection AddStewardJobs(this IServiceCollection services)
     {

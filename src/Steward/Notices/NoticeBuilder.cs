@@ -10,7 +10,7 @@ namespace Steward.Notices;
 /// Writes the privacy notice from a policy version, in the eight parts of the reference statement,
 /// grouped by activity and in plain sentences, with every GDPR Art. 13/14 content.
 /// </summary>
-public sealed class NoticeBuilder
+internal sealed class NoticeBuilder
 {
     public static readonly string[] SectionIds = ["introduction", "collect-and-use", "sharing", "controllers", "security-and-retention", "rights", "legal-bases", "updates"];
 

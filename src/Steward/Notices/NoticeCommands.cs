@@ -5,7 +5,7 @@ using Steward.Policy;
 namespace Steward.Notices;
 
 /// <summary><c>steward notice render</c>.</summary>
-public static class NoticeCommands
+internal static class NoticeCommands
 {
     public static Command Build()
     {

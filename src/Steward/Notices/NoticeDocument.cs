@@ -10,22 +10,22 @@ public sealed record NoticeSection(string Id, string Heading, IReadOnlyList<Bloc
 public abstract record Block;
 
 /// <summary>A heading below the section heading (level 3 or 4).</summary>
-public sealed record Heading(int Level, string Text, string? Id = null) : Block;
+internal sealed record Heading(int Level, string Text, string? Id = null) : Block;
 
 /// <summary>A paragraph of plain text.</summary>
-public sealed record Paragraph(string Text) : Block;
+internal sealed record Paragraph(string Text) : Block;
 
 /// <summary>A paragraph that leads with a bold label: "How long we keep it: ...".</summary>
-public sealed record LabelledParagraph(string Label, string Text) : Block;
+internal sealed record LabelledParagraph(string Label, string Text) : Block;
 
 /// <summary>A bulleted list.</summary>
-public sealed record BulletList(IReadOnlyList<string> Items) : Block;
+internal sealed record BulletList(IReadOnlyList<string> Items) : Block;
 
 /// <summary>A table with a header row; the first column names the row.</summary>
-public sealed record Table(string Caption, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows) : Block;
+internal sealed record Table(string Caption, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows) : Block;
 
 /// <summary>Links, e.g. to supplementary notices or the rights pages.</summary>
-public sealed record LinkList(IReadOnlyList<(string Text, string Href)> Links) : Block;
+internal sealed record LinkList(IReadOnlyList<(string Text, string Href)> Links) : Block;
 
 /// <summary>What changed from the previous version, shown above an older or newer version of the notice.</summary>
 public sealed record NoticeChanges(int Previous, IReadOnlyList<PolicyChange> List);

@@ -6,7 +6,7 @@ using Steward.Web;
 namespace Steward.Notices;
 
 /// <summary>The public privacy notice: the version in force, its previous versions, and the 30-day update notice.</summary>
-public static class NoticeEndpoints
+internal static class NoticeEndpoints
 {
     public static IEndpointRouteBuilder MapNotices(this IEndpointRouteBuilder routes)
     {

@@ -4,7 +4,7 @@ using Steward.Web;
 namespace Steward.Notices;
 
 /// <summary>Turns a <see cref="NoticeDocument"/> into a stand-alone HTML file or Markdown.</summary>
-public static class NoticeRenderers
+internal static class NoticeRenderers
 {
     /// <summary>A complete stand-alone HTML page (for files written by the CLI): the same components as the privacy centre.</summary>
     public static Task<string> HtmlFileAsync(NoticeDocument doc) =>

@@ -14,7 +14,7 @@ public enum PolicyChangeKind { Added, Removed, Changed }
 /// Compares two policy versions the way a privacy officer reads them: purposes, data categories,
 /// legal bases, recipients, transfers, retention and jurisdictions, by name rather than by key.
 /// </summary>
-public sealed class PolicyDiff
+internal sealed class PolicyDiff
 {
     private readonly PolicyDocument _old;
     private readonly PolicyDocument _new;

@@ -7,7 +7,7 @@ using Steward.Web;
 namespace Steward.Notices;
 
 /// <summary>One row of the record of processing activities (GDPR Art. 30(1)): one purpose.</summary>
-public sealed record RopaRow(
+internal sealed record RopaRow(
     string PurposeKey,
     string Purpose,
     string Description,
@@ -26,7 +26,7 @@ public sealed record RopaRow(
     string SecurityMeasures);
 
 /// <summary>Builds the record of processing from a policy version, as rows, CSV, JSON or an HTML document.</summary>
-public static class RecordOfProcessing
+internal static class RecordOfProcessing
 {
     public static List<RopaRow> Rows(PolicyDocument p, string lang)
     {

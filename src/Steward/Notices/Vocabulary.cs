@@ -9,7 +9,7 @@ namespace Steward.Notices;
 /// How the notice, the record of processing and the diffs say the policy's fixed values in words: enum values,
 /// countries, dates, periods, retention, lists. The one home of these words, so every output says them alike.
 /// </summary>
-public static class Vocabulary
+internal static class Vocabulary
 {
     /// <summary>The display name of an enum value of the policy model (a legal basis, a safeguard, ...).</summary>
     public static string Name(Enum value, string lang) =>

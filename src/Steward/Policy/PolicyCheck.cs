@@ -4,14 +4,14 @@ using Steward.Policy.Model;
 namespace Steward.Policy;
 
 /// <summary>A policy read and validated: the model when it has no errors, and every problem in file order.</summary>
-public sealed record CheckedPolicy(PolicyDocument? Document, IReadOnlyList<PolicyDiagnostic> Diagnostics)
+internal sealed record CheckedPolicy(PolicyDocument? Document, IReadOnlyList<PolicyDiagnostic> Diagnostics)
 {
     public bool IsValid => Document is not null && Diagnostics.All(d => d.Severity != Severity.Error);
     public IEnumerable<PolicyDiagnostic> Errors => Diagnostics.Where(d => d.Severity == Severity.Error);
 }
 
 /// <summary>Load + validate, the one way every caller (CLI, API, serve) reads a policy.</summary>
-public static class PolicyCheck
+internal static class PolicyCheck
 {
     /// <summary>Beyond this many problems a list helps nobody; the rest are summed up in one line.</summary>
     public const int MaxDiagnostics = 200;

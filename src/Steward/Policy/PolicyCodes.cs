@@ -1,7 +1,7 @@
 namespace Steward.Policy;
 
 /// <summary>Codes of policy problems; each is documented in docs/policy.md and has a failing example in the tests.</summary>
-public static class PolicyCodes
+internal static class PolicyCodes
 {
     public const string YamlSyntax = "POL001";
     public const string UnknownField = "POL002";

@@ -8,7 +8,7 @@ using Steward.Web;
 
 namespace Steward.Policy;
 
-public static partial class PolicyCommands
+internal static partial class PolicyCommands
 {
     /// <summary>--lang en|zh-CN, shared by the verbs that write words for people.</summary>
     internal static Option<string> LanguageOption(bool required = false)

@@ -4,7 +4,7 @@ using Steward.Hosting;
 namespace Steward.Policy;
 
 /// <summary><c>steward policy check|publish|versions|diff|ropa</c>.</summary>
-public static partial class PolicyCommands
+internal static partial class PolicyCommands
 {
     public static Command Build()
     {

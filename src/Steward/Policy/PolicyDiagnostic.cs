@@ -1,23 +1,23 @@
 namespace Steward.Policy;
 
 /// <summary>A place in a policy file; line and column are 1-based.</summary>
-public sealed record SourceLocation(string File, int Line, int Column)
+internal sealed record SourceLocation(string File, int Line, int Column)
 {
     public override string ToString() => $"{File}:{Line}:{Column}";
 }
 
 /// <summary>How bad a problem is: errors block publishing, warnings do not.</summary>
-public enum Severity { Error, Warning }
+internal enum Severity { Error, Warning }
 
 /// <summary>One problem found in a policy, printed as <c>PATH:LINE:COLUMN: error CODE: message</c>.</summary>
-public sealed record PolicyDiagnostic(SourceLocation Location, Severity Severity, string Code, string Message)
+internal sealed record PolicyDiagnostic(SourceLocation Location, Severity Severity, string Code, string Message)
 {
     public override string ToString() =>
         $"{Location}: {(Severity == Severity.Error ? "error" : "warning")} {Code}: {Message}";
 }
 
 /// <summary>Where each part of the bound model came from, so rules can point at the right line.</summary>
-public sealed class SourceMap
+internal sealed class SourceMap
 {
     private readonly Dictionary<object, Dictionary<string, SourceLocation>> _members = new(ReferenceEqualityComparer.Instance);
 

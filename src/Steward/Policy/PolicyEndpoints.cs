@@ -7,7 +7,7 @@ using Steward.Web;
 namespace Steward.Policy;
 
 /// <summary>The policy over HTTP: read the versions (public), publish (privacy officers), the record of processing.</summary>
-public static class PolicyEndpoints
+internal static class PolicyEndpoints
 {
     /// <summary>A published version without its content.</summary>
     public sealed record PolicyVersionResponse(int Version, DateOnly EffectiveDate, bool Significant, string? Summary, DateTimeOffset PublishedAt, string ContentHash);

@@ -13,14 +13,14 @@ namespace Steward.Policy;
 
 /// <summary>The outcome of reading a policy: the model (when it could be built) and every problem, located.</summary>
 /// <summary>What <see cref="PolicyLoader.Load"/> read; <paramref name="Suppressed"/> counts problems found beyond <see cref="PolicyLoader.MaxProblemsComputed"/> and not described.</summary>
-public sealed record PolicyLoadResult(PolicyDocument? Document, SourceMap Map, IReadOnlyList<PolicyDiagnostic> Diagnostics, int Suppressed = 0);
+internal sealed record PolicyLoadResult(PolicyDocument? Document, SourceMap Map, IReadOnlyList<PolicyDiagnostic> Diagnostics, int Suppressed = 0);
 
 /// <summary>
 /// Reads a policy from a YAML file or a folder of YAML files (merged), following <c>include</c>,
 /// and binds it to <see cref="PolicyDocument"/> while remembering where every part came from.
 /// Malformed input never throws: it becomes located diagnostics.
 /// </summary>
-public static class PolicyLoader
+internal static class PolicyLoader
 {
     public const long MaxFileBytes = 2 * 1024 * 1024;
     public const int MaxDepth = 40;

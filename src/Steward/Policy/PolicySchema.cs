@@ -10,7 +10,7 @@ using Steward.Policy.Model;
 namespace Steward.Policy;
 
 /// <summary>The JSON Schema of the policy format, generated from the model so it can never drift from the loader.</summary>
-public static class PolicySchema
+internal static class PolicySchema
 {
     public static string Generate()
     {

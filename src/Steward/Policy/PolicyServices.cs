@@ -1,7 +1,7 @@
 namespace Steward.Policy;
 
 /// <summary>Registers the policy feature.</summary>
-public static class PolicyServices
+internal static class PolicyServices
 {
     public static IServiceCollection AddStewardPolicy(this IServiceCollection services)
     {

@@ -12,7 +12,7 @@ using Steward.Storage;
 namespace Steward.Policy;
 
 /// <summary>What a publish did: a new version, nothing because the content equals the latest, or nothing because another publish took the version number at the same moment.</summary>
-public sealed record PublishOutcome(PolicyVersionInfo Version, bool Created)
+internal sealed record PublishOutcome(PolicyVersionInfo Version, bool Created)
 {
     /// <summary>Another version was published at the same moment (the same next number); nothing was stored, and trying again publishes after it.</summary>
     public bool Conflicted { get; private init; }
@@ -28,10 +28,10 @@ public sealed record PolicyVersionInfo(int Version, string ContentHash, DateOnly
     DateTimeOffset PublishedAt, string PublishedBy);
 
 /// <summary>A published version with its policy.</summary>
-public sealed record PublishedPolicy(PolicyVersionInfo Info, PolicyDocument Document);
+internal sealed record PublishedPolicy(PolicyVersionInfo Info, PolicyDocument Document);
 
 /// <summary>Immutable policy versions: publishing, listing, reading the one in force.</summary>
-public sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> contexts, AuditLog audit, ChangeNotifications notifications, TimeProvider time)
+internal sealed partial class PolicyStore(IDbContextFactory<StewardDbContext> contexts, AuditLog audit, ChangeNotifications notifications, TimeProvider time)
 {
     /// <summary>Sent when a version is published; every node drops its cached version in force.</summary>
     public const string PublishedChannel = "policy.published";

@@ -10,7 +10,7 @@ namespace Steward.Policy;
 /// scope, consent has a mechanism, transfers have safeguards, every category has a retention rule.
 /// Each rule reports with a code documented in docs/policy.md.
 /// </summary>
-public sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
+internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
 {
     public const string DefaultKey = PolicyDocument.DefaultKey;
 

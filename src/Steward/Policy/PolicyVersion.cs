@@ -1,7 +1,7 @@
 namespace Steward.Policy;
 
 /// <summary>An immutable published version of the policy. Entity; never leaves the process.</summary>
-public sealed class PolicyVersion
+internal sealed class PolicyVersion
 {
     public int Version { get; set; }
     /// <summary>SHA-256 of the canonical JSON of the policy model.</summary>

@@ -10,7 +10,7 @@ using Steward.Web;
 namespace Steward.Security;
 
 /// <summary>Console sign-in and sign-out (cookie), in en and zh-CN, with antiforgery on every form.</summary>
-public static class AccountEndpoints
+internal static class AccountEndpoints
 {
     public const string SignInPath = "/account/sign-in";
     public const string SignInRateLimit = "sign-in";

@@ -4,7 +4,7 @@ using Steward.Hosting;
 namespace Steward.Security;
 
 /// <summary><c>steward admin add-user|disable-user|set-password|end-sessions|list|add-api-key|revoke-api-key</c>.</summary>
-public static class AdminCommands
+internal static class AdminCommands
 {
     public const string CliActor = "cli";
 

@@ -10,7 +10,7 @@ using Steward.Storage;
 namespace Steward.Security;
 
 /// <summary>Authenticates <c>Authorization: Bearer KEY</c> against the stored key hashes.</summary>
-public sealed class ApiKeyAuthenticationHandler(
+internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
@@ -61,7 +61,7 @@ public sealed class ApiKeyAuthenticationHandler(
 }
 
 /// <summary>Claim types of Steward's own.</summary>
-public static class StewardClaims
+internal static class StewardClaims
 {
     /// <summary>How the caller is named in the audit log: <c>user:{id}</c> or <c>key:{name}</c>.</summary>
     public const string Actor = "steward:actor";
@@ -70,7 +70,7 @@ public static class StewardClaims
 }
 
 /// <summary>Creating and hashing API keys.</summary>
-public static class ApiKeys
+internal static class ApiKeys
 {
     public const string Prefix = "stw_";
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace Steward.Security;
 
 /// <summary>Every endpoint states who may call it: <see cref="RequireRoles{T}"/> or <see cref="Public{T}"/>.</summary>
-public static class EndpointRoles
+internal static class EndpointRoles
 {
     public static T RequireRoles<T>(this T builder, params string[] roles) where T : IEndpointConventionBuilder =>
         builder.RequireAuthorization(new AuthorizeAttribute { Roles = string.Join(',', roles) });

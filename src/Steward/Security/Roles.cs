@@ -1,7 +1,7 @@
 namespace Steward.Security;
 
 /// <summary>The roles of Steward's staff and machine callers.</summary>
-public static class Roles
+internal static class Roles
 {
     public const string Admin = "admin";
     public const string PrivacyOfficer = "privacy-officer";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Steward.Security;
 
 /// <summary>Sign-in throttling and session lifetimes (section <c>Security</c>).</summary>
-public sealed class SecurityOptions
+internal sealed class SecurityOptions
 {
     public const string Section = "Security";
 

@@ -8,20 +8,20 @@ using Steward.Storage;
 namespace Steward.Security;
 
 /// <summary>The outcome of a sign-in attempt.</summary>
-public enum SignInOutcome { Success, Failed }
+internal enum SignInOutcome { Success, Failed }
 
 /// <summary>Result of a sign-in attempt; the user is set on success only.</summary>
-public sealed record SignInResult(SignInOutcome Outcome, Guid? UserId = null, string? Role = null)
+internal sealed record SignInResult(SignInOutcome Outcome, Guid? UserId = null, string? Role = null)
 {
     /// <summary>On success: what a known-device cookie must carry to pass for this user (ends with the password).</summary>
     public string? DeviceStamp { get; init; }
 }
 
 /// <summary>A browser the user has signed in on before: whom for, and the password it was issued under.</summary>
-public sealed record KnownDevice(Guid UserId, string Stamp);
+internal sealed record KnownDevice(Guid UserId, string Stamp);
 
 /// <summary>Console users and API keys: creation, revocation, passwords, sessions, throttled sign-in. Every change is audited.</summary>
-public sealed partial class StaffDirectory(
+internal sealed partial class StaffDirectory(
     IDbContextFactory<StewardDbContext> contexts,
     AuditLog audit,
     TimeProvider time,

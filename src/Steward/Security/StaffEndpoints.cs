@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Steward.Security;
 
 /// <summary>Staff users over HTTP (administrators): ending a user's sessions.</summary>
-public static class StaffEndpoints
+internal static class StaffEndpoints
 {
     /// <summary>How many sessions were ended.</summary>
     public sealed record EndedSessionsResponse(Guid UserId, int SessionsEnded);

@@ -11,7 +11,7 @@ using Steward.Storage;
 namespace Steward.Security;
 
 /// <summary>A console session. Entity; the session key itself is only in the browser's cookie, this holds its SHA-256.</summary>
-public sealed class StaffSession
+internal sealed class StaffSession
 {
     /// <summary>SHA-256 (hex) of the 256-bit session key.</summary>
     public required string Id { get; set; }

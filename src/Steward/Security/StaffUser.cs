@@ -1,7 +1,7 @@
 namespace Steward.Security;
 
 /// <summary>A person who signs in to the console. Entity; never leaves the process.</summary>
-public sealed class StaffUser
+internal sealed class StaffUser
 {
     public Guid Id { get; set; }
     public required string Email { get; set; }
@@ -16,7 +16,7 @@ public sealed class StaffUser
 }
 
 /// <summary>A key for machine callers; only the SHA-256 of the key is stored.</summary>
-public sealed class ApiKey
+internal sealed class ApiKey
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }

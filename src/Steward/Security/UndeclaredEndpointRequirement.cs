@@ -6,7 +6,7 @@ namespace Steward.Security;
 /// The fallback policy: a mapped route that did not declare its roles is refused to everyone, while
 /// requests that match no route still get an honest 404/405/415 instead of a sign-in prompt.
 /// </summary>
-public sealed class UndeclaredEndpointRequirement : AuthorizationHandler<UndeclaredEndpointRequirement>, IAuthorizationRequirement
+internal sealed class UndeclaredEndpointRequirement : AuthorizationHandler<UndeclaredEndpointRequirement>, IAuthorizationRequirement
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, UndeclaredEndpointRequirement requirement)
     {

@@ -12,7 +12,7 @@ namespace Steward.Storage;
 /// A change on <paramref name="Channel"/> (e.g. <c>policy.published</c>). <paramref name="Resync"/> means notifications may
 /// have been missed (the listener reconnected): a subscriber must drop everything it cached from the database.
 /// </summary>
-public sealed record ChangeNotification(string Channel, string Payload, bool Resync = false);
+internal sealed record ChangeNotification(string Channel, string Payload, bool Resync = false);
 
 /// <summary>
 /// Tells every node that something cached in memory changed. On PostgreSQL it is LISTEN/NOTIFY (one listening
@@ -20,7 +20,7 @@ public sealed record ChangeNotification(string Channel, string Payload, bool Res
 /// delivered only when it commits. On SQLite it is in-process, and a notification sent inside a transaction is
 /// delivered after the commit too (see <see cref="AfterCommitDelivery"/>); SQLite is one node, so there is nobody else to tell.
 /// </summary>
-public sealed class ChangeNotifications(StorageConnection storage)
+internal sealed class ChangeNotifications(StorageConnection storage)
 {
     /// <summary>The one PostgreSQL channel; the payload carries Steward's channel name and the message.</summary>
     internal const string PostgresChannel = "steward_changes";

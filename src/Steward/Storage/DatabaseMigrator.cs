@@ -10,10 +10,10 @@ using Steward.Hosting;
 namespace Steward.Storage;
 
 /// <summary>What <see cref="DatabaseMigrator"/> found and did.</summary>
-public sealed record MigrationOutcome(int Applied, int Total, bool WasNew);
+internal sealed record MigrationOutcome(int Applied, int Total, bool WasNew);
 
 /// <summary>Applies migrations and refuses databases that are newer than this build or not Steward's.</summary>
-public sealed class DatabaseMigrator(IDbContextFactory<StewardDbContext> contexts)
+internal sealed class DatabaseMigrator(IDbContextFactory<StewardDbContext> contexts)
 {
     /// <summary>Creates a new database, or checks that an existing one matches this build.</summary>
     public Task<MigrationOutcome> EnsureReadyAsync(CancellationToken ct) => MigrateAsync(onlyIfNew: true, ct);

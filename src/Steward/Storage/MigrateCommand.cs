@@ -4,7 +4,7 @@ using Steward.Hosting;
 namespace Steward.Storage;
 
 /// <summary><c>steward migrate</c>.</summary>
-public static class MigrateCommand
+internal static class MigrateCommand
 {
     public static Command Build()
     {

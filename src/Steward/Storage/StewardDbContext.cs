@@ -11,7 +11,7 @@ namespace Steward.Storage;
 /// migrations in this assembly (EF Core's pattern for several providers). Features own their
 /// entity configuration (<see cref="IEntityTypeConfiguration{TEntity}"/> in their folder).
 /// </summary>
-public abstract class StewardDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+internal abstract class StewardDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>Keys that protect session and antiforgery cookies, shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -25,7 +25,7 @@ public abstract class StewardDbContext(DbContextOptions options) : DbContext(opt
 }
 
 /// <summary>The model on SQLite (the embedded default); migrations in Storage/Migrations/Sqlite.</summary>
-public sealed class SqliteStewardDbContext(DbContextOptions<SqliteStewardDbContext> options) : StewardDbContext(options);
+internal sealed class SqliteStewardDbContext(DbContextOptions<SqliteStewardDbContext> options) : StewardDbContext(options);
 
 /// <summary>The model on PostgreSQL; migrations in Storage/Migrations/Postgres.</summary>
-public sealed class PostgresStewardDbContext(DbContextOptions<PostgresStewardDbContext> options) : StewardDbContext(options);
+internal sealed class PostgresStewardDbContext(DbContextOptions<PostgresStewardDbContext> options) : StewardDbContext(options);

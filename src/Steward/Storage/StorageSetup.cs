@@ -7,7 +7,7 @@ using Steward.Hosting;
 namespace Steward.Storage;
 
 /// <summary>Registers Steward's database: options validated at start, the provider's context and its migrations.</summary>
-public static class StorageSetup
+internal static class StorageSetup
 {
     public static IServiceCollection AddStewardStorage(this IServiceCollection services)
     {
@@ -72,7 +72,7 @@ public static class StorageSetup
 }
 
 /// <summary>The effective provider and connection string; creates the data directory (owner-only) for SQLite.</summary>
-public sealed class StorageConnection
+internal sealed class StorageConnection
 {
     public StorageConnection(IOptions<StorageOptions> options)
     {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Steward.Web;
 
 /// <summary>The two languages of every public text: English and Simplified Chinese.</summary>
-public static class Language
+internal static class Language
 {
     public const string English = "en";
     public const string Chinese = "zh-CN";

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Steward.Web;
 
 /// <summary>Reverse proxies (section <c>Web</c>); <c>AllowedHosts</c> is the standard top-level key.</summary>
-public sealed class WebOptions
+internal sealed class WebOptions
 {
     public const string Section = "Web";
 

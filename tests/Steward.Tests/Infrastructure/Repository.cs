@@ -1,7 +1,7 @@
 namespace Steward.Tests.Infrastructure;
 
 /// <summary>Finds files of the repository (snapshots, examples, docs) from the test's output folder.</summary>
-public static class Repository
+internal static class Repository
 {
     public static string Root { get; } = FindRoot();
 

@@ -4,7 +4,7 @@ using Steward.Hosting;
 namespace Steward.Tests.Infrastructure;
 
 /// <summary>What a CLI run printed and returned.</summary>
-public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }
@@ -14,7 +14,7 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// default), or as the real executable in a process for what only a process shows (exit codes of
 /// the process, signals, the working folder, the environment).
 /// </summary>
-public static class StewardCli
+internal static class StewardCli
 {
     private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "steward.dll");
 

@@ -22,7 +22,7 @@ namespace Steward.Tests.Infrastructure;
 /// The real Steward server, in-process on a loopback port, on a fresh database, with helpers that
 /// say what a test means (<see cref="ClientForRoleAsync"/>, <see cref="SignInAsync"/>).
 /// </summary>
-public sealed partial class StewardTestApp : IAsyncDisposable
+internal sealed partial class StewardTestApp : IAsyncDisposable
 {
     public TestDatabase Database { get; }
     public WebApplication App { get; }
@@ -143,7 +143,7 @@ public sealed partial class StewardTestApp : IAsyncDisposable
 }
 
 /// <summary>Everything the app logged, formatted, so tests can check that no personal data leaks.</summary>
-public sealed class CollectedLogs : ILoggerProvider
+internal sealed class CollectedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
     public IReadOnlyCollection<string> Lines => _lines;

@@ -13,7 +13,7 @@ namespace Steward.Tests.Infrastructure;
 /// slow part of starting, so each run migrates one template per provider and every test gets a
 /// copy: a file copy for SQLite, <c>CREATE DATABASE ... TEMPLATE</c> for PostgreSQL.
 /// </summary>
-public sealed class TestDatabase : IAsyncDisposable
+internal sealed class TestDatabase : IAsyncDisposable
 {
     public static readonly string? PostgresServer = Environment.GetEnvironmentVariable("STEWARD_TEST_POSTGRES") is { Length: > 0 } s ? s : null;
     public static bool IsPostgres => PostgresServer is not null;

@@ -4,7 +4,7 @@ using Steward.Tests.Infrastructure;
 namespace Steward.Tests.Policy;
 
 /// <summary>The small valid policy the policy tests start from, and helpers to write variants of it.</summary>
-public static class PolicyFixture
+internal static class PolicyFixture
 {
     public static string MinimalPath { get; } = Path.Combine(AppContext.BaseDirectory, "Policy", "Fixtures", "minimal.yaml");
     public static string Minimal { get; } = File.ReadAllText(MinimalPath);

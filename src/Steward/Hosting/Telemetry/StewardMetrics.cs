@@ -6,7 +6,7 @@ namespace Steward.Hosting.Telemetry;
 /// Steward's own instruments, on the meter <c>Steward</c> (exported at <c>/metrics</c> and over OTLP).
 /// Features record with one call (<c>StewardMetrics.AuditAppends.Add(n)</c>); values carry no personal data.
 /// </summary>
-public static class StewardMetrics
+internal static class StewardMetrics
 {
     public const string MeterName = "Steward";
 

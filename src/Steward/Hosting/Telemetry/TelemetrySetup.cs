@@ -10,7 +10,7 @@ using Steward.Security;
 namespace Steward.Hosting.Telemetry;
 
 /// <summary>Where traces and metrics go besides <c>/metrics</c>.</summary>
-public sealed class TelemetryOptions
+internal sealed class TelemetryOptions
 {
     public const string Section = "Telemetry";
 
@@ -23,7 +23,7 @@ public sealed class TelemetryOptions
 /// and, when <c>Telemetry:OtlpEndpoint</c> is set, traces and metrics over OTLP. Traces carry no
 /// personal data: no query strings, no full URLs, no SQL parameter values.
 /// </summary>
-public static class TelemetrySetup
+internal static class TelemetrySetup
 {
     public const string MetricsPath = "/metrics";
 

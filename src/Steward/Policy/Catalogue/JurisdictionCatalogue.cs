@@ -4,7 +4,7 @@ using Steward.Policy.Model;
 namespace Steward.Policy.Catalogue;
 
 /// <summary>What Steward knows about one law: its legal bases, children's age, transfer regime.</summary>
-public sealed record Jurisdiction(
+internal sealed record Jurisdiction(
     string Key,
     LocalizedText Name,
     bool RequiresLegalBasis,
@@ -22,10 +22,10 @@ public sealed record Jurisdiction(
 /// A legal basis people commonly assume a law has but it does not (legitimate interests under PIPL): a problem with
 /// its own code and an explanation, instead of the generic "not provided by that law".
 /// </summary>
-public sealed record AbsentBasis(LegalBasis Basis, string Code, string Reason, string Instead);
+internal sealed record AbsentBasis(LegalBasis Basis, string Code, string Reason, string Instead);
 
 /// <summary>The bundled rule pack of jurisdictions (Catalogue/jurisdictions.json).</summary>
-public sealed class JurisdictionCatalogue
+internal sealed class JurisdictionCatalogue
 {
     public IReadOnlyDictionary<string, Jurisdiction> ByKey { get; }
 

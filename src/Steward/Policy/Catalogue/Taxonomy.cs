@@ -4,10 +4,10 @@ using Steward.Policy.Model;
 namespace Steward.Policy.Catalogue;
 
 /// <summary>One data category, use or subject: bundled (fideslang) or added by the policy.</summary>
-public sealed record TaxonomyEntry(string Key, string? Parent, LocalizedText Name, LocalizedText? Description, bool FromPolicy = false);
+internal sealed record TaxonomyEntry(string Key, string? Parent, LocalizedText Name, LocalizedText? Description, bool FromPolicy = false);
 
 /// <summary>The three fideslang vocabularies; bundled under CC BY 4.0 (see Taxonomy/ATTRIBUTION.md).</summary>
-public sealed class Taxonomy
+internal sealed class Taxonomy
 {
     public IReadOnlyDictionary<string, TaxonomyEntry> DataCategories { get; }
     public IReadOnlyDictionary<string, TaxonomyEntry> DataUses { get; }

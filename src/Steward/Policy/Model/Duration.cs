@@ -7,7 +7,7 @@ namespace Steward.Policy.Model;
 
 /// <summary>A calendar period (ISO 8601 <c>PnYnMnWnD</c>) or <c>session</c> (until the browser closes).</summary>
 [JsonConverter(typeof(DurationJsonConverter))]
-public readonly partial record struct Duration(int Years, int Months, int Weeks, int Days, bool IsSession = false)
+internal readonly partial record struct Duration(int Years, int Months, int Weeks, int Days, bool IsSession = false)
 {
     public static readonly Duration Session = new(0, 0, 0, 0, true);
 
@@ -47,7 +47,7 @@ public readonly partial record struct Duration(int Years, int Months, int Weeks,
 }
 
 /// <summary>Writes and reads a <see cref="Duration"/> as its ISO 8601 text.</summary>
-public sealed class DurationJsonConverter : JsonConverter<Duration>
+internal sealed class DurationJsonConverter : JsonConverter<Duration>
 {
     public override Duration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         Duration.TryParse(reader.GetString(), out var d) ? d : throw new JsonException("Not an ISO 8601 period or 'session'.");

@@ -8,7 +8,7 @@ namespace Steward.Policy.Model;
 /// Maps are keyed by the policy's own keys, which every other part refers to.
 /// </summary>
 [Description("A Steward privacy policy: the promises of a privacy statement as data.")]
-public sealed class PolicyDocument
+internal sealed class PolicyDocument
 {
     /// <summary>The key that stands for "everywhere not listed" in jurisdiction-keyed maps (controllers, legal bases).</summary>
     public const string DefaultKey = "default";
@@ -75,7 +75,7 @@ public sealed class PolicyDocument
 }
 
 /// <summary>The organisation that publishes the notice.</summary>
-public sealed class Organisation
+internal sealed class Organisation
 {
     [Required] public LocalizedText? Name { get; set; }
     [Description("Who the statement covers, e.g. the company and its subsidiaries unless one has its own statement.")]
@@ -84,7 +84,7 @@ public sealed class Organisation
 }
 
 /// <summary>A legal entity of the group.</summary>
-public sealed class Entity
+internal sealed class Entity
 {
     [Required] public LocalizedText? Name { get; set; }
     public LocalizedText? Address { get; set; }
@@ -95,7 +95,7 @@ public sealed class Entity
 }
 
 /// <summary>A legal representative (GDPR Art. 27 and the like).</summary>
-public sealed class Representative
+internal sealed class Representative
 {
     [Required] public LocalizedText? Area { get; set; }
     [Required] public LocalizedText? Name { get; set; }
@@ -104,7 +104,7 @@ public sealed class Representative
 }
 
 /// <summary>A way to reach someone about privacy.</summary>
-public sealed class Contact
+internal sealed class Contact
 {
     [Required] public LocalizedText? Name { get; set; }
     public LocalizedText? Description { get; set; }
@@ -114,7 +114,7 @@ public sealed class Contact
 }
 
 /// <summary>A data subject, category or use added to the bundled taxonomy.</summary>
-public sealed class TaxonomyExtension
+internal sealed class TaxonomyExtension
 {
     [Required] public LocalizedText? Name { get; set; }
     public LocalizedText? Description { get; set; }
@@ -123,7 +123,7 @@ public sealed class TaxonomyExtension
 }
 
 /// <summary>Where personal data comes from.</summary>
-public sealed class Source
+internal sealed class Source
 {
     [Required] public SourceKind Kind { get; set; }
     [Required] public LocalizedText? Name { get; set; }
@@ -133,10 +133,10 @@ public sealed class Source
 }
 
 /// <summary>Whether data comes from the person, from the organisation's own systems, or from others.</summary>
-public enum SourceKind { FirstParty, Observed, ThirdParty, Public }
+internal enum SourceKind { FirstParty, Observed, ThirdParty, Public }
 
 /// <summary>A processing activity: a heading of the notice that groups purposes.</summary>
-public sealed class Activity
+internal sealed class Activity
 {
     [Required] public LocalizedText? Name { get; set; }
     [Description("What the activity is, in plain words, as the first paragraph of its part of the notice.")]

@@ -4,7 +4,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Steward.Policy.Model;
 
 /// <summary>Why personal data is processed: the unit of the notice, the record of processing, consent and retention.</summary>
-public sealed class Purpose
+internal sealed class Purpose
 {
     [Required] public LocalizedText? Name { get; set; }
     [Required, Description("What is done with the data and why, in plain sentences.")]
@@ -48,10 +48,10 @@ public sealed class Purpose
 }
 
 /// <summary>Whether Steward's organisation decides the purpose or processes for a client.</summary>
-public enum ProcessingRole { Controller, Processor, JointController }
+internal enum ProcessingRole { Controller, Processor, JointController }
 
 /// <summary>Legal bases across the laws in the jurisdiction catalogue.</summary>
-public enum LegalBasis
+internal enum LegalBasis
 {
     Consent,
     Contract,
@@ -76,7 +76,7 @@ public enum LegalBasis
 }
 
 /// <summary>How consent for a purpose is obtained and withdrawn.</summary>
-public sealed class ConsentRule
+internal sealed class ConsentRule
 {
     [Required] public ConsentMechanism Mechanism { get; set; }
     [Description("How to withdraw, as easy as giving it.")]
@@ -86,10 +86,10 @@ public sealed class ConsentRule
 }
 
 /// <summary>Where consent is collected.</summary>
-public enum ConsentMechanism { CookieBanner, PreferenceCentre, Checkbox, DoubleOptIn, Form, AppSetting }
+internal enum ConsentMechanism { CookieBanner, PreferenceCentre, Checkbox, DoubleOptIn, Form, AppSetting }
 
 /// <summary>How long data is kept: a period, criteria, or both; optionally per data category.</summary>
-public sealed class Retention
+internal sealed class Retention
 {
     [Description("ISO 8601 period, e.g. P3Y, P6M, P30D.")]
     public Duration? Period { get; set; }
@@ -102,11 +102,11 @@ public sealed class Retention
 }
 
 /// <summary>The retention of one data category within a purpose.</summary>
-public sealed class CategoryRetention
+internal sealed class CategoryRetention
 {
     public Duration? Period { get; set; }
     public LocalizedText? Criteria { get; set; }
 }
 
 /// <summary>The end of retention.</summary>
-public enum RetentionAction { Delete, Anonymise }
+internal enum RetentionAction { Delete, Anonymise }

@@ -4,7 +4,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Steward.Policy.Model;
 
 /// <summary>A right offered to people.</summary>
-public sealed class Right
+internal sealed class Right
 {
     [Required] public RightKind Kind { get; set; }
     [Required] public LocalizedText? Name { get; set; }
@@ -18,16 +18,16 @@ public sealed class Right
 }
 
 /// <summary>The rights Steward knows how to fulfil.</summary>
-public enum RightKind { Access, Rectification, Erasure, Portability, Objection, Restriction, WithdrawConsent, OptOutOfSale, Explanation, Complaint, NotBeSubjectToAutomatedDecisions, DeceasedNextOfKin }
+internal enum RightKind { Access, Rectification, Erasure, Portability, Objection, Restriction, WithdrawConsent, OptOutOfSale, Explanation, Complaint, NotBeSubjectToAutomatedDecisions, DeceasedNextOfKin }
 
 /// <summary>How the identity of a requester is verified.</summary>
-public sealed class IdentityVerification
+internal sealed class IdentityVerification
 {
     [Required] public Dictionary<string, VerificationMethod> Methods { get; set; } = [];
 }
 
 /// <summary>One verification method.</summary>
-public sealed class VerificationMethod
+internal sealed class VerificationMethod
 {
     [Required] public LocalizedText? Description { get; set; }
     [Description("Whether a copy of an identity document is asked for.")]
@@ -37,7 +37,7 @@ public sealed class VerificationMethod
 }
 
 /// <summary>How rights requests are recorded and shown.</summary>
-public sealed class RightsRequests
+internal sealed class RightsRequests
 {
     [Required, Description("What a request collects (name, contact details).")]
     public LocalizedText? Collects { get; set; }
@@ -51,7 +51,7 @@ public sealed class RightsRequests
 }
 
 /// <summary>The minimum age for using services without a guardian's consent.</summary>
-public sealed class Children
+internal sealed class Children
 {
     [Required, Description("Minimum age unless a jurisdiction says otherwise (S13.1: 16).")]
     public int DefaultMinimumAge { get; set; }
@@ -61,7 +61,7 @@ public sealed class Children
 }
 
 /// <summary>Where people can complain.</summary>
-public sealed class Complaints
+internal sealed class Complaints
 {
     [Required] public LocalizedText? SupervisoryAuthority { get; set; }
     [Description("Dispute-resolution providers (e.g. in the United States), by key.")]
@@ -69,7 +69,7 @@ public sealed class Complaints
 }
 
 /// <summary>A supplementary notice that adds to the main one.</summary>
-public sealed class SupplementaryNotice
+internal sealed class SupplementaryNotice
 {
     [Required] public LocalizedText? Title { get; set; }
     [Required] public string? Url { get; set; }
@@ -78,7 +78,7 @@ public sealed class SupplementaryNotice
 }
 
 /// <summary>Texts of the notice itself.</summary>
-public sealed class NoticeTexts
+internal sealed class NoticeTexts
 {
     [Required] public LocalizedText? Title { get; set; }
     [Required, Description("The opening of the introduction.")]

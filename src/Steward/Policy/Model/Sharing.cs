@@ -4,7 +4,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Steward.Policy.Model;
 
 /// <summary>Someone who receives personal data.</summary>
-public sealed class Recipient
+internal sealed class Recipient
 {
     [Required] public RecipientKind Kind { get; set; }
     [Required] public LocalizedText? Name { get; set; }
@@ -18,10 +18,10 @@ public sealed class Recipient
 }
 
 /// <summary>The kinds of recipients a notice distinguishes.</summary>
-public enum RecipientKind { Internal, Processor, Partner, Adviser, ContractParty, Authority, Acquirer, Public }
+internal enum RecipientKind { Internal, Processor, Partner, Adviser, ContractParty, Authority, Acquirer, Public }
 
 /// <summary>An international transfer and its safeguard.</summary>
-public sealed class Transfer
+internal sealed class Transfer
 {
     [Description("A heading for the notice, e.g. 'Within our group worldwide'; by default the destination's name.")]
     public LocalizedText? Name { get; set; }
@@ -39,7 +39,7 @@ public sealed class Transfer
 }
 
 /// <summary>Transfer mechanisms.</summary>
-public enum Safeguard
+internal enum Safeguard
 {
     Adequacy,
     EuScc,
@@ -58,17 +58,17 @@ public enum Safeguard
 }
 
 /// <summary>A security measure (GDPR Art. 32), as described to people.</summary>
-public sealed class SecurityMeasure
+internal sealed class SecurityMeasure
 {
     [Required] public SecurityMeasureKind Kind { get; set; }
     [Required] public LocalizedText? Description { get; set; }
 }
 
 /// <summary>Kinds of safeguards.</summary>
-public enum SecurityMeasureKind { Physical, Administrative, Technical, Contractual }
+internal enum SecurityMeasureKind { Physical, Administrative, Technical, Contractual }
 
 /// <summary>Cookies and similar technologies.</summary>
-public sealed class Cookies
+internal sealed class Cookies
 {
     [Description("Longest lifetime a persistent cookie may have (S12.2: P12M).")]
     public Duration? MaxLifetime { get; set; }
@@ -80,7 +80,7 @@ public sealed class Cookies
 }
 
 /// <summary>A cookie category shown in the banner.</summary>
-public sealed class CookieCategory
+internal sealed class CookieCategory
 {
     [Required] public LocalizedText? Name { get; set; }
     [Required] public LocalizedText? Description { get; set; }
@@ -89,7 +89,7 @@ public sealed class CookieCategory
 }
 
 /// <summary>One cookie or similar technology.</summary>
-public sealed class Cookie
+internal sealed class Cookie
 {
     [Required] public string? Category { get; set; }
     [Required, Description("'session' or an ISO 8601 period.")]
@@ -101,10 +101,10 @@ public sealed class Cookie
 }
 
 /// <summary>Cookies and similar technologies.</summary>
-public enum CookieType { Cookie, LocalStorage, WebBeacon, Pixel, Sdk }
+internal enum CookieType { Cookie, LocalStorage, WebBeacon, Pixel, Sdk }
 
 /// <summary>A direct-marketing channel.</summary>
-public sealed class MarketingChannel
+internal sealed class MarketingChannel
 {
     [Required] public LocalizedText? Name { get; set; }
     [Description("How a person unsubscribes on this channel.")]

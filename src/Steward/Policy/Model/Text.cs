@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Steward.Policy.Model;
 
 /// <summary>A public text in both languages of the notice. Both are required.</summary>
-public sealed class LocalizedText
+internal sealed class LocalizedText
 {
     public string? En { get; set; }
 

@@ -5,7 +5,7 @@ using Steward.Hosting;
 namespace Steward.Security.Keys;
 
 /// <summary><c>steward keys list|rotate|rewrap</c>.</summary>
-public static class KeyCommands
+internal static class KeyCommands
 {
     public static Command Build()
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Steward.Security.Keys;
 
 /// <summary>Where the key-encryption key comes from. It wraps every other key and is never stored in the database.</summary>
-public sealed class KeyOptions
+internal sealed class KeyOptions
 {
     public const string Section = "Keys";
 
