@@ -26,6 +26,11 @@ internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyE
     private const int TagSize = 16;
     private readonly ConcurrentDictionary<(string, int), ManagedKey> _cache = new();
     private readonly ConcurrentDictionary<string, int> _current = ForgottenOnRotation(notifications);
+    private readonly ConcurrentDictionary<string, long> _newestCheckedAt = new(StringComparer.Ordinal);
+
+    // Wall-clock ticks: this paces database reads, it is not a business time.
+    private bool NewestCheckDue(string purpose) =>
+        !_newestCheckedAt.TryGetValue(purpose, out var at) || Environment.TickCount64 - at >= 1000;
 
     private static ConcurrentDictionary<string, int> ForgottenOnRotation(ChangeNotifications notifications)
     {
@@ -46,9 +51,14 @@ internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyE
     {
         if (_current.TryGetValue(purpose, out var v) && _cache.TryGetValue((purpose, v), out var cached))
         {
-            // Notifications reach only this process on SQLite: a rotation by another process (the CLI) is noticed
-            // by the newest version number, one indexed read.
-            if (notifications.CrossProcess || await NewestVersionAsync(purpose, ct) == v) return cached;
+            // Notifications reach only this process on SQLite: a rotation by another process (the CLI) is noticed by the
+            // newest version number, one indexed read, at most once a second (an older version stays valid meanwhile).
+            if (notifications.CrossProcess || !NewestCheckDue(purpose)) return cached;
+            if (await NewestVersionAsync(purpose, ct) == v)
+            {
+                _newestCheckedAt[purpose] = Environment.TickCount64;
+                return cached;
+            }
             ForgetCurrent(purpose);
         }
         for (var attempt = 0; ; attempt++)
