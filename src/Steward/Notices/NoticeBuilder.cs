@@ -148,10 +148,10 @@ internal sealed class NoticeBuilder
     private string BasisSummary(Purpose purpose)
     {
         var groups = _p.Jurisdictions.Select(_laws.Find).OfType<Jurisdiction>().Where(j => j.RequiresLegalBasis)
-            .Select(j => (Law: j, Basis: purpose.LegalBasisIn(j.Key)))
-            .Where(x => x.Basis is not null)
-            .GroupBy(x => x.Basis!.Value)
-            .Select(g => $"{Vocabulary.Name(g.Key, _lang)}{_w.OpenParenthesis}{Join(g.Select(x => T(x.Law.Name)))}{_w.CloseParenthesis}");
+            .Select(j => (Law: j, Bases: purpose.LegalBasesIn(j.Key)))
+            .Where(x => x.Bases.Count > 0)
+            .GroupBy(x => Join(x.Bases.Select(b => Vocabulary.Name(b, _lang))))
+            .Select(g => $"{g.Key}{_w.OpenParenthesis}{Join(g.Select(x => T(x.Law.Name)))}{_w.CloseParenthesis}");
         return string.Join(_w.ItemSeparator, groups);
     }
 
@@ -324,7 +324,7 @@ internal sealed class NoticeBuilder
         var withBases = laws.Where(j => j.RequiresLegalBasis).ToList();
         b.Add(new Table(_s.LegalBasesCaption, [_s.Purpose, .. withBases.Select(j => T(j.Name))],
             _p.Purposes.Values.Select(p => (IReadOnlyList<string>)[T(p.Name), .. withBases.Select(j =>
-                p.LegalBasisIn(j.Key) is { } basis ? Vocabulary.Name(basis, _lang) : _s.NotApplicable)]).ToList()));
+                p.LegalBasesIn(j.Key) is { Count: > 0 } bases ? Join(bases.Select(b => Vocabulary.Name(b, _lang))) : _s.NotApplicable)]).ToList()));
         var interests = _p.Purposes.Values.Where(p => p.LegitimateInterests is not null).ToList();
         if (interests.Count > 0)
         {

@@ -93,10 +93,10 @@ internal sealed class PolicyDiff
             {
                 var law = JurisdictionCatalogue.Bundled.Find(j);
                 if (law is { RequiresLegalBasis: false }) continue;
-                var ob = o.LegalBasisIn(j);
-                var nb = n.LegalBasisIn(j);
-                if (ob == nb) continue;
-                string B(LegalBasis? b) => b is { } x ? Vocabulary.Name(x, _lang) : none;
+                var ob = o.LegalBasesIn(j);
+                var nb = n.LegalBasesIn(j);
+                if (ob.SequenceEqual(nb)) continue;
+                string B(IReadOnlyList<LegalBasis> b) => b.Count > 0 ? Vocabulary.List(b.Select(x => Vocabulary.Name(x, _lang)), _lang) : none;
                 Add("legal-bases", PolicyChangeKind.Changed, _s.BasisChanged, name, law?.Name.In(_lang) ?? j, B(ob), B(nb));
             }
             var oldRetention = RetentionWords(o.Retention, _old);

@@ -51,7 +51,7 @@ internal static class RecordOfProcessing
                 .Select(r => $"{T(r.Name)} ({Vocabulary.Name(r.Kind, lang)})");
             var transfers = purpose.Transfers.Select(t => p.Transfers.GetValueOrDefault(t)).OfType<Transfer>()
                 .Select(t => $"{Vocabulary.Country(t.Destination ?? "", lang)} ({(t.Safeguards.Count == 0 ? Vocabulary.Name(Safeguard.Adequacy, lang) : string.Join(", ", t.Safeguards.Select(s => Vocabulary.Name(s, lang))))})");
-            var bases = purpose.LegalBasis.Select(b => $"{(b.Key == PolicyDocument.DefaultKey ? t.Default : T(laws.Find(b.Key)?.Name) is { Length: > 0 } n ? n : b.Key)}: {Vocabulary.Name(b.Value, lang)}");
+            var bases = purpose.LegalBasis.Select(b => $"{(b.Key == PolicyDocument.DefaultKey ? t.Default : T(laws.Find(b.Key)?.Name) is { Length: > 0 } n ? n : b.Key)}: {Vocabulary.List(b.Value.Select(x => Vocabulary.Name(x, lang)), lang)}");
             return new RopaRow(
                 key,
                 T(purpose.Name),

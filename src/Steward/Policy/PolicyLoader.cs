@@ -515,6 +515,20 @@ internal static class PolicyLoader
                     $"{Capitalise(Name(what))} '{Describe(node)}' is not one of: {string.Join(", ", names.Keys)}{(hint is null ? "" : $"; did you mean '{hint}'?")}");
                 return null;
             }
+            if (underlying == typeof(LegalBases))
+            {
+                // One basis or a list of them: "consent" and "[contract, legal-obligation]" both read naturally.
+                var items = node is YamlSequenceNode bases ? bases.Children : (IEnumerable<YamlNode>)[node];
+                var result = new LegalBases();
+                map.Set(result, "", at);
+                foreach (var item in items)
+                    if (Bind(item, file, typeof(LegalBasis), what) is LegalBasis basis)
+                    {
+                        map.Set(result, result.Count.ToString(CultureInfo.InvariantCulture), Loc(file, item));
+                        result.Add(basis);
+                    }
+                return result.Count == 0 ? null : result;
+            }
             if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(List<>))
             {
                 if (node is not YamlSequenceNode seq)

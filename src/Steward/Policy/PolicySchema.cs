@@ -46,6 +46,8 @@ internal static class PolicySchema
             };
         }
         if (schema is not JsonObject obj) return schema;
+        if (type == typeof(LegalBases) && obj["items"] is JsonNode basis)
+            return new JsonObject { ["anyOf"] = new JsonArray(basis.DeepClone(), obj.DeepClone()) };
 
         // Object schemas are inlined where a property uses them, so this runs at every use.
         if (context.TypeInfo.Kind == JsonTypeInfoKind.Object)

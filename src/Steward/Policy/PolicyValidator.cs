@@ -147,25 +147,29 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
             var usesInterests = false;
             foreach (var j in _inScope)
             {
+                if (!purpose.AppliesIn(j.Key)) continue;
                 var explicitBasis = purpose.LegalBasis.ContainsKey(j.Key);
-                var basis = purpose.LegalBasisIn(j.Key);
+                var bases = purpose.LegalBasesIn(j.Key);
                 var at = explicitBasis ? map.Of(purpose.LegalBasis, j.Key) : map.Of(purpose.LegalBasis, DefaultKey, basisAt);
-                if (basis is null)
+                if (bases.Count == 0)
                 {
                     if (j.RequiresLegalBasis)
                         Error(basisAt, PolicyCodes.MissingLegalBasis,
                             $"{Cap(what)} has no legal basis for {j.Key} ({j.Name.En}); add '{j.Key}:' or a 'default:' under legal_basis.");
                     continue;
                 }
-                usesConsent |= basis == LegalBasis.Consent;
-                usesInterests |= basis == LegalBasis.LegitimateInterests;
+                usesConsent |= bases.Contains(LegalBasis.Consent);
+                usesInterests |= bases.Contains(LegalBasis.LegitimateInterests);
                 if (!j.RequiresLegalBasis) continue;
-                if (j.AbsentBases?.FirstOrDefault(a => a.Basis == basis) is { } absent)
-                    Error(at, absent.Code,
-                        $"{Cap(what)} relies on {PolicyLoader.Binder.EnumName(basis.Value).Replace('-', ' ')} for {j.Key}, but {absent.Reason}; give '{j.Key}:' its own basis ({absent.Instead}).");
-                else if (!j.LegalBases.Contains(basis.Value))
-                    Error(at, PolicyCodes.BasisNotInLaw,
-                        $"{Cap(what)} uses '{PolicyLoader.Binder.EnumName(basis.Value)}' for {j.Key}, which that law does not provide; use one of: {string.Join(", ", j.LegalBases.Select(b => PolicyLoader.Binder.EnumName(b)))}.");
+                foreach (var basis in bases)
+                {
+                    if (j.AbsentBases?.FirstOrDefault(a => a.Basis == basis) is { } absent)
+                        Error(at, absent.Code,
+                            $"{Cap(what)} relies on {PolicyLoader.Binder.EnumName(basis).Replace('-', ' ')} for {j.Key}, but {absent.Reason}; give '{j.Key}:' its own basis ({absent.Instead}).");
+                    else if (!j.LegalBases.Contains(basis))
+                        Error(at, PolicyCodes.BasisNotInLaw,
+                            $"{Cap(what)} uses '{PolicyLoader.Binder.EnumName(basis)}' for {j.Key}, which that law does not provide; use one of: {string.Join(", ", j.LegalBases.Select(b => PolicyLoader.Binder.EnumName(b)))}.");
+                }
             }
             if (usesConsent && purpose.Consent is null)
                 Error(basisAt, PolicyCodes.ConsentWithoutMechanism,

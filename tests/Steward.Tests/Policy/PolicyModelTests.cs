@@ -9,12 +9,33 @@ namespace Steward.Tests.Policy;
 public sealed class PolicyModelTests
 {
     [Fact]
-    public void The_legal_basis_in_a_jurisdiction_is_its_own_entry_else_the_default_else_none()
+    public void The_legal_bases_in_a_jurisdiction_are_its_own_entry_else_the_default_else_none()
     {
-        var purpose = new Purpose { LegalBasis = { ["cn-pipl"] = LegalBasis.Consent, [PolicyDocument.DefaultKey] = LegalBasis.Contract } };
-        Assert.Equal(LegalBasis.Consent, purpose.LegalBasisIn("cn-pipl"));
-        Assert.Equal(LegalBasis.Contract, purpose.LegalBasisIn("eu-gdpr"));
-        Assert.Null(new Purpose { LegalBasis = { ["cn-pipl"] = LegalBasis.Consent } }.LegalBasisIn("eu-gdpr"));
+        var purpose = new Purpose
+        {
+            LegalBasis = { ["cn-pipl"] = new([LegalBasis.Consent]), [PolicyDocument.DefaultKey] = new([LegalBasis.Contract, LegalBasis.LegalObligation]) },
+        };
+        Assert.Equal([LegalBasis.Consent], purpose.LegalBasesIn("cn-pipl"));
+        Assert.Equal([LegalBasis.Contract, LegalBasis.LegalObligation], purpose.LegalBasesIn("eu-gdpr"));
+        Assert.Empty(new Purpose { LegalBasis = { ["cn-pipl"] = new([LegalBasis.Consent]) } }.LegalBasesIn("eu-gdpr"));
+    }
+
+    [Fact]
+    public void A_purpose_limited_to_some_jurisdictions_has_no_basis_elsewhere_even_with_a_default()
+    {
+        var purpose = new Purpose { Jurisdictions = ["cn-pipl"], LegalBasis = { [PolicyDocument.DefaultKey] = new([LegalBasis.Consent]) } };
+        Assert.True(purpose.AppliesIn("cn-pipl"));
+        Assert.False(purpose.AppliesIn("eu-gdpr"));
+        Assert.Equal([LegalBasis.Consent], purpose.LegalBasesIn("cn-pipl"));
+        Assert.Empty(purpose.LegalBasesIn("eu-gdpr"));
+    }
+
+    [Fact]
+    public void A_legal_basis_is_written_as_one_value_or_a_list()
+    {
+        var policy = PolicyFixture.Check(PolicyFixture.Minimal.Replace("legal_basis: { default: contract }", "legal_basis: { default: [contract, legal-obligation] }", StringComparison.Ordinal));
+        Assert.True(policy.IsValid, string.Join("\n", policy.Diagnostics));
+        Assert.Equal([LegalBasis.Contract, LegalBasis.LegalObligation], policy.Document!.Purposes.Values.First().LegalBasesIn("eu-gdpr"));
     }
 
     [Fact]

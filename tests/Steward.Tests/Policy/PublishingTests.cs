@@ -159,7 +159,7 @@ public sealed class PublishingTests
         await app.PublishAsync(PolicyFixture.MinimalPath);
         var current = await anonymous.GetFromJsonAsync<JsonElement>("/api/v1/policy");
         Assert.Equal(1, current.GetProperty("version").GetProperty("version").GetInt32());
-        Assert.Equal("contract", current.GetProperty("policy").GetProperty("purposes").GetProperty("account").GetProperty("legal_basis").GetProperty("default").GetString());
+        Assert.Equal("contract", current.GetProperty("policy").GetProperty("purposes").GetProperty("account").GetProperty("legal_basis").GetProperty("default")[0].GetString());
         var list = await anonymous.GetFromJsonAsync<JsonElement>("/api/v1/policy/versions");
         Assert.Equal(1, list.GetArrayLength());
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/api/v1/policy/versions/7")).StatusCode);

@@ -19,8 +19,10 @@ internal sealed class Purpose
     public List<string> Subjects { get; set; } = [];
     [Description("Keys of the sources the data comes from.")]
     public List<string> Sources { get; set; } = [];
-    [Required, Description("Legal basis per jurisdiction key; 'default' covers jurisdictions not listed.")]
-    public Dictionary<string, LegalBasis> LegalBasis { get; set; } = [];
+    [Description("Jurisdictions where this purpose applies (default: all in scope); legal bases are asked for only there.")]
+    public List<string> Jurisdictions { get; set; } = [];
+    [Description("Legal basis per jurisdiction key, one or a list; 'default' covers jurisdictions not listed. None for a processor purpose.")]
+    public Dictionary<string, LegalBases> LegalBasis { get; set; } = [];
     [Description("The legitimate interests pursued, where a legal basis is legitimate-interests.")]
     public LocalizedText? LegitimateInterests { get; set; }
     [Description("How consent is asked and withdrawn, where a legal basis is consent.")]
@@ -41,10 +43,27 @@ internal sealed class Purpose
     [Description("Role: controller (default) or processor on behalf of a business client.")]
     public ProcessingRole Role { get; set; } = ProcessingRole.Controller;
 
-    /// <summary>The legal basis that applies in a jurisdiction: its own entry, else the default, else none.</summary>
-    public LegalBasis? LegalBasisIn(string jurisdiction) =>
-        LegalBasis.TryGetValue(jurisdiction, out var own) ? own
-        : LegalBasis.TryGetValue(PolicyDocument.DefaultKey, out var fallback) ? fallback : null;
+    /// <summary>Whether the purpose applies to people in a jurisdiction: listed, or no list at all.</summary>
+    public bool AppliesIn(string jurisdiction) => Jurisdictions.Count == 0 || Jurisdictions.Contains(jurisdiction);
+
+    /// <summary>
+    /// The legal bases that apply in a jurisdiction: its own entry, else the default; none where the purpose does not
+    /// apply there or none is given.
+    /// </summary>
+    public IReadOnlyList<LegalBasis> LegalBasesIn(string jurisdiction) =>
+        !AppliesIn(jurisdiction) ? []
+        : LegalBasis.TryGetValue(jurisdiction, out var own) ? own
+        : LegalBasis.TryGetValue(PolicyDocument.DefaultKey, out var fallback) ? fallback : [];
+}
+
+/// <summary>
+/// The legal bases of a purpose in one jurisdiction: one (<c>consent</c>) or a list (<c>[contract, legal-obligation]</c>)
+/// where different parts of the processing rest on different bases.
+/// </summary>
+internal sealed class LegalBases : List<LegalBasis>
+{
+    public LegalBases() { }
+    public LegalBases(IEnumerable<LegalBasis> bases) : base(bases) { }
 }
 
 /// <summary>Whether Steward's organisation decides the purpose or processes for a client.</summary>
