@@ -55,6 +55,10 @@ internal sealed class PolicyDocument
     [Required, Description("Purposes of processing, by key.")]
     public Dictionary<string, Purpose> Purposes { get; set; } = [];
     public Cookies? Cookies { get; set; }
+    [Description("Software development kits of other companies in the apps, by key.")]
+    public Dictionary<string, Sdk> Sdks { get; set; } = [];
+    [Description("Where personal data is stored, per jurisdiction key of the people it concerns; 'default' for the rest.")]
+    public Dictionary<string, DataStorage> Storage { get; set; } = [];
     [Description("Channels of direct marketing (email, phone, post, ...).")]
     public Dictionary<string, MarketingChannel> MarketingChannels { get; set; } = [];
     [Description("Who receives personal data, by key.")]
@@ -120,6 +124,18 @@ internal sealed class TaxonomyExtension
     public LocalizedText? Description { get; set; }
     [Description("Key of the parent entry (bundled or custom).")]
     public string? Parent { get; set; }
+    [Description("For a data category: the jurisdictions where it is sensitive personal information (PIPL Art. 28, GDPR Art. 9).")]
+    public List<string> SensitiveIn { get; set; } = [];
+}
+
+/// <summary>Where the personal data of people in one jurisdiction is stored.</summary>
+internal sealed class DataStorage
+{
+    [Required, Description("ISO 3166-1 alpha-2 codes of the countries where it is stored.")]
+    public List<string> Countries { get; set; } = [];
+    [Description("Countries that hold a copy (backup, disaster recovery).")]
+    public List<string> Copies { get; set; } = [];
+    public LocalizedText? Description { get; set; }
 }
 
 /// <summary>Where personal data comes from.</summary>

@@ -42,6 +42,10 @@ internal sealed class Purpose
     public LocalizedText? AutomatedDecisions { get; set; }
     [Description("Role: controller (default) or processor on behalf of a business client.")]
     public ProcessingRole Role { get; set; } = ProcessingRole.Controller;
+    [Description("For a processor purpose: the controllers on whose behalf the data is processed (GDPR Art. 30(2)(a)).")]
+    public LocalizedText? Client { get; set; }
+    [Description("Where the purpose processes sensitive personal information: why that is necessary and how it affects the person (PIPL Arts. 28-30).")]
+    public SensitiveProcessing? Sensitive { get; set; }
 
     /// <summary>Whether the purpose applies to people in a jurisdiction: listed, or no list at all.</summary>
     public bool AppliesIn(string jurisdiction) => Jurisdictions.Count == 0 || Jurisdictions.Contains(jurisdiction);
@@ -102,6 +106,17 @@ internal sealed class ConsentRule
     public LocalizedText? Withdrawal { get; set; }
     [Description("How long a consent stays valid before it is asked again (e.g. P12M).")]
     public Duration? Validity { get; set; }
+    [Description("Whether consent is asked for this purpose alone, apart from any other consent or terms (PIPL separate consent, 单独同意).")]
+    public bool Separate { get; set; }
+}
+
+/// <summary>What a notice must say where sensitive personal information is processed (PIPL Art. 30).</summary>
+internal sealed class SensitiveProcessing
+{
+    [Required, Description("Why processing the sensitive information is necessary for the purpose.")]
+    public LocalizedText? Necessity { get; set; }
+    [Required, Description("How the processing affects the person's rights and interests.")]
+    public LocalizedText? Impact { get; set; }
 }
 
 /// <summary>Where consent is collected.</summary>

@@ -57,6 +57,8 @@ internal sealed class Children
     public int DefaultMinimumAge { get; set; }
     [Description("Minimum age per jurisdiction key, where different.")]
     public Dictionary<string, int> MinimumAge { get; set; } = [];
+    [Description("How a parent or guardian consents for a child below the minimum age; absent: the services are not meant for such children.")]
+    public LocalizedText? GuardianConsent { get; set; }
     public LocalizedText? Statement { get; set; }
 }
 

@@ -15,6 +15,14 @@ internal sealed class Recipient
     public LocalizedText? Safeguards { get; set; }
     [Description("ISO country codes where they process the data, if known.")]
     public List<string> Countries { get; set; } = [];
+    [Description("How to contact them (PIPL Arts. 23 and 39).")]
+    public string? Email { get; set; }
+    public string? Url { get; set; }
+    public LocalizedText? Address { get; set; }
+    [Description("How they process the data (e.g. store and use it to deliver parcels).")]
+    public LocalizedText? ProcessingMethod { get; set; }
+    [Description("How people exercise their rights against them.")]
+    public LocalizedText? ExerciseRights { get; set; }
 }
 
 /// <summary>The kinds of recipients a notice distinguishes.</summary>
@@ -33,9 +41,15 @@ internal sealed class Transfer
     public List<string> Recipients { get; set; } = [];
     [Description("Safeguards relied on; empty only where the destination is adequate for every origin.")]
     public List<Safeguard> Safeguards { get; set; } = [];
+    [Description("Safeguards per origin jurisdiction, where they differ from 'safeguards' (e.g. eu-gdpr: [eu-scc], cn-pipl: [pipl-standard-contract]).")]
+    public Dictionary<string, List<Safeguard>> SafeguardsByOrigin { get; set; } = [];
     [Description("How to get a copy of the safeguard (e.g. the standard contractual clauses).")]
     public LocalizedText? CopyAvailable { get; set; }
     public LocalizedText? Description { get; set; }
+
+    /// <summary>The safeguards that apply to data leaving one jurisdiction: its own entry, else the common list.</summary>
+    public IReadOnlyList<Safeguard> SafeguardsFor(string origin) =>
+        SafeguardsByOrigin.TryGetValue(origin, out var own) ? own : Safeguards;
 }
 
 /// <summary>Transfer mechanisms.</summary>
@@ -98,6 +112,25 @@ internal sealed class Cookie
     public string? Provider { get; set; }
     public LocalizedText? Purpose { get; set; }
     public CookieType Type { get; set; } = CookieType.Cookie;
+}
+
+/// <summary>A software development kit of another company built into an app, which collects data itself.</summary>
+internal sealed class Sdk
+{
+    [Required, Description("The SDK's name as its provider calls it.")]
+    public string? Name { get; set; }
+    [Required, Description("The company that provides it.")]
+    public LocalizedText? Provider { get; set; }
+    [Required, Description("What it is used for in the app.")]
+    public LocalizedText? Purpose { get; set; }
+    [Required, Description("Data categories it collects.")]
+    public List<string> DataCategories { get; set; } = [];
+    [Description("Link to the provider's privacy policy.")]
+    public string? PrivacyPolicy { get; set; }
+    [Description("Key of the cookie (consent) category that switches it on; absent or a category without consent_required: always on.")]
+    public string? Category { get; set; }
+    [Description("Apps or platforms it is in (e.g. Android, iOS).")]
+    public List<string> Platforms { get; set; } = [];
 }
 
 /// <summary>Cookies and similar technologies.</summary>
