@@ -37,6 +37,26 @@ internal sealed record DiffStrings : ILocalised<DiffStrings>
     public required string ControllerRemoved { get; init; }
     public required string ControllerChanged { get; init; }
     public required string MinimumAgeChanged { get; init; }
+    public required string AppliesAdded { get; init; }
+    public required string AppliesRemoved { get; init; }
+    public required string SeparateConsentAdded { get; init; }
+    public required string SeparateConsentRemoved { get; init; }
+    public required string SensitiveAdded { get; init; }
+    public required string SensitiveRemoved { get; init; }
+    public required string SensitiveExplanationChanged { get; init; }
+    public required string CountriesAdded { get; init; }
+    public required string CountriesRemoved { get; init; }
+    /// <summary>A transfer's name for the data of one origin: {0} the transfer, {1} the law.</summary>
+    public required string ForOrigin { get; init; }
+    public required string SdkAdded { get; init; }
+    public required string SdkRemoved { get; init; }
+    public required string StorageAdded { get; init; }
+    public required string StorageRemoved { get; init; }
+    public required string StorageChanged { get; init; }
+    /// <summary>Whose data a 'default' storage entry is about.</summary>
+    public required string StorageElsewhere { get; init; }
+    /// <summary>Appended to the storage countries: {0} where copies are kept.</summary>
+    public required string StorageCopies { get; init; }
 
     public static DiffStrings English { get; } = new()
     {
@@ -72,6 +92,23 @@ internal sealed record DiffStrings : ILocalised<DiffStrings>
         ControllerRemoved = "Removed controller for {0}.",
         ControllerChanged = "The controller for {0} changed from {1} to {2}.",
         MinimumAgeChanged = "The minimum age changed from {0} to {1}.",
+        AppliesAdded = "{0} now also applies in {1}.",
+        AppliesRemoved = "{0} no longer applies in {1}.",
+        SeparateConsentAdded = "{0}: consent is now asked separately, on its own.",
+        SeparateConsentRemoved = "{0}: consent is no longer asked separately.",
+        SensitiveAdded = "{0} now processes sensitive personal information: {1}.",
+        SensitiveRemoved = "{0} no longer processes sensitive personal information: {1}.",
+        SensitiveExplanationChanged = "{0}: why it needs sensitive personal information, or how that affects you, was reworded.",
+        CountriesAdded = "{0} now also processes the data in {1}.",
+        CountriesRemoved = "{0} no longer processes the data in {1}.",
+        ForOrigin = "{0} for data from {1}",
+        SdkAdded = "New SDK in our apps: {0}.",
+        SdkRemoved = "SDK {0} was removed from our apps.",
+        StorageAdded = "{0}: personal information is stored in {1}.",
+        StorageRemoved = "{0}: where personal information is stored is no longer stated.",
+        StorageChanged = "{0}: personal information is now stored in {1} instead of {2}.",
+        StorageElsewhere = "Everywhere else",
+        StorageCopies = ", with copies in {0}",
     };
 
     public static DiffStrings Chinese { get; } = new()
@@ -108,5 +145,22 @@ internal sealed record DiffStrings : ILocalised<DiffStrings>
         ControllerRemoved = "删除了控制方：{0}。",
         ControllerChanged = "{0} 的控制方由 {1} 变更为 {2}。",
         MinimumAgeChanged = "最低年龄由 {0} 周岁变更为 {1} 周岁。",
+        AppliesAdded = "{0}新增适用于{1}。",
+        AppliesRemoved = "{0}不再适用于{1}。",
+        SeparateConsentAdded = "{0}：现单独征求您的同意。",
+        SeparateConsentRemoved = "{0}：不再单独征求同意。",
+        SensitiveAdded = "{0}新增处理敏感个人信息：{1}。",
+        SensitiveRemoved = "{0}不再处理敏感个人信息：{1}。",
+        SensitiveExplanationChanged = "{0}：关于处理敏感个人信息的必要性及对您权益影响的说明有所修改。",
+        CountriesAdded = "{0}新增在{1}处理数据。",
+        CountriesRemoved = "{0}不再在{1}处理数据。",
+        ForOrigin = "{0}（来自{1}的数据）",
+        SdkAdded = "我们的应用新增 SDK：{0}。",
+        SdkRemoved = "我们的应用已移除 SDK{0}。",
+        StorageAdded = "{0}：个人信息存储于{1}。",
+        StorageRemoved = "{0}：不再说明个人信息的存储地点。",
+        StorageChanged = "{0}：个人信息的存储地点由{2}变更为{1}。",
+        StorageElsewhere = "其他地区",
+        StorageCopies = "，副本存放于{0}",
     };
 }

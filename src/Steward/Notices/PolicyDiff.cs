@@ -11,8 +11,9 @@ public sealed record PolicyChange(string Area, PolicyChangeKind Kind, string Tex
 public enum PolicyChangeKind { Added, Removed, Changed }
 
 /// <summary>
-/// Compares two policy versions the way a privacy officer reads them: purposes, data categories,
-/// legal bases, recipients, transfers, retention and jurisdictions, by name rather than by key.
+/// Compares two policy versions the way a privacy officer reads them: purposes (where they apply, data categories,
+/// legal bases, consent, sensitive information), recipients, transfers, SDKs, storage, retention and jurisdictions,
+/// by name rather than by key.
 /// </summary>
 internal sealed class PolicyDiff
 {
@@ -51,6 +52,9 @@ internal sealed class PolicyDiff
         Purposes();
         Keyed("recipients", _old.Recipients, _new.Recipients, r => T(r.Name), (_s.RecipientAdded, _s.RecipientRemoved), RecipientChanges);
         Keyed("transfers", _old.Transfers, _new.Transfers, t => Vocabulary.Country(t.Destination ?? "", _lang), (_s.TransferAdded, _s.TransferRemoved), TransferChanges);
+        Keyed("sdks", _old.Sdks, _new.Sdks, x => x.Name ?? "", (_s.SdkAdded, _s.SdkRemoved),
+            (_, o, n) => SetChange("sdks", Q(n.Name ?? ""), o.DataCategories, n.DataCategories, Category, _s.CollectsAdded, _s.CollectsRemoved));
+        Storage();
         Keyed("data-categories", _old.DataCategories, _new.DataCategories, c => T(c.Name), (_s.CategoryAdded, _s.CategoryRemoved), (_, _, _) => { });
         Keyed("rights", _old.Rights, _new.Rights, r => T(r.Name), (_s.RightAdded, _s.RightRemoved), (_, _, _) => { });
         Keyed("controllers", _old.Controllers.ToDictionary(k => k.Key, v => v.Value), _new.Controllers.ToDictionary(k => k.Key, v => v.Value),
@@ -64,12 +68,10 @@ internal sealed class PolicyDiff
 
     private void Jurisdictions()
     {
-        var laws = JurisdictionCatalogue.Bundled;
-        string Name(string k) => laws.Find(k)?.Name.In(_lang) ?? k;
         foreach (var j in _new.Jurisdictions.Except(_old.Jurisdictions))
-            Add("jurisdictions", PolicyChangeKind.Added, _s.JurisdictionAdded, Name(j));
+            Add("jurisdictions", PolicyChangeKind.Added, _s.JurisdictionAdded, LawName(j));
         foreach (var j in _old.Jurisdictions.Except(_new.Jurisdictions))
-            Add("jurisdictions", PolicyChangeKind.Removed, _s.JurisdictionRemoved, Name(j));
+            Add("jurisdictions", PolicyChangeKind.Removed, _s.JurisdictionRemoved, LawName(j));
     }
 
     private void Purposes()
@@ -88,11 +90,14 @@ internal sealed class PolicyDiff
                 _s.SharedAdded, _s.SharedRemoved);
             SetChange("purposes", name, o.Transfers, n.Transfers, t => Vocabulary.Country((_new.Transfers.GetValueOrDefault(t) ?? _old.Transfers.GetValueOrDefault(t))?.Destination ?? t, _lang),
                 _s.TransferredAdded, _s.TransferredRemoved);
+            // Where the purpose applies, among the jurisdictions in scope in both versions (a change of scope is reported on its own).
+            var scope = _old.Jurisdictions.Intersect(_new.Jurisdictions).ToList();
+            SetChange("purposes", name, scope.Where(o.AppliesIn).ToList(), scope.Where(n.AppliesIn).ToList(), LawName, _s.AppliesAdded, _s.AppliesRemoved);
             // Compare the basis that applies in each jurisdiction, so a new override of the default reads as a change from the default.
             foreach (var j in _old.Jurisdictions.Union(_new.Jurisdictions))
             {
                 var law = JurisdictionCatalogue.Bundled.Find(j);
-                if (law is { RequiresLegalBasis: false }) continue;
+                if (law is { RequiresLegalBasis: false } || !o.AppliesIn(j) || !n.AppliesIn(j)) continue;
                 var ob = o.LegalBasesIn(j);
                 var nb = n.LegalBasesIn(j);
                 if (ob.SequenceEqual(nb)) continue;
@@ -105,6 +110,35 @@ internal sealed class PolicyDiff
                 Add("retention", PolicyChangeKind.Changed, _s.RetentionChanged, name, Q(oldRetention), Q(newRetention));
             if (o.Consent?.Mechanism != n.Consent?.Mechanism)
                 Add("purposes", PolicyChangeKind.Changed, _s.ConsentChanged, name, n.Consent is null ? _s.NoConsent : Vocabulary.Name(n.Consent.Mechanism, _lang));
+            if (o.Consent is not null && n.Consent is not null && o.Consent.Separate != n.Consent.Separate)
+                Add("purposes", PolicyChangeKind.Changed, n.Consent.Separate ? _s.SeparateConsentAdded : _s.SeparateConsentRemoved, name);
+            SetChange("purposes", name, SensitiveCategories(o, _old), SensitiveCategories(n, _new), Category, _s.SensitiveAdded, _s.SensitiveRemoved);
+            if (o.Sensitive is not null && n.Sensitive is not null
+                && (T(o.Sensitive.Necessity) != T(n.Sensitive.Necessity) || T(o.Sensitive.Impact) != T(n.Sensitive.Impact)))
+                Add("purposes", PolicyChangeKind.Changed, _s.SensitiveExplanationChanged, name);
+        }
+    }
+
+    /// <summary>The purpose's data categories that are sensitive under a law in scope where it applies.</summary>
+    private static List<string> SensitiveCategories(Purpose purpose, PolicyDocument policy) =>
+        policy.Jurisdictions.Where(purpose.AppliesIn).Select(JurisdictionCatalogue.Bundled.Find).OfType<Jurisdiction>()
+            .SelectMany(j => policy.Taxonomy.SensitiveCategories(purpose, j)).Distinct().ToList();
+
+    /// <summary>Where data is stored, per jurisdiction of the people it concerns.</summary>
+    private void Storage()
+    {
+        string Where(DataStorage s) =>
+            List(s.Countries.Select(c => Vocabulary.Country(c, _lang)))
+            + (s.Copies.Count == 0 ? "" : Language.Format(_s.StorageCopies, List(s.Copies.Select(c => Vocabulary.Country(c, _lang)))));
+        string Whose(string key) => key == PolicyDocument.DefaultKey ? _s.StorageElsewhere : LawName(key);
+        foreach (var key in _old.Storage.Keys.Union(_new.Storage.Keys))
+        {
+            var o = _old.Storage.GetValueOrDefault(key);
+            var n = _new.Storage.GetValueOrDefault(key);
+            if (o is null && n is not null) Add("storage", PolicyChangeKind.Added, _s.StorageAdded, Whose(key), Where(n));
+            else if (o is not null && n is null) Add("storage", PolicyChangeKind.Removed, _s.StorageRemoved, Whose(key));
+            else if (o is not null && n is not null && Where(o) != Where(n))
+                Add("storage", PolicyChangeKind.Changed, _s.StorageChanged, Whose(key), Where(n), Where(o));
         }
     }
 
@@ -138,6 +172,7 @@ internal sealed class PolicyDiff
         if (o.Kind != n.Kind)
             Add("recipients", PolicyChangeKind.Changed, _s.RecipientKindChanged, name, Vocabulary.Name(n.Kind, _lang));
         SetChange("recipients", name, o.Receives, n.Receives, Category, _s.ReceivesAdded, _s.ReceivesRemoved);
+        SetChange("recipients", name, o.Countries, n.Countries, c => Vocabulary.Country(c, _lang), _s.CountriesAdded, _s.CountriesRemoved);
     }
 
     private void TransferChanges(string key, Transfer o, Transfer n)
@@ -147,5 +182,12 @@ internal sealed class PolicyDiff
             Add("transfers", PolicyChangeKind.Changed, _s.TransferDestinationChanged, Q(key), name, Q(Vocabulary.Country(o.Destination ?? "", _lang)));
         SetChange("transfers", name, o.Safeguards.Select(s => s.ToString()).ToList(), n.Safeguards.Select(s => s.ToString()).ToList(),
             s => Vocabulary.Name(Enum.Parse<Safeguard>(s), _lang), _s.SafeguardAdded, _s.SafeguardRemoved);
+        // Safeguards of one origin compare as they apply: its own list, else the common one.
+        foreach (var origin in o.SafeguardsByOrigin.Keys.Union(n.SafeguardsByOrigin.Keys))
+            SetChange("transfers", Language.Format(_s.ForOrigin, name, LawName(origin)),
+                o.SafeguardsFor(origin).Select(s => s.ToString()).ToList(), n.SafeguardsFor(origin).Select(s => s.ToString()).ToList(),
+                s => Vocabulary.Name(Enum.Parse<Safeguard>(s), _lang), _s.SafeguardAdded, _s.SafeguardRemoved);
     }
+
+    private string LawName(string key) => JurisdictionCatalogue.Bundled.Find(key)?.Name.In(_lang) ?? key;
 }

@@ -197,18 +197,17 @@ internal static partial class PolicyCommands
         var output = OutputOption();
         var lang = LanguageOption();
         var policyPath = PolicyPathOption();
-        var ropa = new Command("ropa", "Export the record of processing activities (GDPR Art. 30): one row per purpose.") { version, format, output, lang, policyPath };
+        var processor = new Option<bool>("--processor")
+        {
+            Description = "The processor's record (GDPR Art. 30(2)): the purposes with role: processor, for each client. Without it, the controller's record (Art. 30(1)), which leaves them out.",
+        };
+        var ropa = new Command("ropa", "Export the record of processing activities (GDPR Art. 30): one row per purpose.") { version, format, output, lang, policyPath, processor };
         ropa.SetGuardedAction(async (parse, ct) =>
         {
             if (await PolicyToRenderAsync(parse, policyPath, version, ct) is not { } policy) return Cli.ExitCodes.OperatorError;
-            var l = parse.GetValue(lang)!;
-            var rows = RecordOfProcessing.Rows(policy.Document, l);
-            var text = parse.GetValue(format) switch
-            {
-                "csv" => RecordOfProcessing.Csv(rows, l),
-                "json" => RecordOfProcessing.Json(rows) + "\n",
-                _ => await NoticeRenderers.HtmlFileAsync(RecordOfProcessing.Document(rows, policy.Info, policy.Document.Organisation.Name?.In(l) ?? "", l)),
-            };
+            var chosen = parse.GetValue(format)!;
+            var text = await RecordOfProcessing.RenderAsync(policy.Document, policy.Info, chosen, parse.GetValue(lang)!, parse.GetValue(processor));
+            if (chosen == "json") text += "\n";
             await WriteOutputAsync(parse.GetValue(output), text, ct);
             return 0;
         });

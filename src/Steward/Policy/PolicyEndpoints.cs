@@ -37,7 +37,8 @@ internal static class PolicyEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         routes.MapGet("/ropa", GetRopaAsync).WithTags("Policy").RequireRoles(Roles.PrivacyOfficer, Roles.Auditor, Roles.Admin)
-            .WithName("GetRecordOfProcessing").WithSummary("The record of processing activities (GDPR Art. 30) of the version in force: format=json|csv, lang=en|zh-CN.")
+            .WithName("GetRecordOfProcessing")
+            .WithSummary("The record of processing activities of the version in force: format=json|csv, lang=en|zh-CN; the controller's record (GDPR Art. 30(1)), or with processor=true the processor's record (Art. 30(2)) as ProcessorRopaRow items.")
             .Produces<List<Steward.Notices.RopaRow>>(StatusCodes.Status200OK, "application/json").Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
@@ -100,7 +101,8 @@ internal static class PolicyEndpoints
             : TypedResults.Ok(response);
     }
 
-    private static async Task<IResult> GetRopaAsync(PolicyStore store, HttpContext http, CancellationToken ct, string format = "json", string? lang = null)
+    private static async Task<IResult> GetRopaAsync(PolicyStore store, HttpContext http, CancellationToken ct, string format = "json", string? lang = null,
+        bool processor = false)
     {
         if (format is not ("json" or "csv"))
             return TypedResults.Problem(statusCode: 400, title: "Unknown format", detail: "'format' is json or csv.");
@@ -109,9 +111,7 @@ internal static class PolicyEndpoints
             return TypedResults.Problem(statusCode: 400, title: "Unknown language", detail: "'lang' is en or zh-CN.");
         if (await store.CurrentAsync(ct) is not { } policy)
             return TypedResults.Problem(statusCode: 404, title: "No policy published", detail: "No policy has been published yet.");
-        var rows = RecordOfProcessing.Rows(policy.Document, language);
-        return format == "csv"
-            ? Results.Text(RecordOfProcessing.Csv(rows, language), "text/csv; charset=utf-8")
-            : Results.Text(RecordOfProcessing.Json(rows), "application/json; charset=utf-8");
+        var text = await RecordOfProcessing.RenderAsync(policy.Document, policy.Info, format, language, processor);
+        return Results.Text(text, format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
     }
 }

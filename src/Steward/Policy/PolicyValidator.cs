@@ -49,7 +49,9 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
             Sources();
             Recipients();
             Transfers();
+            Storage();
             Cookies();
+            Sdks();
             Rights();
             Children();
             Urls();
@@ -72,6 +74,11 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
             foreach (var c in p.Complaints?.DisputeResolution.Values ?? Enumerable.Empty<Contact>()) Check(c, "url", c.Url);
             foreach (var n in p.SupplementaryNotices.Values) Check(n, "url", n.Url);
             Check(p.RightsRequests, "url", p.RightsRequests.Url);
+            foreach (var r in p.Recipients.Values) Check(r, "url", r.Url);
+            foreach (var (key, sdk) in p.Sdks)
+                if (sdk.PrivacyPolicy is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == "https"))
+                    Error(map.Of(sdk, "privacy_policy"), PolicyCodes.UnsafeUrl,
+                        $"The privacy policy of SDK '{key}' must be an absolute https address, which the notice links to.");
         }
 
         private void Jurisdictions()
@@ -102,6 +109,14 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                 Warn(map.Of(owner, key), PolicyCodes.UnknownJurisdiction, $"Jurisdiction '{key}' is not in scope (see 'jurisdictions'); this entry has no effect.");
         }
 
+        /// <summary>A jurisdiction a part of the policy is limited to must be one in scope: elsewhere the part would never apply.</summary>
+        private void InScope(SourceLocation at, string key, string why)
+        {
+            if (catalogue.Find(key) is null) UnknownJurisdiction(at, key);
+            else if (!p.Jurisdictions.Contains(key))
+                Error(at, PolicyCodes.UnknownJurisdiction, $"Jurisdiction '{key}' is not in scope (see 'jurisdictions'), yet {why}; add it to 'jurisdictions' or remove it here.");
+        }
+
         private void Organisation()
         {
             if (!p.Controllers.ContainsKey(DefaultKey) && map.Of(p) is var at)
@@ -126,6 +141,11 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
             Parents(p.DataCategories, taxonomy.DataCategories, "data category");
             Parents(p.DataUses, taxonomy.DataUses, "data use");
             Parents(p.DataSubjects, taxonomy.DataSubjects, "data subject");
+            foreach (var (key, entry) in p.DataCategories)
+                for (var i = 0; i < entry.SensitiveIn.Count; i++)
+                    InScope(map.Of(entry.SensitiveIn, Index(i)), entry.SensitiveIn[i], $"data category '{key}' is marked sensitive in it");
+            foreach (var (key, entry) in p.DataUses.Concat(p.DataSubjects).Where(x => x.Value.SensitiveIn.Count > 0))
+                Error(map.Of(entry, "sensitive_in"), PolicyCodes.WrongType, $"'{key}' is not a data category; only data categories can be sensitive.");
         }
 
         private void Purpose(string key, Purpose purpose)
@@ -141,7 +161,23 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
             References(purpose.MarketingChannels, p.MarketingChannels.Keys, "marketing channel");
             References(purpose.CookieCategories, p.Cookies?.Categories.Keys ?? Enumerable.Empty<string>(), "cookie category");
 
-            foreach (var j in purpose.LegalBasis.Keys) JurisdictionKey(purpose.LegalBasis, j, allowDefault: true);
+            for (var i = 0; i < purpose.Jurisdictions.Count; i++)
+                InScope(map.Of(purpose.Jurisdictions, Index(i)), purpose.Jurisdictions[i], $"{what} applies in it");
+            Retention(what, purpose);
+            Coverage(what, purpose);
+            if (purpose.Role == ProcessingRole.Processor)
+            {
+                Processor(what, purpose);
+                return;
+            }
+
+            foreach (var j in purpose.LegalBasis.Keys)
+            {
+                JurisdictionKey(purpose.LegalBasis, j, allowDefault: true);
+                if (j != DefaultKey && p.Jurisdictions.Contains(j) && !purpose.AppliesIn(j))
+                    Error(map.Of(purpose.LegalBasis, j), PolicyCodes.BasisWherePurposeDoesNotApply,
+                        $"{Cap(what)} gives a legal basis for {j}, but applies only in {string.Join(", ", purpose.Jurisdictions)}; the notice would print a basis for processing that does not happen there. Remove it, or add {j} to the purpose's 'jurisdictions'.");
+            }
             var basisAt = map.Of(purpose, "legal_basis");
             var usesConsent = false;
             var usesInterests = false;
@@ -178,7 +214,103 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                 Warn(basisAt, PolicyCodes.LegitimateInterestsUnstated,
                     $"{Cap(what)} relies on legitimate interests; state them in 'legitimate_interests' (the notice must name them).");
 
-            Retention(what, purpose);
+            SeparateConsent(what, purpose);
+            Sensitive(what, purpose);
+            ChildrensData(what, purpose);
+            if (purpose.ProvisionRequirement is null && (purpose.Sources.Count == 0
+                    || purpose.Sources.Any(s => p.Sources.GetValueOrDefault(s)?.Kind == SourceKind.FirstParty)))
+                Warn(map.Of(p.Purposes, key), PolicyCodes.ProvisionRequirementUnstated,
+                    $"{Cap(what)} collects data from the person but has no 'provision_requirement': say whether they must provide it and what happens if they do not (GDPR Art. 13(2)(e)).");
+        }
+
+        /// <summary>Processing for a business client rests on the client's instructions, not on a legal basis of our own (GDPR Art. 28, PIPL Art. 21).</summary>
+        private void Processor(string what, Purpose purpose)
+        {
+            if (purpose.LegalBasis.Count > 0)
+                Error(map.Of(purpose, "legal_basis"), PolicyCodes.ProcessorWithLegalBasis,
+                    $"{Cap(what)} is processed for a client (role: processor), so it rests on the client's instructions and the client's legal basis, not ours; remove 'legal_basis'.");
+            if (purpose.Client is null)
+                Error(map.Of(purpose, "role"), PolicyCodes.MissingField,
+                    $"{Cap(what)} is processed for a client (role: processor) and needs 'client': on whose behalf, for the processor's record (GDPR Art. 30(2)(a)).");
+        }
+
+        /// <summary>
+        /// Where a law asks for separate consent (PIPL) and the purpose relies on consent there: sharing with another
+        /// handler (Art. 23), publishing (Art. 25), sensitive information (Art. 29) and transfers abroad (Art. 39) each need
+        /// a consent asked for on its own. A purpose on another basis needs none (Art. 13, second paragraph).
+        /// </summary>
+        private void SeparateConsent(string what, Purpose purpose)
+        {
+            if (purpose.Consent is { Separate: true }) return;
+            foreach (var j in _inScope.Where(j => j.SeparateConsent && purpose.ReliesOnConsentIn(j.Key)))
+            {
+                var recipients = purpose.Recipients.Select(r => (Key: r, Recipient: p.Recipients.GetValueOrDefault(r))).Where(r => r.Recipient is not null).ToList();
+                var reasons = new List<string>();
+                if (recipients.Where(r => r.Recipient!.Kind.IsOtherHandler()).Select(r => r.Key).ToList() is { Count: > 0 } handlers)
+                    reasons.Add($"sharing with another handler ({string.Join(", ", handlers)}; Art. 23)");
+                if (recipients.Where(r => r.Recipient!.Kind == RecipientKind.Public).Select(r => r.Key).ToList() is { Count: > 0 } published)
+                    reasons.Add($"publication ({string.Join(", ", published)}; Art. 25)");
+                if (taxonomy.SensitiveCategories(purpose, j) is { Count: > 0 } sensitive)
+                    reasons.Add($"sensitive information ({string.Join(", ", sensitive)}; Art. 29)");
+                var transfers = purpose.Transfers.Where(t => p.Transfers.GetValueOrDefault(t) is { Destination: { } d } transfer
+                    && (transfer.From.Count == 0 || transfer.From.Contains(j.Key)) && j.IsAbroad(d)).ToList();
+                var abroad = recipients.Where(r => r.Recipient!.Countries.Any(j.IsAbroad)).Select(r => r.Key).ToList();
+                if (transfers.Count > 0) reasons.Add($"transfer abroad ({string.Join(", ", transfers)}; Art. 39)");
+                else if (abroad.Count > 0) reasons.Add($"recipients abroad ({string.Join(", ", abroad)}; Art. 39)");
+                if (reasons.Count == 0) continue;
+                Error(map.Of(purpose.Consent, "", map.Of(purpose, "legal_basis")), PolicyCodes.SeparateConsentRequired,
+                    $"{Cap(what)} relies on consent under {j.Key} ({j.Name.En}), which asks for separate consent for {string.Join(", ", reasons)}; set 'consent: {{ separate: true }}' and ask for it on its own, apart from any other consent or terms.");
+            }
+        }
+
+        /// <summary>Sensitive information: why it is needed and how it affects the person (PIPL Art. 30); explicit consent under the GDPR (Art. 9(2)(a)).</summary>
+        private void Sensitive(string what, Purpose purpose)
+        {
+            foreach (var j in _inScope.Where(j => purpose.AppliesIn(j.Key)))
+            {
+                var sensitive = taxonomy.SensitiveCategories(purpose, j);
+                if (sensitive.Count == 0) continue;
+                var at = map.Of(purpose.DataCategories, Index(purpose.DataCategories.IndexOf(sensitive[0])));
+                if (j.SensitiveExplained && purpose.Sensitive is null)
+                    Error(at, PolicyCodes.SensitiveUnexplained,
+                        $"{Cap(what)} processes sensitive personal information under {j.Key} ({string.Join(", ", sensitive)}); add 'sensitive: {{ necessity, impact }}': why it is necessary and how it affects the person ({j.Name.En}; PIPL Arts. 28 and 30).");
+                if (j.ExplicitConsentForSensitive && purpose.ReliesOnConsentIn(j.Key) && purpose.Consent is { Separate: false })
+                    Warn(at, PolicyCodes.SpecialCategoriesConsentNotExplicit,
+                        $"{Cap(what)} processes special categories of data under {j.Key} ({string.Join(", ", sensitive)}) on consent, which must then be explicit (GDPR Art. 9(2)(a); LGPD Art. 11 I); ask for it apart, for this purpose alone, and say so with 'consent: {{ separate: true }}'.");
+            }
+        }
+
+        /// <summary>Without 'children.guardian_consent' the notice says the services are not meant for children below the minimum age.</summary>
+        private void ChildrensData(string what, Purpose purpose)
+        {
+            if (p.Children.GuardianConsent is not null) return;
+            var i = purpose.DataCategories.FindIndex(c => IsWithin(c, ChildrensCategory));
+            if (i >= 0)
+                Error(map.Of(purpose.DataCategories, Index(i)), PolicyCodes.GuardianConsentUnstated,
+                    $"{Cap(what)} processes children's data ({purpose.DataCategories[i]}), but 'children.guardian_consent' is absent, which tells people the services are not meant for children below the minimum age; say how a parent or guardian consents.");
+        }
+
+        private const string ChildrensCategory = "user.childrens";
+
+        /// <summary>
+        /// Every country where a recipient of the purpose processes the data must be reached by one of the purpose's
+        /// transfers, for each law that restricts transfers and applies to the purpose.
+        /// </summary>
+        private void Coverage(string what, Purpose purpose)
+        {
+            var transfers = purpose.Transfers.Select(t => p.Transfers.GetValueOrDefault(t)).OfType<Transfer>().ToList();
+            for (var i = 0; i < purpose.Recipients.Count; i++)
+            {
+                var key = purpose.Recipients[i];
+                if (p.Recipients.GetValueOrDefault(key) is not { Countries.Count: > 0 } recipient) continue;
+                foreach (var j in _inScope.Where(j => j.RestrictsTransfers && purpose.AppliesIn(j.Key)))
+                {
+                    var uncovered = recipient.Countries.Where(c => j.IsAbroad(c) && !transfers.Any(t => t.Covers(j.Key, c, key))).ToList();
+                    if (uncovered.Count > 0)
+                        Error(map.Of(purpose.Recipients, Index(i)), PolicyCodes.TransferNotCovered,
+                            $"Data of {what} reaches {string.Join(", ", uncovered)} through recipient '{key}' with no transfer for it from {j.Key} ({j.Name.En}); add a transfer to the purpose's 'transfers' whose destination, 'from' and 'recipients' cover it.");
+                }
+            }
         }
 
         private void Retention(string what, Purpose purpose)
@@ -217,12 +349,66 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
 
         private void Recipients()
         {
+            RecipientDetails();
             foreach (var (_, recipient) in p.Recipients)
             {
                 References(recipient.Receives, taxonomy.DataCategories.Keys, "data category");
                 for (var i = 0; i < recipient.Countries.Count; i++)
                     if (!IsCountryCode(recipient.Countries[i]))
                         Error(map.Of(recipient.Countries, Index(i)), PolicyCodes.WrongType, $"'{recipient.Countries[i]}' is not an ISO 3166-1 alpha-2 country code (e.g. DE, CN, US).");
+            }
+        }
+
+        /// <summary>
+        /// A law that asks for it (PIPL Arts. 23 and 39): each recipient that is another handler, or abroad, is named with its
+        /// contact, how it processes the data, what it receives and how people exercise their rights against it.
+        /// </summary>
+        private void RecipientDetails()
+        {
+            foreach (var j in _inScope.Where(j => j.RecipientDetails))
+            {
+                var used = p.Purposes.Values.Where(x => x.Role != ProcessingRole.Processor && x.AppliesIn(j.Key)).SelectMany(x => x.Recipients).ToHashSet();
+                foreach (var (key, r) in p.Recipients)
+                {
+                    if (!used.Contains(key) || r.Kind is RecipientKind.Authority or RecipientKind.Acquirer or RecipientKind.Public) continue;
+                    var abroad = r.Countries.Where(j.IsAbroad).ToList();
+                    if (!r.Kind.IsOtherHandler() && abroad.Count == 0) continue;
+                    var missing = new List<string>();
+                    if (r.Email is null && r.Url is null && r.Address is null) missing.Add("a contact (email, url or address)");
+                    if (r.ProcessingMethod is null) missing.Add("processing_method");
+                    if (r.Receives.Count == 0) missing.Add("receives");
+                    if (r.ExerciseRights is null) missing.Add("exercise_rights");
+                    if (missing.Count > 0)
+                        Error(map.Of(p.Recipients, key), PolicyCodes.RecipientDetailsMissing,
+                            $"Recipient '{key}' gets personal information of people in {j.Key} {(abroad.Count > 0 ? $"abroad ({string.Join(", ", abroad)})" : "as another handler")}; {j.Name.En} asks to tell people its name, contact, processing method, the categories it receives and how to exercise their rights against it (PIPL Arts. 23, 39); add {string.Join(", ", missing)}.");
+                }
+                foreach (var (key, sdk) in p.Sdks.Where(x => x.Value.PrivacyPolicy is null))
+                    Error(map.Of(p.Sdks, key), PolicyCodes.RecipientDetailsMissing,
+                        $"SDK '{key}' collects personal information for its provider, another handler under {j.Key}; link the provider's rules with 'privacy_policy' (PIPL Art. 23).");
+            }
+        }
+
+        /// <summary>Where data is stored: keys are jurisdictions (or 'default'), and a country abroad needs a transfer that reaches it.</summary>
+        private void Storage()
+        {
+            foreach (var key in p.Storage.Keys) JurisdictionKey(p.Storage, key, allowDefault: true);
+            foreach (var j in _inScope.Where(j => j.RestrictsTransfers))
+            {
+                if ((p.Storage.GetValueOrDefault(j.Key) ?? p.Storage.GetValueOrDefault(DefaultKey)) is not { } storage) continue;
+                foreach (var (list, member) in new[] { (storage.Countries, "countries"), (storage.Copies, "copies") })
+                    for (var i = 0; i < list.Count; i++)
+                        if (j.IsAbroad(list[i]) && !p.Transfers.Values.Any(t => t.Reaches(j.Key, list[i])))
+                            Error(map.Of(list, Index(i), map.Of(storage, member)), PolicyCodes.TransferNotCovered,
+                                $"Data of people in {j.Key} ({j.Name.En}) is stored in {list[i]}, but no transfer takes it there; add one under 'transfers' (destination {list[i]} or worldwide, 'from' including {j.Key}).");
+            }
+        }
+
+        private void Sdks()
+        {
+            foreach (var (_, sdk) in p.Sdks)
+            {
+                if (sdk.Category is { } cat) Reference(sdk, "category", cat, p.Cookies?.Categories.Keys ?? Enumerable.Empty<string>(), "cookie category", "cookies.categories");
+                References(sdk.DataCategories, taxonomy.DataCategories.Keys, "data category");
             }
         }
 
@@ -242,20 +428,32 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                     continue;
                 }
                 var origins = t.From.Count > 0 ? _inScope.Where(j => t.From.Contains(j.Key)) : _inScope;
+                foreach (var origin in t.SafeguardsByOrigin.Keys)
+                {
+                    if (catalogue.Find(origin) is null) UnknownJurisdiction(map.Of(t.SafeguardsByOrigin, origin), origin);
+                    else if (!origins.Any(j => j.Key == origin))
+                        Error(map.Of(t.SafeguardsByOrigin, origin), PolicyCodes.SafeguardForOtherOrigin,
+                            $"Transfer '{key}' names safeguards for {origin}, but does not take data out of it (it leaves {string.Join(", ", origins.Select(j => j.Key))}); add {origin} to 'from' and to 'jurisdictions', or remove the entry.");
+                }
                 foreach (var j in origins.Where(j => j.RestrictsTransfers))
                 {
                     if (!worldwide && j.Domestic.Contains(destination)) continue;
+                    var safeguards = t.SafeguardsFor(j.Key);
+                    var own = t.SafeguardsByOrigin.ContainsKey(j.Key);
+                    var at = own ? map.Of(t.SafeguardsByOrigin, j.Key) : map.Of(t, "safeguards", destAt);
                     var adequate = !worldwide && j.Adequate.Contains(destination);
-                    var others = t.Safeguards.Where(s => s != Safeguard.Adequacy).ToList();
-                    if (t.Safeguards.Contains(Safeguard.Adequacy) && !adequate && others.Count == 0)
-                        Error(map.Of(t, "safeguards", destAt), PolicyCodes.AdequacyNotGranted,
+                    var others = safeguards.Where(s => s != Safeguard.Adequacy).ToList();
+                    // A list for this origin alone is read strictly: every safeguard in it must be one this law knows.
+                    var unknown = j.Safeguards is { } known ? others.Where(s => !known.Contains(s)).ToList() : [];
+                    if (safeguards.Contains(Safeguard.Adequacy) && !adequate && others.Count == 0)
+                        Error(at, PolicyCodes.AdequacyNotGranted,
                             $"Transfer '{key}' claims adequacy, but {(worldwide ? "'worldwide'" : destination)} is not adequate under {j.Key} ({j.Name.En}); name a safeguard such as {SuggestedSafeguard(j)}.");
-                    else if (t.Safeguards.Count == 0 && !adequate)
-                        Error(destAt, PolicyCodes.TransferWithoutSafeguard,
+                    else if (safeguards.Count == 0 && !adequate)
+                        Error(own ? at : destAt, PolicyCodes.TransferWithoutSafeguard,
                             $"Transfer '{key}' to {(worldwide ? "destinations worldwide" : destination)} has no safeguard, and the destination is not adequate under {j.Key} ({j.Name.En}); add 'safeguards: [{SuggestedSafeguard(j)}]' or another mechanism.");
-                    else if (!adequate && j.Safeguards is { } recognised && others.Count > 0 && !others.Any(recognised.Contains))
-                        Error(map.Of(t, "safeguards", destAt), PolicyCodes.SafeguardNotRecognised,
-                            $"Transfer '{key}' leaves {j.Key} ({j.Name.En}) relying on {string.Join(", ", others.Select(s => PolicyLoader.Binder.EnumName(s)))}, which that law does not recognise; add {SuggestedSafeguard(j)} (it recognises: {string.Join(", ", recognised.Select(s => PolicyLoader.Binder.EnumName(s)))}).");
+                    else if (!adequate && unknown.Count > 0 && (own || unknown.Count == others.Count))
+                        Error(at, PolicyCodes.SafeguardNotRecognised,
+                            $"Transfer '{key}' leaves {j.Key} ({j.Name.En}) relying on {string.Join(", ", unknown.Select(s => PolicyLoader.Binder.EnumName(s)))}, which that law does not recognise; {(own ? "use" : "add")} {SuggestedSafeguard(j)} (it recognises: {string.Join(", ", j.Safeguards!.Select(s => PolicyLoader.Binder.EnumName(s)))}).");
                 }
             }
         }
@@ -269,6 +467,12 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
             foreach (var (name, cookie) in cookies.Items)
             {
                 if (cookie.Category is { } cat) Reference(cookie, "category", cat, cookies.Categories.Keys, "cookie category", "cookies.categories");
+                if (cookie.Type == CookieType.Sdk)
+                    Warn(map.Of(cookie, "type"), PolicyCodes.SdkListedAsCookie,
+                        $"'{name}' is an SDK: move it to 'sdks', where its provider, what it collects and its privacy policy can be named.");
+                if (cookie.Purpose is null)
+                    Warn(map.Of(cookies.Items, name), PolicyCodes.CookieWithoutPurpose,
+                        $"Cookie '{name}' has no 'purpose'; the notice names every item with what it is for.");
                 // A day of slack lets P12M and P1Y count as the same length; 'session' as the maximum allows no persistent cookie.
                 if (cookies.MaxLifetime is { } max && cookie.Lifetime is { IsSession: false } life
                     && (max.IsSession || life.ApproximateDays > max.ApproximateDays + 1))

@@ -3,7 +3,10 @@ using Steward.Policy.Model;
 
 namespace Steward.Policy.Catalogue;
 
-/// <summary>What Steward knows about one law: its legal bases, children's age, transfer regime.</summary>
+/// <summary>
+/// What Steward knows about one law: its legal bases, children's age, transfer regime, the data it treats as sensitive,
+/// and which of the consent and notice duties that go beyond the common ones it imposes (see the catalogue's "about").
+/// </summary>
 internal sealed record Jurisdiction(
     string Key,
     LocalizedText Name,
@@ -16,7 +19,16 @@ internal sealed record Jurisdiction(
     string? Notes,
     IReadOnlyList<Safeguard>? Safeguards = null,
     Safeguard? SuggestedSafeguard = null,
-    IReadOnlyList<AbsentBasis>? AbsentBases = null);
+    IReadOnlyList<AbsentBasis>? AbsentBases = null,
+    IReadOnlyList<string>? SensitiveCategories = null,
+    bool SeparateConsent = false,
+    bool SensitiveExplained = false,
+    bool RecipientDetails = false,
+    bool ExplicitConsentForSensitive = false)
+{
+    /// <summary>Whether a country is outside the law's own territory, where data that goes there has been transferred.</summary>
+    public bool IsAbroad(string country) => country == Transfer.Worldwide || !Domestic.Contains(country);
+}
 
 /// <summary>
 /// A legal basis people commonly assume a law has but it does not (legitimate interests under PIPL): a problem with

@@ -58,6 +58,9 @@ internal sealed class Purpose
         !AppliesIn(jurisdiction) ? []
         : LegalBasis.TryGetValue(jurisdiction, out var own) ? own
         : LegalBasis.TryGetValue(PolicyDocument.DefaultKey, out var fallback) ? fallback : [];
+
+    /// <summary>Whether consent is one of the bases in a jurisdiction (the consent duties of that law then apply).</summary>
+    public bool ReliesOnConsentIn(string jurisdiction) => LegalBasesIn(jurisdiction).Contains(Model.LegalBasis.Consent);
 }
 
 /// <summary>

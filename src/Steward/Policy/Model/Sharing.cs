@@ -28,9 +28,25 @@ internal sealed class Recipient
 /// <summary>The kinds of recipients a notice distinguishes.</summary>
 internal enum RecipientKind { Internal, Processor, Partner, Adviser, ContractParty, Authority, Acquirer, Public }
 
+/// <summary>What the law makes of a kind of recipient.</summary>
+internal static class RecipientKinds
+{
+    /// <summary>
+    /// Whether the recipient decides for itself what it does with the data (another handler, PIPL Art. 23), not processing
+    /// on our instructions (a processor, Art. 21). Companies of the same group are separate handlers: PIPL has no group
+    /// exception. Authorities, buyers of a business and the public are left out: disclosure required by law, a merger
+    /// (Art. 22) and publication (Art. 25) follow rules of their own.
+    /// </summary>
+    public static bool IsOtherHandler(this RecipientKind kind) =>
+        kind is RecipientKind.Internal or RecipientKind.Partner or RecipientKind.Adviser or RecipientKind.ContractParty;
+}
+
 /// <summary>An international transfer and its safeguard.</summary>
 internal sealed class Transfer
 {
+    /// <summary>The destination that stands for every country.</summary>
+    public const string Worldwide = "worldwide";
+
     [Description("A heading for the notice, e.g. 'Within our group worldwide'; by default the destination's name.")]
     public LocalizedText? Name { get; set; }
     [Required, Description("ISO 3166-1 alpha-2 code of the destination, or 'worldwide'.")]
@@ -50,6 +66,14 @@ internal sealed class Transfer
     /// <summary>The safeguards that apply to data leaving one jurisdiction: its own entry, else the common list.</summary>
     public IReadOnlyList<Safeguard> SafeguardsFor(string origin) =>
         SafeguardsByOrigin.TryGetValue(origin, out var own) ? own : Safeguards;
+
+    /// <summary>Whether this transfer carries data of people in <paramref name="origin"/> to <paramref name="country"/>.</summary>
+    public bool Reaches(string origin, string country) =>
+        (From.Count == 0 || From.Contains(origin)) && (Destination == Worldwide || Destination == country);
+
+    /// <summary>The same, for one recipient: a transfer that names its recipients covers only them.</summary>
+    public bool Covers(string origin, string country, string recipient) =>
+        Reaches(origin, country) && (Recipients.Count == 0 || Recipients.Contains(recipient));
 }
 
 /// <summary>Transfer mechanisms.</summary>
