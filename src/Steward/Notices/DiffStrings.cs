@@ -108,7 +108,7 @@ internal sealed record DiffStrings : ILocalised<DiffStrings>
         StorageRemoved = "{0}: where personal information is stored is no longer stated.",
         StorageChanged = "{0}: personal information is now stored in {1} instead of {2}.",
         StorageElsewhere = "Everywhere else",
-        StorageCopies = ", with copies in {0}",
+        StorageCopies = " (copies in {0})",
     };
 
     public static DiffStrings Chinese { get; } = new()
@@ -161,6 +161,6 @@ internal sealed record DiffStrings : ILocalised<DiffStrings>
         StorageRemoved = "{0}：不再说明个人信息的存储地点。",
         StorageChanged = "{0}：个人信息的存储地点由{2}变更为{1}。",
         StorageElsewhere = "其他地区",
-        StorageCopies = "，副本存放于{0}",
+        StorageCopies = "（副本存放于{0}）",
     };
 }

@@ -38,7 +38,7 @@ internal static class PolicyEndpoints
 
         routes.MapGet("/ropa", GetRopaAsync).WithTags("Policy").RequireRoles(Roles.PrivacyOfficer, Roles.Auditor, Roles.Admin)
             .WithName("GetRecordOfProcessing")
-            .WithSummary("The record of processing activities of the version in force: format=json|csv, lang=en|zh-CN; the controller's record (GDPR Art. 30(1)), or with processor=true the processor's record (Art. 30(2)) as ProcessorRopaRow items.")
+            .WithSummary("The record of processing activities of the version in force: format=json|csv, lang=en|zh-CN; the controller's record (GDPR Art. 30(1)), or with processor=true the processor's record (Art. 30(2)), one row per category of processing done for clients.")
             .Produces<List<Steward.Notices.RopaRow>>(StatusCodes.Status200OK, "application/json").Produces<string>(StatusCodes.Status200OK, "text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return routes;

@@ -77,7 +77,7 @@ public sealed class PolicyRuleTests
     {
         var codes = typeof(PolicyCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!).ToList();
         var docs = File.ReadAllText(Repository.PathOf("docs", "policy.md"));
-        var covered = Cases.Values.Select(c => c.Code).ToHashSet();
+        var covered = Cases.Values.Concat(LawRuleTests.Cases.Values).Select(c => c.Code).ToHashSet();
         covered.Add(PolicyCodes.FileProblem);
         covered.Add(PolicyCodes.TooManyProblems); // PolicyLoaderTests.Thousands_of_problems_are_capped
         Assert.DoesNotContain(codes, c => !covered.Contains(c));

@@ -73,7 +73,7 @@ public sealed class PublishingTests
         await app.PublishAsync(PolicyFixture.MinimalPath);
         var changed = PolicyFixture.Minimal
             .Swap("data_categories: [user.name, user.contact.email]", "data_categories: [user.name, user.contact.email, user.contact.phone_number]")
-            .Swap("legal_basis: { default: contract }", "legal_basis: { default: contract, cn-pipl: consent }\n    consent: { mechanism: checkbox }")
+            .Swap("legal_basis: { default: contract }", "legal_basis: { default: contract, cn-pipl: consent }\n    consent: { mechanism: checkbox, separate: true }")
             .Swap("      period: P3Y\n", "      period: P2Y\n")
             .Swap("recipients:\n  hosting:", "recipients:\n  auditors: { kind: adviser, name: { en: Our auditors, zh-CN: 我们的审计师 } }\n  hosting:");
         await app.PublishAsync(PolicyFixture.Write(changed));
