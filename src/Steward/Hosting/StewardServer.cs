@@ -74,6 +74,11 @@ internal static class StewardServer
         logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        // EF logs every failed command and save as an error, before the caller sees the exception: expected outcomes
+        // (two nodes enqueuing one deduplicated job, a lost optimistic race) would read as failures. Callers log
+        // what they do not expect, once, with its context.
+        logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
+        logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
         logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.Authorization", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Warning);
