@@ -2,6 +2,7 @@ using Microsoft.Extensions.Compliance.Classification;
 using Microsoft.Extensions.Compliance.Redaction;
 using Steward.Audit;
 using Steward.Jobs;
+using Steward.People;
 using Steward.Policy;
 using Steward.Security;
 using Steward.Storage;
@@ -11,7 +12,7 @@ namespace Steward.Hosting;
 /// <summary>The services shared by <c>steward serve</c> and every CLI verb; each feature registers itself.</summary>
 internal static class StewardServices
 {
-    /// <summary>Registers storage, keys, audit, staff and policy. Settings are validated when first used (serve: at start).</summary>
+    /// <summary>Registers storage, keys, audit, staff, policy, jobs and people. Settings are validated when first used (serve: at start).</summary>
     public static IServiceCollection AddStewardCore(this IServiceCollection services)
     {
         if (!services.Any(s => s.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
@@ -20,6 +21,7 @@ internal static class StewardServices
         services.AddStewardAudit();
         services.AddStewardPolicy();
         services.AddStewardJobs();
+        services.AddStewardPeople();
         services.AddRedaction(r =>
         {
             r.SetRedactor<ErasingRedactor>(new DataClassificationSet(PrivacyTaxonomy.PersonalData), new DataClassificationSet(PrivacyTaxonomy.Secret));

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace Steward.People;
+
+/// <summary>Registers the people feature: identities, their blind index and per-subject keys.</summary>
+internal static class PeopleSetup
+{
+    public static IServiceCollection AddStewardPeople(this IServiceCollection services)
+    {
+        services.AddOptions<PeopleOptions>().BindConfiguration(PeopleOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PeopleOptions>, PeopleOptionsValidator>();
+        services.AddSingleton<IdentityParser>();
+        services.AddSingleton<BlindIndex>();
+        services.AddSingleton<SubjectKeys>();
+        services.AddSingleton<PeopleDirectory>();
+        return services;
+    }
+}
