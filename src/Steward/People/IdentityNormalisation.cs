@@ -78,7 +78,8 @@ internal static class IdentityNormalisation
 
     private static ParsedIdentity Phone(string value, string? region)
     {
-        var international = value.StartsWith('+') || value.StartsWith("00", StringComparison.Ordinal);
+        // "+" is the one international form every region reads alike; 00, 011, ... are read by the region's own prefix.
+        var international = value.StartsWith('+');
         if (!international && region is null)
             return ParsedIdentity.Invalid("The phone number has no country code (+…) and no default region is known (People:DefaultPhoneRegion or the subject's jurisdiction).");
         PhoneNumber number;
