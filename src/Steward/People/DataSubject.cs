@@ -50,7 +50,7 @@ internal sealed class DataSubjectConfiguration : IEntityTypeConfiguration<DataSu
         e.ToTable("data_subjects");
         e.HasKey(x => x.Id);
         e.Property(x => x.Id).ValueGeneratedNever();
-        e.Property(x => x.Jurisdiction).HasMaxLength(32);
+        e.Property(x => x.Jurisdiction).HasMaxLength(PeopleDirectory.MaxJurisdictionLength);
         e.Property(x => x.WrappedDataKey).HasMaxLength(SubjectKeys.WrappedSize);
     }
 }

@@ -59,6 +59,7 @@ internal sealed class PeopleDirectory(
 {
     /// <summary>Last-seen times are bookkeeping: refreshed at most this often, so a lookup is rarely a write.</summary>
     private static readonly TimeSpan TouchInterval = TimeSpan.FromHours(1);
+    public const int MaxJurisdictionLength = 32;
 
     /// <summary>The subject that has <paramref name="identity"/>, if any.</summary>
     public async Task<Guid?> FindAsync(Identity identity, CancellationToken ct)
@@ -74,6 +75,7 @@ internal sealed class PeopleDirectory(
     /// </summary>
     public async Task<SubjectMatch> FindOrCreateAsync(Identity identity, string? jurisdiction, string actor, CancellationToken ct)
     {
+        if (jurisdiction is { Length: > MaxJurisdictionLength }) throw new ArgumentException($"A jurisdiction key has at most {MaxJurisdictionLength} characters.", nameof(jurisdiction));
         var indexes = await index.ComputeAsync(identity, ct);
         var wrapping = await keys.WrappingKeyAsync(ct);
         for (var attempt = 0; ; attempt++)

@@ -13,7 +13,7 @@ internal sealed record KeyVersionInfo(string Purpose, int Version, DateTimeOffse
 internal sealed record ManagedKey(string Purpose, int Version, byte[] Material);
 
 /// <summary>
-/// Every key Steward keeps (cookie protection, the audit MAC and signing keys, per-subject data keys,
+/// Every key Steward keeps (cookie protection, the audit MAC and signing keys, the key that wraps per-subject data keys,
 /// connection secrets), stored wrapped by the key-encryption key. Keys are created on first use, can be
 /// rotated (old versions stay readable) and re-wrapped under a new key-encryption key.
 /// </summary>

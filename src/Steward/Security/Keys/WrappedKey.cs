@@ -10,7 +10,7 @@ namespace Steward.Security.Keys;
 internal sealed class WrappedKey
 {
     public Guid Id { get; set; }
-    /// <summary>What the key is for, e.g. <c>audit.mac</c>, <c>data-protection</c>, later <c>subject:{id}</c>.</summary>
+    /// <summary>What the key is for, e.g. <c>audit.mac</c>, <c>data-protection</c>, <c>people.subject-keys</c> (which wraps each person's data key).</summary>
     public required string Purpose { get; set; }
     public int Version { get; set; }
     /// <summary>Which key-encryption key wrapped it (<see cref="KeyEncryptionKey.Id"/>), so rotation knows what to re-wrap.</summary>
