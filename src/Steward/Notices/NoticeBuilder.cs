@@ -101,7 +101,7 @@ internal sealed class NoticeBuilder
         if (supplements.Count > 0)
         {
             b.Add(new Paragraph(_s.Supplements));
-            b.Add(new LinkList([.. supplements.Select(n => new Link(T(n.Title), n.Url ?? "", n.Description is null ? null : T(n.Description)))]));
+            b.Add(new LinkList([.. supplements.Select(n => (T(n.Title), n.Url ?? ""))]));
         }
         var languages = _p.Notice.OtherLanguages.Count > 0 ? F(_s.OtherLanguages, Join(_p.Notice.OtherLanguages)) : _s.Languages;
         b.Add(new Paragraph(languages));
@@ -281,7 +281,7 @@ internal sealed class NoticeBuilder
                     i.Value.Lifetime is { } life ? Period(life) : "",
                     string.IsNullOrEmpty(i.Value.Provider) || i.Value.Provider == "first-party" ? _s.FirstParty : i.Value.Provider!])]));
         if (more.Count > 0) b.Add(new Details(_s.CookiesMore, more, 4, "cookie-details"));
-        b.Add(new LinkList([new Link(settings, Link("/privacy/cookies"))]));
+        b.Add(new LinkList([(settings, Link("/privacy/cookies"))]));
     }
 
     /// <summary>Software development kits of other companies in our apps: their own part, apart from web cookies.</summary>
@@ -357,7 +357,11 @@ internal sealed class NoticeBuilder
         return b;
     }
 
-    /// <summary>A recipient: what they get, where, how they process it, and how to reach them (PIPL Arts. 23 and 39).</summary>
+    /// <summary>
+    /// A recipient: what they get, where, how they process it, and how to reach them (PIPL Arts. 23 and 39). The
+    /// checks made before sharing are said once for all at the start of the part (S14.4); each recipient's own are
+    /// the record's, not the reader's.
+    /// </summary>
     private List<Block> RecipientBlocks(Recipient r)
     {
         var b = new List<Block>();
@@ -367,8 +371,6 @@ internal sealed class NoticeBuilder
         if (r.Countries.Count > 0) b.Add(new LabelledParagraph(_s.Countries, Join(r.Countries.Select(c => Vocabulary.Country(c, _lang)))));
         if (Contact(r.Email, r.Url, r.Address) is { Length: > 0 } contact) b.Add(new LabelledParagraph(_s.ContactDetails, contact));
         if (r.ExerciseRights is not null) b.Add(new LabelledParagraph(_s.RightsAgainstThem, T(r.ExerciseRights)));
-        // What a supplier processing for us must do is the same for all and said under security; others' checks differ.
-        if (r.Safeguards is not null && r.Kind != RecipientKind.Processor) b.Add(new LabelledParagraph(_s.ChecksBefore, T(r.Safeguards)));
         return b;
     }
 
@@ -501,9 +503,11 @@ internal sealed class NoticeBuilder
         return rows;
     }
 
+    /// <summary>A contact by email or web page; the postal address only where there is neither.</summary>
     private string ContactText(Contact c)
     {
-        var text = Contact(c.Email, c.Url, c.Address) is { Length: > 0 } how ? F(_s.ContactLine, T(c.Name), how) : T(c.Name);
+        var how = c.Email is null && c.Url is null ? T(c.Address) : Contact(c.Email, c.Url, null);
+        var text = how.Length > 0 ? F(_s.ContactLine, T(c.Name), how) : T(c.Name);
         return c.Description is null ? text : $"{Sentence(text)}{_w.SentenceSeparator}{T(c.Description)}";
     }
 
@@ -545,7 +549,7 @@ internal sealed class NoticeBuilder
         if (r.StatusVisibleFor is { } visible) kept.Add(F(_s.StatusVisible, Period(visible)));
         if (r.RecordsKeptFor is { } records) kept.Add(F(_s.RecordsKept, Period(records)));
         if (kept.Count > 0) b.Add(new Paragraph(string.Join(_w.SentenceSeparator, kept)));
-        b.Add(new LinkList([new Link(_s.RightsPage, Link("/privacy/rights")), new Link(_s.PreferencesPage, Link("/privacy/preferences")), new Link(_s.CookiesPage, Link("/privacy/cookies"))]));
+        b.Add(new LinkList([(_s.RightsPage, Link("/privacy/rights")), (_s.PreferencesPage, Link("/privacy/preferences")), (_s.CookiesPage, Link("/privacy/cookies"))]));
 
         if (_p.Complaints is { } complaints)
         {
@@ -582,7 +586,7 @@ internal sealed class NoticeBuilder
         var version = F(_s.ThisVersion, _version.Version, Vocabulary.Date(_version.EffectiveDate, _lang));
         if (_p.Notice.LastReviewed is { } reviewed) version += _w.SentenceSeparator + F(_s.LastReviewed, Vocabulary.Date(reviewed, _lang));
         b.Add(new Paragraph(version));
-        b.Add(new LinkList([new Link(_s.PreviousVersions, Link("/privacy/versions"))]));
+        b.Add(new LinkList([(_s.PreviousVersions, Link("/privacy/versions"))]));
         return b;
     }
 

@@ -25,10 +25,7 @@ internal sealed record BulletList(IReadOnlyList<string> Items) : Block;
 internal sealed record Table(string Caption, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<string>> Rows) : Block;
 
 /// <summary>Links, e.g. to supplementary notices or the rights pages.</summary>
-internal sealed record LinkList(IReadOnlyList<Link> Links) : Block;
-
-/// <summary>One link of a <see cref="LinkList"/>, with an optional note after it.</summary>
-internal sealed record Link(string Text, string Href, string? Note = null);
+internal sealed record LinkList(IReadOnlyList<(string Text, string Href)> Links) : Block;
 
 /// <summary>
 /// The second layer of a layered notice: a summary the reader sees, and blocks shown when they open it

@@ -54,13 +54,10 @@ internal static class NoticeRenderers
                     sb.Append('\n');
                     break;
                 case LinkList links:
-                    foreach (var link in links.Links)
+                    foreach (var (text, href) in links.Links)
                     {
-                        sb.Append("- ");
-                        if (Links.Safe(link.Href) is { } safe) sb.Append('[').Append(Md(link.Text)).Append("](").Append(LinkTarget(safe)).Append(')');
-                        else sb.Append(Md(link.Text));
-                        if (link.Note is not null) sb.Append(" — ").Append(Inline(link.Note));
-                        sb.Append('\n');
+                        if (Links.Safe(href) is { } safe) sb.Append("- [").Append(Md(text)).Append("](").Append(LinkTarget(safe)).Append(")\n");
+                        else sb.Append("- ").Append(Md(text)).Append('\n');
                     }
                     sb.Append('\n');
                     break;

@@ -73,7 +73,6 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
     public required string Countries { get; init; }
     public required string ContactDetails { get; init; }
     public required string RightsAgainstThem { get; init; }
-    public required string ChecksBefore { get; init; }
     public required string StorageHeading { get; init; }
     public required string StoredIn { get; init; }
     public required string CopiesIn { get; init; }
@@ -146,7 +145,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         HowWeAsk = "How we ask for consent:",
         Withdraw = "To withdraw it:",
         ConsentBeforeUse = "before we use the information",
-        ConsentOtherSources = "for information we receive from others, before we use it",
+        ConsentOtherSources = "for information from others, before we use it",
         ConsentForCookies = "{0}, for {1} cookies",
         ConsentSeparate = "on its own, apart from any other consent or terms",
         ConsentRenewed = "asked again every {0}",
@@ -178,7 +177,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         SdkHeaders = "SDK (provider)|What it is for|What it collects|Your consent|Provider's privacy policy",
         SdkWithConsent = "Only with your consent ({0})",
         SourcesHeading = "Where information comes from",
-        SourcesIntro = "Besides what you give us and what we record when you use our services, we receive information from other sources, and check each of them before we use what it gives us.",
+        SourcesIntro = "We also receive information from other sources, and check each of them before we use what it gives us.",
         SourcesList = "Our other sources, and what we check",
         LawfulSource = "Before we use it, we check that: {0}",
         ChildrenHeading = "Children",
@@ -192,7 +191,6 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         Countries = "Where they process it:",
         ContactDetails = "Contact:",
         RightsAgainstThem = "Exercising your rights with them:",
-        ChecksBefore = "Checks before sharing:",
         StorageHeading = "Where we store personal information",
         StoredIn = "stored in {0}",
         CopiesIn = ", with a copy in {0}",
@@ -243,7 +241,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
             [Policy.Model.LegalBasis.LegalObligation] = "a law we are subject to requires it.",
             [Policy.Model.LegalBasis.VitalInterests] = "it is needed to protect your life or health, or someone else's.",
             [Policy.Model.LegalBasis.PublicTask] = "it is needed for a task carried out in the public interest.",
-            [Policy.Model.LegalBasis.LegitimateInterests] = "it is needed for our legitimate interests, or those of others, and your interests and rights do not override them. Each purpose that relies on it says which interests; you can object.",
+            [Policy.Model.LegalBasis.LegitimateInterests] = "it is needed for our legitimate interests, or those of others, which your interests and rights do not override; you can object.",
             [Policy.Model.LegalBasis.CreditProtection] = "processing to protect credit, which Brazil's LGPD allows.",
             [Policy.Model.LegalBasis.LegalClaims] = "it is needed to exercise or defend rights in court, administrative or arbitration proceedings.",
             [Policy.Model.LegalBasis.HumanResources] = "it is needed for human-resources management under lawful employment rules or a collective contract.",
@@ -283,7 +281,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         HowWeAsk = "同意方式：",
         Withdraw = "撤回同意：",
         ConsentBeforeUse = "在使用这些信息前征求",
-        ConsentOtherSources = "对于从其他来源获得的信息，在使用前征求",
+        ConsentOtherSources = "其他来源的信息在使用前征求",
         ConsentForCookies = "{0}（{1} Cookie）",
         ConsentSeparate = "单独征求，不与其他同意或条款捆绑",
         ConsentRenewed = "每 {0}重新征求一次",
@@ -315,7 +313,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         SdkHeaders = "SDK（提供方）|用途|收集的信息|是否需要您的同意|提供方的隐私政策",
         SdkWithConsent = "仅在您同意后使用（{0}）",
         SourcesHeading = "信息来源",
-        SourcesIntro = "除您提供的信息和您使用我们的服务时我们记录的信息外，我们还从其他来源获取信息，并在使用前对每个来源进行核实。",
+        SourcesIntro = "我们还从其他来源获取信息，并在使用前对每个来源进行核实。",
         SourcesList = "其他信息来源及我们的核实措施",
         LawfulSource = "使用前，我们会核实：{0}",
         ChildrenHeading = "儿童",
@@ -329,7 +327,6 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         Countries = "处理地点：",
         ContactDetails = "联系方式：",
         RightsAgainstThem = "向其行使权利：",
-        ChecksBefore = "共享前检查：",
         StorageHeading = "存储地点",
         StoredIn = "存储在{0}",
         CopiesIn = "，并在{0}存有副本",
@@ -377,13 +374,13 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         {
             [Policy.Model.LegalBasis.Consent] = "您已同意该处理，并可随时撤回同意。",
             [Policy.Model.LegalBasis.Contract] = "为订立或履行与您的合同，或应您的要求在订立合同前采取措施所必需。",
-            [Policy.Model.LegalBasis.LegalObligation] = "为履行我们所承担的法定职责或法定义务所必需。",
+            [Policy.Model.LegalBasis.LegalObligation] = "法律要求我们进行该处理。",
             [Policy.Model.LegalBasis.VitalInterests] = "为保护您或他人的生命健康所必需。",
             [Policy.Model.LegalBasis.PublicTask] = "为执行符合公共利益的任务所必需。",
-            [Policy.Model.LegalBasis.LegitimateInterests] = "为实现我们或他人的合法权益所必需，且您的权益和权利并不优先于这些合法权益。依赖该依据的处理目的均说明了具体的合法权益；您可以提出反对。",
+            [Policy.Model.LegalBasis.LegitimateInterests] = "为实现我们或他人的合法权益所必需，且您的权益和权利并不优先于这些合法权益；您可以提出反对。",
             [Policy.Model.LegalBasis.CreditProtection] = "为信用保护而处理，巴西《通用数据保护法》允许此类处理。",
             [Policy.Model.LegalBasis.LegalClaims] = "为在司法、行政或仲裁程序中行使或维护权利所必需。",
-            [Policy.Model.LegalBasis.HumanResources] = "为按照依法制定的劳动规章制度和依法签订的集体合同实施人力资源管理所必需。",
+            [Policy.Model.LegalBasis.HumanResources] = "按照依法制定的劳动规章制度和集体合同实施人力资源管理所必需。",
             [Policy.Model.LegalBasis.PublicHealth] = "为应对突发公共卫生事件，或者在紧急情况下为保护自然人的生命健康和财产安全所必需。",
             [Policy.Model.LegalBasis.NewsReporting] = "为公共利益实施新闻报道、舆论监督等行为，在合理的范围内处理。",
             [Policy.Model.LegalBasis.PubliclyAvailable] = "在合理的范围内处理您自行公开或者其他已经合法公开的个人信息。",

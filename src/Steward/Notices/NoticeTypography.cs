@@ -30,7 +30,7 @@ internal static partial class NoticeTypography
         LabelledParagraph lp => lp with { Label = Space(lp.Label), Text = Space(lp.Text) },
         BulletList l => l with { Items = [.. l.Items.Select(Space)] },
         Table t => t with { Caption = Space(t.Caption), Headers = [.. t.Headers.Select(Space)], Rows = [.. t.Rows.Select(r => (IReadOnlyList<string>)[.. r.Select(Space)])] },
-        LinkList l => l with { Links = [.. l.Links.Select(x => x with { Text = Space(x.Text), Note = x.Note is null ? null : Space(x.Note) })] },
+        LinkList l => l with { Links = [.. l.Links.Select(x => (Space(x.Text), x.Href))] },
         Details d => d with { Summary = Space(d.Summary), Blocks = Blocks(d.Blocks) },
         _ => block,
     };
