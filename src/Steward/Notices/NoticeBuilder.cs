@@ -67,7 +67,10 @@ internal sealed class NoticeBuilder
     private string Join(IEnumerable<string> items) => Vocabulary.List(items, _lang);
     private string Sentence(string text) => Vocabulary.Sentence(text, _lang);
     private string Period(Duration period) => Vocabulary.Period(period, _lang);
-    private string Place(Jurisdiction law) => Vocabulary.Place(law, _lang);
+    private string Place(Jurisdiction law) => Vocabulary.InProse(Vocabulary.Place(law, _lang), _lang);
+    private string Country(string code) => Vocabulary.InProse(Vocabulary.Country(code, _lang), _lang);
+    /// <summary>A text that starts a table cell or a list item: English capitalises its first letter.</summary>
+    private string Starting(string text) => _w.LowerInSentences ? Capitalised(text) : text;
     private string Places(IEnumerable<Jurisdiction> laws) => Join(laws.Select(Place));
     private bool ForReader(List<string> jurisdictions) => _reader is null || jurisdictions.Count == 0 || jurisdictions.Contains(_reader.Key);
     private bool ForPipl => _reader?.Key == Pipl;
@@ -87,7 +90,7 @@ internal sealed class NoticeBuilder
             Section(7, Updates()),
         };
         var lead = new List<string> { F(_s.EffectiveFrom, Vocabulary.Date(_version.EffectiveDate, _lang)) };
-        if (_reader is not null) lead.Add(F(_s.ShownFor, _reader.Name.In(_lang)));
+        if (_reader is not null) lead.Add(F(_s.ShownFor, Place(_reader)));
         return new NoticeDocument(_lang, T(_p.Notice.Title), lead, sections);
     }
 
@@ -186,18 +189,19 @@ internal sealed class NoticeBuilder
 
     /// <summary>
     /// How consent is asked, in words that fit both the mechanism and where the data comes from: a form or a checkbox
-    /// only where the person gives the data; for data from others or recorded by us, consent comes before its use.
+    /// only where the person gives the data; for what we record (cameras, logs) consent comes before we record it,
+    /// for data from others before we use it.
     /// </summary>
     private void Consent(List<Block> b, Purpose purpose, List<Source> sources)
     {
         if (purpose.Consent is not { } consent || !_view.Any(j => purpose.LegalBasesIn(j.Key).Contains(LegalBasis.Consent))) return;
         var fromYou = sources.Count == 0 || sources.Any(s => s.Kind == SourceKind.FirstParty);
-        var fromOthers = sources.Any(s => s.Kind != SourceKind.FirstParty);
+        var fromOthers = sources.Any(s => s.Kind is SourceKind.ThirdParty or SourceKind.Public);
         var how = new List<string>();
         switch (consent.Mechanism)
         {
             case ConsentMechanism.Form or ConsentMechanism.Checkbox when !fromYou:
-                how.Add(_s.ConsentBeforeUse);
+                how.Add(fromOthers ? _s.ConsentBeforeUse : _s.ConsentBeforeCollection);
                 break;
             case ConsentMechanism.Form or ConsentMechanism.Checkbox when fromOthers:
                 how.Add(Vocabulary.Name(consent.Mechanism, _lang));
@@ -311,8 +315,8 @@ internal sealed class NoticeBuilder
         b.Add(new Paragraph(_s.SourcesIntro));
         b.Add(new Details(_s.SourcesList, [new BulletList([.. used.Select(s =>
         {
-            var text = s.Description is null ? T(s.Name) : F(_s.ContactLine, T(s.Name), T(s.Description));
-            return s.LawfulSourceAttestation is null ? text : F(_s.ContactLine, T(s.Name), F(_s.LawfulSource, T(s.LawfulSourceAttestation)));
+            var about = s.LawfulSourceAttestation ?? s.Description;
+            return about is null ? T(s.Name) : F(_s.ContactLine, T(s.Name), T(about));
         })])], 4, "source-details"));
     }
 
@@ -350,7 +354,7 @@ internal sealed class NoticeBuilder
             b.Add(new Paragraph(_s.TransfersIntro));
             foreach (var (key, t) in transfers)
             {
-                var name = t.Name is null ? F(_s.TransferTo, Vocabulary.Country(t.Destination ?? "", _lang)) : T(t.Name);
+                var name = t.Name is null ? F(_s.TransferTo, Country(t.Destination ?? "")) : T(t.Name);
                 b.Add(new Details(name, TransferBlocks(t), 4, $"transfer-{key}"));
             }
         }
@@ -368,7 +372,7 @@ internal sealed class NoticeBuilder
         if (r.Description is not null) b.Add(new Paragraph(T(r.Description)));
         if (r.Receives.Count > 0) b.Add(new LabelledParagraph(_s.Receives, Join(r.Receives.Select(CategoryName))));
         if (r.ProcessingMethod is not null) b.Add(new LabelledParagraph(_s.ProcessingMethod, T(r.ProcessingMethod)));
-        if (r.Countries.Count > 0) b.Add(new LabelledParagraph(_s.Countries, Join(r.Countries.Select(c => Vocabulary.Country(c, _lang)))));
+        if (r.Countries.Count > 0) b.Add(new LabelledParagraph(_s.Countries, Join(r.Countries.Select(Country))));
         if (Contact(r.Email, r.Url, r.Address) is { Length: > 0 } contact) b.Add(new LabelledParagraph(_s.ContactDetails, contact));
         if (r.ExerciseRights is not null) b.Add(new LabelledParagraph(_s.RightsAgainstThem, T(r.ExerciseRights)));
         return b;
@@ -383,8 +387,8 @@ internal sealed class NoticeBuilder
         if (_p.Storage.Count == 0) return;
         string Where(DataStorage s)
         {
-            var text = F(_s.StoredIn, Join(s.Countries.Select(c => Vocabulary.Country(c, _lang))));
-            if (s.Copies.Count > 0) text += F(_s.CopiesIn, Join(s.Copies.Select(c => Vocabulary.Country(c, _lang))));
+            var text = F(_s.StoredIn, Join(s.Countries.Select(Country)));
+            if (s.Copies.Count > 0) text += F(_s.CopiesIn, Join(s.Copies.Select(Country)));
             return s.Description is null ? Sentence(text) : $"{Sentence(text)}{_w.SentenceSeparator}{T(s.Description)}";
         }
         b.Add(new Heading(3, _s.StorageHeading, "storage"));
@@ -401,7 +405,7 @@ internal sealed class NoticeBuilder
         }
         b.Add(new Paragraph(_s.StorageByPlace));
         b.Add(new BulletList([.. _p.Storage.OrderBy(s => s.Key == PolicyDocument.DefaultKey ? 1 : 0).Select(s =>
-            F(_s.ContactLine, s.Key == PolicyDocument.DefaultKey ? _s.EverywhereElse : _laws.Find(s.Key) is { } law ? Place(law) : s.Key, Where(s.Value)))]));
+            F(_s.ContactLine, Starting(s.Key == PolicyDocument.DefaultKey ? _s.EverywhereElse : _laws.Find(s.Key) is { } law ? Place(law) : s.Key), Where(s.Value)))]));
     }
 
     private List<Block> TransferBlocks(Transfer t)
@@ -462,11 +466,11 @@ internal sealed class NoticeBuilder
             else
             {
                 b.Add(new Paragraph(F(_s.GroupControllers, ControllerTerm, T(_p.Organisation.Name))));
-                b.Add(new Table(F(_s.ControllerTableCaption, ControllerTerm), F(_s.ControllerHeaders, ControllerTerm).Split('|'),
+                b.Add(new Table(F(_s.ControllerTableCaption, ControllerTerm), [.. F(_s.ControllerHeaders, ControllerTerm).Split('|').Select(Starting)],
                     [.. rows.GroupBy(r => r.Entity).Select(g =>
                     {
                         var e = _p.Entities.GetValueOrDefault(g.Key);
-                        return (IReadOnlyList<string>)[Join(g.Select(r => r.Where)), T(e?.Name), e?.Email ?? e?.Url ?? ""];
+                        return (IReadOnlyList<string>)[Starting(Join(g.Select(r => r.Where))), T(e?.Name), e?.Email ?? e?.Url ?? ""];
                     })]));
             }
         }
@@ -497,7 +501,7 @@ internal sealed class NoticeBuilder
         bool Mine(string key) => _reader is null || key == _reader.Key || _reader.Domestic.Contains(key, StringComparer.OrdinalIgnoreCase);
         var rows = _p.Controllers.Where(c => c.Key != PolicyDocument.DefaultKey && Mine(c.Key))
             .OrderBy(c => _laws.Find(c.Key) is null ? 0 : 1).ThenBy(c => c.Key, StringComparer.Ordinal)
-            .Select(c => (Where: _laws.Find(c.Key) is { } law ? Place(law) : Vocabulary.Country(c.Key.ToUpperInvariant(), _lang), Entity: c.Value)).ToList();
+            .Select(c => (Where: _laws.Find(c.Key) is { } law ? Place(law) : Country(c.Key.ToUpperInvariant()), Entity: c.Value)).ToList();
         if ((_reader is null || rows.Count == 0) && _p.Controllers.TryGetValue(PolicyDocument.DefaultKey, out var fallback))
             rows.Add((_reader is null ? _s.EverywhereElse : Place(_reader), fallback));
         return rows;
@@ -514,8 +518,9 @@ internal sealed class NoticeBuilder
     private List<Block> SecurityAndRetention()
     {
         var b = new List<Block> { new Paragraph(_s.SecurityIntro) };
-        b.Add(new BulletList([.. _p.SecurityMeasures.GroupBy(m => m.Value.Kind).OrderBy(g => g.Key)
-            .SelectMany(g => g.Select(m => F(_s.ContactLine, Vocabulary.Name(g.Key, _lang), T(m.Value.Description))))]));
+        foreach (var kind in _p.SecurityMeasures.Values.GroupBy(m => m.Kind).OrderBy(g => g.Key))
+            b.Add(new LabelledParagraph(Vocabulary.Name(kind.Key, _lang) + _w.LabelSeparator.TrimEnd(),
+                string.Join(_w.SentenceSeparator, kind.Select(m => Sentence(T(m.Description))))));
         b.Add(new Heading(3, _s.RetentionHeading, "retention"));
         b.Add(new Paragraph(_s.RetentionWhere));
         return b;

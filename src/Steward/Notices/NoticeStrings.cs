@@ -27,6 +27,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
     public required string HowWeAsk { get; init; }
     public required string Withdraw { get; init; }
     public required string ConsentBeforeUse { get; init; }
+    public required string ConsentBeforeCollection { get; init; }
     public required string ConsentOtherSources { get; init; }
     public required string ConsentForCookies { get; init; }
     public required string ConsentSeparate { get; init; }
@@ -61,7 +62,6 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
     public required string SourcesHeading { get; init; }
     public required string SourcesIntro { get; init; }
     public required string SourcesList { get; init; }
-    public required string LawfulSource { get; init; }
     public required string ChildrenHeading { get; init; }
     public required string ChildrenNotServed { get; init; }
     public required string ChildrenWithGuardian { get; init; }
@@ -144,8 +144,9 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         OurInterests = "Our legitimate interests:",
         HowWeAsk = "How we ask for consent:",
         Withdraw = "To withdraw it:",
-        ConsentBeforeUse = "before we use the information",
-        ConsentOtherSources = "for information from others, before we use it",
+        ConsentBeforeUse = "we ask you before we use the information",
+        ConsentBeforeCollection = "we ask you before we collect the information",
+        ConsentOtherSources = "for information from others, we ask before we use it",
         ConsentForCookies = "{0}, for {1} cookies",
         ConsentSeparate = "on its own, apart from any other consent or terms",
         ConsentRenewed = "asked again every {0}",
@@ -178,8 +179,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         SdkWithConsent = "Only with your consent ({0})",
         SourcesHeading = "Where information comes from",
         SourcesIntro = "We also receive information from other sources, and check each of them before we use what it gives us.",
-        SourcesList = "Our other sources, and what we check",
-        LawfulSource = "Before we use it, we check that: {0}",
+        SourcesList = "Our other sources, and what we check before we use what they give us",
         ChildrenHeading = "Children",
         ChildrenNotServed = "Unless we say otherwise, our sites, products and services are not meant for children under {0}.",
         ChildrenWithGuardian = "We process the personal information of a child under {0} only with the consent of a parent or guardian.",
@@ -197,7 +197,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         StorageYours = "Your personal information is {0}",
         StorageAll = "Personal information is {0}",
         StorageByPlace = "Where we store personal information depends on where you are:",
-        EverywhereElse = "Everywhere else",
+        EverywhereElse = "everywhere else",
         TransfersHeading = "International transfers",
         TransfersIntro = "When personal information goes to another country, we protect it with the safeguards the law of the place it comes from recognises.",
         TransferTo = "Transfers to {0}",
@@ -244,7 +244,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
             [Policy.Model.LegalBasis.LegitimateInterests] = "it is needed for our legitimate interests, or those of others, which your interests and rights do not override; you can object.",
             [Policy.Model.LegalBasis.CreditProtection] = "processing to protect credit, which Brazil's LGPD allows.",
             [Policy.Model.LegalBasis.LegalClaims] = "it is needed to exercise or defend rights in court, administrative or arbitration proceedings.",
-            [Policy.Model.LegalBasis.HumanResources] = "it is needed for human-resources management under lawful employment rules or a collective contract.",
+            [Policy.Model.LegalBasis.HumanResources] = "it is needed to manage human resources under lawful employment rules or a collective contract.",
             [Policy.Model.LegalBasis.PublicHealth] = "it is needed to respond to a public-health emergency, or to protect people's life, health or property in an emergency.",
             [Policy.Model.LegalBasis.NewsReporting] = "news reporting or public-opinion supervision in the public interest, within reasonable limits.",
             [Policy.Model.LegalBasis.PubliclyAvailable] = "information you made public, or that was otherwise lawfully made public, used within reasonable limits.",
@@ -280,7 +280,8 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         OurInterests = "合法权益：",
         HowWeAsk = "同意方式：",
         Withdraw = "撤回同意：",
-        ConsentBeforeUse = "在使用这些信息前征求",
+        ConsentBeforeUse = "在使用这些信息前征求您的同意",
+        ConsentBeforeCollection = "在收集这些信息前征求您的同意",
         ConsentOtherSources = "其他来源的信息在使用前征求",
         ConsentForCookies = "{0}（{1} Cookie）",
         ConsentSeparate = "单独征求，不与其他同意或条款捆绑",
@@ -314,8 +315,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         SdkWithConsent = "仅在您同意后使用（{0}）",
         SourcesHeading = "信息来源",
         SourcesIntro = "我们还从其他来源获取信息，并在使用前对每个来源进行核实。",
-        SourcesList = "其他信息来源及我们的核实措施",
-        LawfulSource = "使用前，我们会核实：{0}",
+        SourcesList = "其他信息来源，以及我们在使用前核实的内容",
         ChildrenHeading = "儿童",
         ChildrenNotServed = "除非另有说明，我们的网站、产品和服务不面向未满 {0} 周岁的儿童。",
         ChildrenWithGuardian = "对于未满 {0} 周岁的儿童，我们仅在取得其父母或其他监护人的同意后处理其个人信息。",

@@ -63,7 +63,18 @@ internal static partial class Vocabulary
     {
         var name = law.Name.In(lang);
         var cut = name.IndexOfAny(['（', '(']);
-        return cut > 0 ? name[..cut].TrimEnd() : name;
+        var place = cut > 0 ? name[..cut].TrimEnd() : name;
+        // A law of one country is written as that country is ("mainland China" inside a sentence).
+        return law.Domestic is [var only] && Country(only, lang) is var country && string.Equals(country, place, StringComparison.OrdinalIgnoreCase) ? country : place;
+    }
+
+    /// <summary>A place name as it stands in a sentence: "the United Kingdom", "Brazil"; Chinese names as they are.</summary>
+    public static string InProse(string place, string lang)
+    {
+        var w = Language.Strings<VocabularyStrings>(lang);
+        var words = w.NamesWithArticle.Split('|', StringSplitOptions.RemoveEmptyEntries);
+        return words.Any(n => place.Contains(n, StringComparison.Ordinal)) && !place.StartsWith(w.DefiniteArticle, StringComparison.OrdinalIgnoreCase)
+            ? w.DefiniteArticle + place : place;
     }
 
     /// <summary>A period in words: "3 years", "12 个月", "until the browser session ends".</summary>
@@ -127,7 +138,7 @@ internal static partial class Vocabulary
     public static IReadOnlySet<string> ProperNouns(IEnumerable<string> texts)
     {
         var capitalised = new HashSet<string>(StringComparer.Ordinal);
-        var lower = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var lower = new HashSet<string>(StringComparer.Ordinal);
         foreach (var text in texts)
         {
             var words = Quoted().Replace(text, " ").Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
@@ -139,7 +150,7 @@ internal static partial class Vocabulary
                 else if (i > 0 && words[i - 1][^1] is not ('.' or '!' or '?' or ':')) capitalised.Add(word);
             }
         }
-        capitalised.ExceptWith(lower);
+        capitalised.RemoveWhere(w => lower.Contains(w.ToLowerInvariant()));
         return capitalised;
     }
 

@@ -32,6 +32,12 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
     [Punctuation] public required string SentenceSeparator { get; init; }
     [Punctuation] public required string OpenParenthesis { get; init; }
     [Punctuation] public required string CloseParenthesis { get; init; }
+    /// <summary>
+    /// English writes "the" before place names that name a union, a kingdom or a plural ("the United Kingdom", "the
+    /// Netherlands"): the words that call for it, separated by |. Chinese has no article, so both are empty there.
+    /// </summary>
+    [Punctuation] public required string NamesWithArticle { get; init; }
+    [Punctuation] public required string DefiniteArticle { get; init; }
     /// <summary>Whether names taken from titles lose their capitals inside a sentence (English does; Chinese has none).</summary>
     public required bool LowerInSentences { get; init; }
     /// <summary>Whether Latin letters and digits get a space on each side inside the text (Chinese does: 中国大陆 2026 年).</summary>
@@ -49,7 +55,7 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
             [LegalBasis.LegitimateInterests] = "our legitimate interests",
             [LegalBasis.CreditProtection] = "credit protection",
             [LegalBasis.LegalClaims] = "establishing, exercising or defending legal claims",
-            [LegalBasis.HumanResources] = "human-resources management",
+            [LegalBasis.HumanResources] = "managing human resources",
             [LegalBasis.PublicHealth] = "responding to public-health emergencies",
             [LegalBasis.NewsReporting] = "news reporting in the public interest",
             [LegalBasis.PubliclyAvailable] = "information already made public",
@@ -131,6 +137,8 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
         SentenceSeparator = " ",
         OpenParenthesis = " (",
         CloseParenthesis = ")",
+        NamesWithArticle = "Union|Kingdom|States|Republic|Emirates|Islands|Netherlands|Philippines|Economic Area",
+        DefiniteArticle = "the ",
         LowerInSentences = true,
         SpaceAroundLatin = false,
     };
@@ -229,6 +237,8 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
         SentenceSeparator = "",
         OpenParenthesis = "（",
         CloseParenthesis = "）",
+        NamesWithArticle = "",
+        DefiniteArticle = "",
         LowerInSentences = false,
         SpaceAroundLatin = true,
     };
