@@ -240,8 +240,8 @@ internal sealed class NoticeBuilder
             j => Join(purpose.LegalBasesIn(j.Key).Select(b => Vocabulary.Name(b, _lang))));
 
     /// <summary>
-    /// What differs by place, said once: the value of most places plainly, the others' in brackets with their places;
-    /// places without a value are left out, and where only some places have one, every value names its places.
+    /// What differs by place, said once: where most places share a value, that value plainly and the others' in
+    /// brackets with their places; otherwise, and where only some places have a value, every value with its places.
     /// </summary>
     private string ByPlace(List<Jurisdiction> laws, Func<Jurisdiction, string> value)
     {
@@ -249,7 +249,8 @@ internal sealed class NoticeBuilder
             .GroupBy(x => x.Value).OrderByDescending(g => g.Count()).ToList();
         if (groups.Count == 0) return "";
         string Named(IGrouping<string, (Jurisdiction Law, string Value)> g) => F(_s.ContactLine, Places(g.Select(x => x.Law)), g.Key);
-        if (groups.Sum(g => g.Count()) < laws.Count) return string.Join(_w.ItemSeparator, groups.Select(Named));
+        if (groups.Sum(g => g.Count()) < laws.Count || (groups.Count > 1 && 2 * groups[0].Count() <= laws.Count))
+            return string.Join(_w.ItemSeparator, groups.Select(Named));
         if (groups.Count == 1) return groups[0].Key;
         return $"{groups[0].Key}{_w.OpenParenthesis}{string.Join(_w.ItemSeparator, groups.Skip(1).Select(Named))}{_w.CloseParenthesis}";
     }
@@ -300,7 +301,7 @@ internal sealed class NoticeBuilder
             var category = _p.Cookies?.Categories.GetValueOrDefault(sdk.Category ?? "");
             var consent = category is { ConsentRequired: true } ? F(_s.SdkWithConsent, T(category.Name)) : _s.AlwaysOn;
             return (IReadOnlyList<string>)[$"{sdk.Name}{_w.OpenParenthesis}{provider}{_w.CloseParenthesis}", T(sdk.Purpose),
-                Join(sdk.DataCategories.Select(CategoryName)), consent, sdk.PrivacyPolicy ?? ""];
+                Starting(Join(sdk.DataCategories.Select(CategoryName))), consent, sdk.PrivacyPolicy ?? ""];
         })])], 4, "sdk-details"));
     }
 
