@@ -26,7 +26,7 @@ internal static class Stylesheet
         nav.toc ol{columns:2}.diff-added{color:#0a5d00}.diff-removed{color:#a4000f}
         details{margin:.35rem 0}summary{cursor:pointer;font-weight:600;padding:.15rem 0}details[open]{margin-bottom:.9rem}details>:not(summary){margin-left:1.1rem}
         form.jurisdiction{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0}form.jurisdiction select{font:inherit;padding:.35rem;border:1px solid #6b6b6b;border-radius:4px}form.jurisdiction button{margin-top:0}
-        @media print{header.site nav,footer.site nav,.skip,.lang,nav.toc,form{display:none}details::details-content{content-visibility:visible;display:block}main a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em}body{font-size:11pt}h2{break-after:avoid}table{break-inside:avoid}}
+        @media print{header.site nav,footer.site nav,.skip,.lang,nav.toc,form,form.jurisdiction{display:none}details::details-content{content-visibility:visible;display:block}main a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em}body{font-size:11pt}h2{break-after:avoid}table{break-inside:avoid}}
         """;
 
     /// <summary>The CSP source that allows this stylesheet and no other inline style.</summary>
