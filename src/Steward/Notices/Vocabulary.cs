@@ -122,8 +122,9 @@ internal static partial class Vocabulary
         if (entry is null) return key;
         var name = entry.Name.In(lang);
         if (!Language.Strings<VocabularyStrings>(lang).LowerInSentences) return name;
+        // fideslang's names hold no names of the policy's, so only the policy's own can start with one.
         string Lower(string w) =>
-            properNouns?.Contains(w) == true ? w
+            entry.FromPolicy && properNouns?.Contains(w) == true ? w
             : w.Contains('/', StringComparison.Ordinal) ? string.Join('/', w.Split('/').Select(Lower))
             : w.Length > 1 && char.IsUpper(w[0]) && w.Skip(1).All(char.IsLower) ? char.ToLowerInvariant(w[0]) + w[1..] : w;
         var words = name.Split(' ');
