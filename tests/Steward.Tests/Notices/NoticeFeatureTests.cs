@@ -133,13 +133,8 @@ public sealed class NoticeFeatureTests
     private static async Task<string> TextAsync(string lang, string? jurisdiction = null) =>
         NoticeText.Full(await NoticeText.HtmlAsync(PolicyFixture.Write(Features), lang, jurisdiction));
 
-    private static async Task<string> PurposeAsync(string key, string lang)
-    {
-        var html = await NoticeText.HtmlAsync(PolicyFixture.Write(Features), lang);
-        var start = html.IndexOf($"<details id=\"purpose-{key}\">", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"No purpose {key}.");
-        return NoticeText.Full("<article>" + html[start..html.IndexOf("</details>", start, StringComparison.Ordinal)] + "</article>");
-    }
+    private static async Task<string> PurposeAsync(string key, string lang) =>
+        NoticeText.Purpose(await NoticeText.HtmlAsync(PolicyFixture.Write(Features), lang), key);
 
     [Fact]
     public void The_fixture_is_a_valid_policy() =>

@@ -17,13 +17,8 @@ public sealed partial class NoticeLegalWordingTests
     private static async Task<string> ExampleAsync(string lang, string? jurisdiction = null) =>
         NoticeText.Full(await NoticeText.HtmlAsync(PolicyFixture.ExamplePath, lang, jurisdiction));
 
-    private static async Task<string> PurposeAsync(string key, string lang, string? jurisdiction = null)
-    {
-        var html = await NoticeText.HtmlAsync(PolicyFixture.ExamplePath, lang, jurisdiction);
-        var start = html.IndexOf($"<details id=\"purpose-{key}\">", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"No purpose {key}.");
-        return NoticeText.Full("<article>" + html[start..html.IndexOf("</details>", start, StringComparison.Ordinal)] + "</article>");
-    }
+    private static async Task<string> PurposeAsync(string key, string lang, string? jurisdiction = null) =>
+        NoticeText.Purpose(await NoticeText.HtmlAsync(PolicyFixture.ExamplePath, lang, jurisdiction), key);
 
     private static NoticeStrings S(string lang) => Language.Pick(lang, NoticeStrings.English, NoticeStrings.Chinese);
 

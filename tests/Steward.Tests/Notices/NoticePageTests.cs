@@ -43,7 +43,7 @@ public sealed partial class NoticePageTests
         Assert.Contains("<strong>How long we keep it:</strong> 3 years, after the account is closed</p>", html, StringComparison.Ordinal);
         Assert.Contains("<strong>How we ask for consent:</strong> a confirmation email (double opt-in)</p>", html, StringComparison.Ordinal);
         // Each place's data leaves under the safeguards its own law recognises.
-        Assert.Contains("<strong>Safeguards:</strong> EU standard contractual clauses (the United Kingdom: EU standard contractual clauses and the UK international data transfer agreement; mainland China: the PIPL standard contract)", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>Safeguards:</strong> the European Union: EU standard contractual clauses; the United Kingdom: EU standard contractual clauses and the UK international data transfer agreement; mainland China: the PIPL standard contract</p>", html, StringComparison.Ordinal);
         Assert.Contains("You can check the status of your request for 90 days after it is completed.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("user.contact.email", html, StringComparison.Ordinal);
         // fideslang's title-case names read as plain words, in lower case inside a sentence.

@@ -28,6 +28,14 @@ internal static partial class NoticeText
     /// <summary>Lines of the article with labels ("How long we keep it:") dropped: what is left of each line is prose or a value.</summary>
     public static List<string> ProseLines(string html) => [.. Lines(Text(Label().Replace(Article(html), "")))];
 
+    /// <summary>The text of one purpose's disclosure: its name and everything it holds.</summary>
+    public static string Purpose(string html, string key)
+    {
+        var start = html.IndexOf($"<details id=\"purpose-{key}\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"No purpose {key}.");
+        return Full("<article>" + html[start..html.IndexOf("</details>", start, StringComparison.Ordinal)] + "</article>");
+    }
+
     public static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>
