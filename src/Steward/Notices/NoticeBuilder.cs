@@ -12,7 +12,7 @@ namespace Steward.Notices;
 /// and the details they open, each said once. For a reader who picked their jurisdiction it says only what
 /// applies there; otherwise it shows everything, with the places each statement applies to.
 /// </summary>
-internal sealed class NoticeBuilder
+internal sealed partial class NoticeBuilder
 {
     public static readonly string[] SectionIds = ["introduction", "collect-and-use", "sharing", "controllers", "security-and-retention", "rights", "legal-bases", "updates"];
 
@@ -63,7 +63,8 @@ internal sealed class NoticeBuilder
         [.. policy.Jurisdictions.Select(JurisdictionCatalogue.Bundled.Find).OfType<Jurisdiction>().Select(j => (j.Key, j.Name.In(lang)))];
 
     private string T(LocalizedText? text) => text?.In(_lang) ?? "";
-    private static string F(string format, params object[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
+    /// <summary>Fills a sentence; a name that ends with its own full stop ("Inc.") ends the sentence with it.</summary>
+    private static string F(string format, params object[] args) => DoubleStop().Replace(string.Format(CultureInfo.InvariantCulture, format, args), ".");
     private string Join(IEnumerable<string> items) => Vocabulary.List(items, _lang);
     private string Sentence(string text) => Vocabulary.Sentence(text, _lang);
     private string Period(Duration period) => Vocabulary.Period(period, _lang);
@@ -424,12 +425,12 @@ internal sealed class NoticeBuilder
     /// <summary>
     /// The safeguards of a transfer for the data of each place it leaves, as far as that place's law recognises them
     /// (EU clauses for data from the EU, the PIPL standard contract for data from mainland China); the same list for
-    /// every place is said once. Laws that do not restrict transfers are left out.
+    /// every place is said once.
     /// </summary>
     private string SafeguardText(Transfer t)
     {
         var origins = (t.From.Count == 0 ? _view : t.From.Select(_laws.Find).OfType<Jurisdiction>())
-            .Where(o => o.RestrictsTransfers && (_reader is null || o.Key == _reader.Key)).ToList();
+            .Where(o => _reader is null || o.Key == _reader.Key).ToList();
         return ByPlace(origins, o => Join(Recognised(t.SafeguardsFor(o.Key), o).Select(s => Vocabulary.Name(s, _lang))));
     }
 
@@ -597,6 +598,9 @@ internal sealed class NoticeBuilder
     }
 
     private string Link(string path) => $"{path}?lang={_lang}";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=\w)\.\.(?!\.)")]
+    private static partial System.Text.RegularExpressions.Regex DoubleStop();
 
     /// <summary>Every public text of a policy, for the words its English capitalises.</summary>
     private static IEnumerable<LocalizedText> PolicyTexts(PolicyDocument p)
