@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 using Steward.Policy;
+using Steward.Policy.Catalogue;
 using Steward.Storage;
 using Steward.Web;
 
@@ -25,8 +26,8 @@ internal sealed class NoticeCacheOptionsValidator : IValidateOptions<NoticeCache
 
 /// <summary>
 /// The public privacy pages are the same for everyone who reads them in one language on one day, and a large
-/// notice costs megabytes to render: each page is rendered once per version in force, newest version, language
-/// and day, and reused (ASP.NET Core output caching). A publish on any node evicts them through the change
+/// notice costs megabytes to render: each page is rendered once per version in force, newest version, language,
+/// jurisdiction and day, and reused (ASP.NET Core output caching). A publish on any node evicts them through the change
 /// notification; the version numbers in the cache key keep a page from outliving its version even before that.
 /// </summary>
 internal static class NoticeCache
@@ -53,13 +54,19 @@ internal static class NoticeCache
         return services;
     }
 
-    /// <summary>Everything a privacy page depends on besides its path: the language it is read in, the day, and the versions.</summary>
+    /// <summary>
+    /// Everything a privacy page depends on besides its path: the language it is read in, the jurisdiction it is shown
+    /// for, the day, and the versions. The jurisdiction enters as one of the catalogue's keys or nothing, so made-up
+    /// values share the page without one and cannot fill the cache.
+    /// </summary>
     private static async ValueTask<KeyValuePair<string, string>> PageKeyAsync(HttpContext http, CancellationToken ct)
     {
         var store = http.RequestServices.GetRequiredService<PolicyStore>();
         var current = await store.CurrentAsync(ct);
         var newest = await store.NewestVersionAsync(ct);
-        return new("page", FormattableString.Invariant($"{Language.FromRequest(http.Request)}|{store.Today:yyyy-MM-dd}|{current?.Info.Version}|{newest}"));
+        var requested = http.Request.Query[NoticeEndpoints.JurisdictionQuery].ToString().Trim();
+        var jurisdiction = JurisdictionCatalogue.Bundled.ByKey.Keys.FirstOrDefault(k => string.Equals(k, requested, StringComparison.OrdinalIgnoreCase));
+        return new("page", FormattableString.Invariant($"{Language.FromRequest(http.Request)}|{jurisdiction}|{store.Today:yyyy-MM-dd}|{current?.Info.Version}|{newest}"));
     }
 
     /// <summary>Drops every cached privacy page when a version is published on any node.</summary>

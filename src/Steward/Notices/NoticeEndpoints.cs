@@ -8,6 +8,12 @@ namespace Steward.Notices;
 /// <summary>The public privacy notice: the version in force, its previous versions, and the 30-day update notice.</summary>
 internal static class NoticeEndpoints
 {
+    /// <summary>
+    /// <c>?jurisdiction=cn-pipl</c>: the notice for the readers of one of the policy's jurisdictions. Any other value
+    /// shows the whole notice, as no value does; it is never written back into the page.
+    /// </summary>
+    public const string JurisdictionQuery = "jurisdiction";
+
     public static IEndpointRouteBuilder MapNotices(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/privacy").ExcludeFromDescription().Public().CacheOutput(NoticeCache.PolicyName);
@@ -22,11 +28,14 @@ internal static class NoticeEndpoints
         var lang = Language.FromRequest(http.Request);
         var policy = await store.CurrentAsync(ct);
         if (policy is null) return NothingPublished(lang);
+        var jurisdiction = NoticeBuilder.Resolve(policy.Document, http.Request.Query[JurisdictionQuery]);
         return Pages.Result<NoticePage>(new
         {
-            Document = NoticeBuilder.Build(policy, lang),
+            Document = NoticeBuilder.Build(policy, lang, jurisdiction),
             SwitchPath = "/privacy",
             Updated = PolicyStore.RecentSignificantChange(await store.ListAsync(ct), store.Today),
+            Jurisdictions = NoticeBuilder.Choices(policy.Document, lang),
+            Jurisdiction = jurisdiction,
         });
     }
 
@@ -50,12 +59,15 @@ internal static class NoticeEndpoints
         var changes = version > 1 && await store.GetAsync(version - 1, ct) is { } previous
             ? new NoticeChanges(version - 1, PolicyDiff.Compare(previous.Document, policy.Document, lang))
             : null;
+        var jurisdiction = NoticeBuilder.Resolve(policy.Document, http.Request.Query[JurisdictionQuery]);
         return Pages.Result<NoticePage>(new
         {
-            Document = NoticeBuilder.Build(policy, lang),
+            Document = NoticeBuilder.Build(policy, lang, jurisdiction),
             SwitchPath = $"/privacy/versions/{version}",
             OldVersion = current?.Info.Version == version ? null : policy.Info,
             Changes = changes,
+            Jurisdictions = NoticeBuilder.Choices(policy.Document, lang),
+            Jurisdiction = jurisdiction,
         });
     }
 

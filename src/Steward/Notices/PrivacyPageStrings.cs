@@ -30,6 +30,9 @@ internal sealed record PrivacyPageStrings : ILocalised<PrivacyPageStrings>
     public required string SeeChanges { get; init; }
     public required string ChangesFrom { get; init; }
     public required string NoChanges { get; init; }
+    public required string JurisdictionLabel { get; init; }
+    public required string AllJurisdictions { get; init; }
+    public required string Show { get; init; }
 
     public static PrivacyPageStrings English { get; } = new()
     {
@@ -53,11 +56,14 @@ internal sealed record PrivacyPageStrings : ILocalised<PrivacyPageStrings>
         FooterNav = "Privacy centre",
         Notice = "Privacy notice",
         Rights = "Your rights",
-        Preferences = "Preferences",
+        Preferences = "Privacy Preference Centre",
         Cookies = "Cookie preferences",
         SeeChanges = "See what changed.",
         ChangesFrom = "What changed since version {0}",
         NoChanges = "The content is the same as the previous version; only its wording or dates changed.",
+        JurisdictionLabel = "Show what applies in",
+        AllJurisdictions = "All places",
+        Show = "Show",
     };
 
     public static PrivacyPageStrings Chinese { get; } = new()
@@ -71,9 +77,9 @@ internal sealed record PrivacyPageStrings : ILocalised<PrivacyPageStrings>
         InForce = "（现行版本）",
         SignificantChange = "重大变更",
         BackToNotice = "返回隐私声明",
-        UpdatedOn = "我们已于 {0} 更新本隐私声明。",
+        UpdatedOn = "我们已于 {0}更新本隐私声明。",
         SeePrevious = "查看先前版本。",
-        OldVersion = "您正在阅读第 {0} 版（自 {1} 起生效），该版本已不再适用。",
+        OldVersion = "您正在阅读第 {0} 版（自 {1}起生效），该版本已不再适用。",
         ReadCurrent = "阅读现行版本。",
         NothingPublished = "尚未发布隐私声明。",
         NotFoundTitle = "未找到",
@@ -82,10 +88,13 @@ internal sealed record PrivacyPageStrings : ILocalised<PrivacyPageStrings>
         FooterNav = "隐私中心",
         Notice = "隐私声明",
         Rights = "您的权利",
-        Preferences = "首选项",
+        Preferences = "隐私偏好中心",
         Cookies = "Cookie 首选项",
         SeeChanges = "查看变更内容。",
         ChangesFrom = "自第 {0} 版以来的变更",
         NoChanges = "内容与上一版本相同，仅措辞或日期有所变化。",
+        JurisdictionLabel = "显示适用于以下地区的内容",
+        AllJurisdictions = "所有地区",
+        Show = "显示",
     };
 }

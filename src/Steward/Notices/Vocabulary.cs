@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Steward.Policy.Catalogue;
 using Steward.Policy.Model;
 using Steward.Web;
@@ -9,7 +10,7 @@ namespace Steward.Notices;
 /// How the notice, the record of processing and the diffs say the policy's fixed values in words: enum values,
 /// countries, dates, periods, retention, lists. The one home of these words, so every output says them alike.
 /// </summary>
-internal static class Vocabulary
+internal static partial class Vocabulary
 {
     /// <summary>The display name of an enum value of the policy model (a legal basis, a safeguard, ...).</summary>
     public static string Name(Enum value, string lang) =>
@@ -43,6 +44,37 @@ internal static class Vocabulary
         if (list.Count <= 1) return list.FirstOrDefault() ?? "";
         var w = Language.Strings<VocabularyStrings>(lang);
         return string.Join(w.ListComma, list[..^1]) + w.ListAnd + list[^1];
+    }
+
+    /// <summary>Joins alternatives: "a, b or c" / "a、b或c".</summary>
+    public static string Either(IEnumerable<string> items, string lang)
+    {
+        var list = items.Where(i => !string.IsNullOrWhiteSpace(i)).Distinct().ToList();
+        if (list.Count <= 1) return list.FirstOrDefault() ?? "";
+        var w = Language.Strings<VocabularyStrings>(lang);
+        return string.Join(w.ListComma, list[..^1]) + w.ListOr + list[^1];
+    }
+
+    /// <summary>
+    /// Where a law applies, without the law: "Mainland China" for "Mainland China (PIPL)". The catalogue names every
+    /// law as its place followed by the law in brackets.
+    /// </summary>
+    public static string Place(Jurisdiction law, string lang)
+    {
+        var name = law.Name.In(lang);
+        var cut = name.IndexOfAny(['（', '(']);
+        var place = cut > 0 ? name[..cut].TrimEnd() : name;
+        // A law of one country is written as that country is ("mainland China" inside a sentence).
+        return law.Domestic is [var only] && Country(only, lang) is var country && string.Equals(country, place, StringComparison.OrdinalIgnoreCase) ? country : place;
+    }
+
+    /// <summary>A place name as it stands in a sentence: "the United Kingdom", "Brazil"; Chinese names as they are.</summary>
+    public static string InProse(string place, string lang)
+    {
+        var w = Language.Strings<VocabularyStrings>(lang);
+        var words = w.NamesWithArticle.Split('|', StringSplitOptions.RemoveEmptyEntries);
+        return words.Any(n => place.Contains(n, StringComparison.Ordinal)) && !place.StartsWith(w.DefiniteArticle, StringComparison.OrdinalIgnoreCase)
+            ? w.DefiniteArticle + place : place;
     }
 
     /// <summary>A period in words: "3 years", "12 个月", "until the browser session ends".</summary>
@@ -84,15 +116,47 @@ internal static class Vocabulary
     /// their capitalised words are lowered; the policy's own names only lose the capital of their first
     /// word. Acronyms (IP, ID) stay. Chinese has no capitals and stays as it is.
     /// </summary>
-    public static string InSentence(TaxonomyEntry? entry, string key, string lang)
+    /// <remarks>Words in <paramref name="properNouns"/> keep their capital (Northwind): see <see cref="ProperNouns"/>.</remarks>
+    public static string InSentence(TaxonomyEntry? entry, string key, string lang, IReadOnlySet<string>? properNouns = null)
     {
         if (entry is null) return key;
         var name = entry.Name.In(lang);
         if (!Language.Strings<VocabularyStrings>(lang).LowerInSentences) return name;
-        static string Lower(string w) => w.Length > 1 && char.IsUpper(w[0]) && w.Skip(1).All(char.IsLower) ? char.ToLowerInvariant(w[0]) + w[1..] : w;
+        // fideslang's names hold no names of the policy's, so only the policy's own can start with one.
+        string Lower(string w) =>
+            entry.FromPolicy && properNouns?.Contains(w) == true ? w
+            : w.Contains('/', StringComparison.Ordinal) ? string.Join('/', w.Split('/').Select(Lower))
+            : w.Length > 1 && char.IsUpper(w[0]) && w.Skip(1).All(char.IsLower) ? char.ToLowerInvariant(w[0]) + w[1..] : w;
         var words = name.Split(' ');
         return string.Join(' ', entry.FromPolicy ? words.Take(1).Select(Lower).Concat(words.Skip(1)) : words.Select(Lower));
     }
+
+    /// <summary>
+    /// The words a policy's English texts capitalise in the middle of a sentence and never write in lower case
+    /// (Northwind, Academy): names, which keep their capital when a name that starts with them is used inside a
+    /// sentence. Quoted labels ("Contact us") do not count.
+    /// </summary>
+    public static IReadOnlySet<string> ProperNouns(IEnumerable<string> texts)
+    {
+        var capitalised = new HashSet<string>(StringComparer.Ordinal);
+        var lower = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in texts)
+        {
+            var words = Quoted().Replace(text, " ").Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            for (var i = 0; i < words.Length; i++)
+            {
+                var word = words[i].Trim('(', ')', ',', ';', ':', '.', '!', '?');
+                if (word.Length < 2 || !word.Skip(1).All(char.IsLower)) continue;
+                if (char.IsLower(word[0])) lower.Add(word);
+                else if (i > 0 && words[i - 1][^1] is not ('.' or '!' or '?' or ':')) capitalised.Add(word);
+            }
+        }
+        capitalised.RemoveWhere(w => lower.Contains(w.ToLowerInvariant()));
+        return capitalised;
+    }
+
+    [GeneratedRegex("\"[^\"]*\"|“[^”]*”")]
+    private static partial Regex Quoted();
 
     /// <summary>Ends a text as a sentence unless it already ends with a full stop or a question or exclamation mark.</summary>
     public static string Sentence(string text, string lang) =>

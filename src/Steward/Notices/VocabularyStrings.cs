@@ -23,6 +23,7 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
     public required string None { get; init; }
     [Punctuation] public required string ListComma { get; init; }
     [Punctuation] public required string ListAnd { get; init; }
+    [Punctuation] public required string ListOr { get; init; }
     [Punctuation] public required string PeriodSeparator { get; init; }
     [Punctuation] public required string ClauseSeparator { get; init; }
     [Punctuation] public required string LabelSeparator { get; init; }
@@ -31,8 +32,16 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
     [Punctuation] public required string SentenceSeparator { get; init; }
     [Punctuation] public required string OpenParenthesis { get; init; }
     [Punctuation] public required string CloseParenthesis { get; init; }
+    /// <summary>
+    /// English writes "the" before place names that name a union, a kingdom or a plural ("the United Kingdom", "the
+    /// Netherlands"): the words that call for it, separated by |. Chinese has no article, so both are empty there.
+    /// </summary>
+    [Punctuation] public required string NamesWithArticle { get; init; }
+    [Punctuation] public required string DefiniteArticle { get; init; }
     /// <summary>Whether names taken from titles lose their capitals inside a sentence (English does; Chinese has none).</summary>
     public required bool LowerInSentences { get; init; }
+    /// <summary>Whether Latin letters and digits get a space on each side inside the text (Chinese does: 中国大陆 2026 年).</summary>
+    public required bool SpaceAroundLatin { get; init; }
 
     public static VocabularyStrings English { get; } = new()
     {
@@ -41,12 +50,12 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
             [LegalBasis.Consent] = "your consent",
             [LegalBasis.Contract] = "performing a contract with you",
             [LegalBasis.LegalObligation] = "a legal obligation",
-            [LegalBasis.VitalInterests] = "protecting vital interests",
+            [LegalBasis.VitalInterests] = "protecting your or someone else's vital interests",
             [LegalBasis.PublicTask] = "a task in the public interest",
             [LegalBasis.LegitimateInterests] = "our legitimate interests",
             [LegalBasis.CreditProtection] = "credit protection",
             [LegalBasis.LegalClaims] = "establishing, exercising or defending legal claims",
-            [LegalBasis.HumanResources] = "human-resources management",
+            [LegalBasis.HumanResources] = "managing human resources",
             [LegalBasis.PublicHealth] = "responding to public-health emergencies",
             [LegalBasis.NewsReporting] = "news reporting in the public interest",
             [LegalBasis.PubliclyAvailable] = "information already made public",
@@ -81,10 +90,10 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
             [SecurityMeasureKind.Contractual] = "Obligations of partners and suppliers",
 
             [ConsentMechanism.CookieBanner] = "the cookie manager",
-            [ConsentMechanism.PreferenceCentre] = "the preference centre",
+            [ConsentMechanism.PreferenceCentre] = "the Privacy Preference Centre",
             [ConsentMechanism.Checkbox] = "a checkbox that is never pre-ticked",
             [ConsentMechanism.DoubleOptIn] = "a confirmation email (double opt-in)",
-            [ConsentMechanism.Form] = "the form where you provide the data",
+            [ConsentMechanism.Form] = "the form on which you give us the information",
             [ConsentMechanism.AppSetting] = "a setting in the app",
 
             [SourceKind.FirstParty] = "you",
@@ -119,6 +128,7 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
         None = "(none)",
         ListComma = ", ",
         ListAnd = " and ",
+        ListOr = " or ",
         PeriodSeparator = ", ",
         ClauseSeparator = ", ",
         LabelSeparator = ": ",
@@ -127,7 +137,10 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
         SentenceSeparator = " ",
         OpenParenthesis = " (",
         CloseParenthesis = ")",
+        NamesWithArticle = "Union|Kingdom|States|Republic|Emirates|Islands|Netherlands|Philippines|Economic Area",
+        DefiniteArticle = "the ",
         LowerInSentences = true,
+        SpaceAroundLatin = false,
     };
 
     public static VocabularyStrings Chinese { get; } = new()
@@ -137,9 +150,9 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
             [LegalBasis.Consent] = "您的同意",
             [LegalBasis.Contract] = "履行与您的合同所必需",
             [LegalBasis.LegalObligation] = "履行法定义务",
-            [LegalBasis.VitalInterests] = "保护重大利益",
+            [LegalBasis.VitalInterests] = "保护您或他人的重大利益",
             [LegalBasis.PublicTask] = "履行公共利益职责",
-            [LegalBasis.LegitimateInterests] = "我们的合法利益",
+            [LegalBasis.LegitimateInterests] = "我们的合法权益",
             [LegalBasis.CreditProtection] = "信用保护",
             [LegalBasis.LegalClaims] = "在诉讼或其他程序中行使或维护权利",
             [LegalBasis.HumanResources] = "人力资源管理所必需",
@@ -152,8 +165,8 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
             [Safeguard.EuScc] = "欧盟标准合同条款",
             [Safeguard.UkIdta] = "英国国际数据传输协议",
             [Safeguard.BrScc] = "巴西国家数据保护局标准合同条款",
-            [Safeguard.BcrC] = "控制者约束性企业规则（BCR-C）",
-            [Safeguard.BcrP] = "处理者约束性企业规则（BCR-P）",
+            [Safeguard.BcrC] = "控制方企业约束规则（BCR-C）",
+            [Safeguard.BcrP] = "处理方企业约束规则（BCR-P）",
             [Safeguard.ApecCbpr] = "亚太经合组织跨境隐私规则（CBPR）",
             [Safeguard.ApecPrp] = "亚太经合组织处理者隐私认可（PRP）",
             [Safeguard.PiplStandardContract] = "个人信息出境标准合同",
@@ -177,10 +190,10 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
             [SecurityMeasureKind.Contractual] = "对合作伙伴和供应商的要求",
 
             [ConsentMechanism.CookieBanner] = "Cookie 管理工具",
-            [ConsentMechanism.PreferenceCentre] = "首选项中心",
-            [ConsentMechanism.Checkbox] = "一个不会预先勾选的复选框",
+            [ConsentMechanism.PreferenceCentre] = "隐私偏好中心",
+            [ConsentMechanism.Checkbox] = "不会预先勾选的复选框",
             [ConsentMechanism.DoubleOptIn] = "确认邮件（双重确认）",
-            [ConsentMechanism.Form] = "您提供数据的表单",
+            [ConsentMechanism.Form] = "您提供信息时填写的表单",
             [ConsentMechanism.AppSetting] = "应用中的设置",
 
             [SourceKind.FirstParty] = "您本人",
@@ -198,11 +211,11 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
             [CookieType.Sdk] = "软件开发工具包",
 
             [ProcessingRole.Controller] = "控制方",
-            [ProcessingRole.Processor] = "受托处理方",
+            [ProcessingRole.Processor] = "处理方",
             [ProcessingRole.JointController] = "共同控制方",
         },
         Worldwide = "全球各地",
-        DateFormat = "yyyy年M月d日",
+        DateFormat = "yyyy 年 M 月 d 日",
         Session = "浏览器会话结束时",
         Year = "{0} 年",
         Years = "{0} 年",
@@ -215,6 +228,7 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
         None = "（无）",
         ListComma = "、",
         ListAnd = "和",
+        ListOr = "或",
         PeriodSeparator = " ",
         ClauseSeparator = "，",
         LabelSeparator = "：",
@@ -223,6 +237,9 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
         SentenceSeparator = "",
         OpenParenthesis = "（",
         CloseParenthesis = "）",
+        NamesWithArticle = "",
+        DefiniteArticle = "",
         LowerInSentences = false,
+        SpaceAroundLatin = true,
     };
 }

@@ -9,7 +9,7 @@ namespace Steward.Web;
 /// </summary>
 internal static class Stylesheet
 {
-    // High-contrast palette (text 15:1, links 7:1 on white); print drops navigation and shows link targets.
+    // High-contrast palette (text 15:1, links 7:1 on white); print drops navigation, opens every disclosure and shows link targets.
     public const string Css = """
         :root{color-scheme:light;--fg:#1b1b1b;--muted:#4a4a4a;--link:#0b4f9c;--line:#c8c8c8;--accent:#fff4d6}
         *{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:var(--fg);background:#fff}
@@ -24,7 +24,9 @@ internal static class Stylesheet
         form.stack input{display:block;width:100%;max-width:24rem;padding:.5rem;font:inherit;border:1px solid #6b6b6b;border-radius:4px}
         button{margin-top:1rem;padding:.5rem 1.2rem;font:inherit;background:#0b4f9c;color:#fff;border:0;border-radius:4px;cursor:pointer}
         nav.toc ol{columns:2}.diff-added{color:#0a5d00}.diff-removed{color:#a4000f}
-        @media print{header.site nav,footer.site nav,.skip,.lang,nav.toc,form{display:none}main a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em}body{font-size:11pt}h2{break-after:avoid}table{break-inside:avoid}}
+        details{margin:.35rem 0}summary{cursor:pointer;font-weight:600;padding:.15rem 0}details[open]{margin-bottom:.9rem}details>:not(summary){margin-left:1.1rem}
+        form.jurisdiction{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0}form.jurisdiction select{font:inherit;padding:.35rem;border:1px solid #6b6b6b;border-radius:4px}form.jurisdiction button{margin-top:0}
+        @media print{header.site nav,footer.site nav,.skip,.lang,nav.toc,form,form.jurisdiction{display:none}details::details-content{content-visibility:visible;display:block}main a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em}body{font-size:11pt}h2{break-after:avoid}table{break-inside:avoid}}
         """;
 
     /// <summary>The CSP source that allows this stylesheet and no other inline style.</summary>

@@ -40,14 +40,15 @@ public sealed partial class NoticePageTests
             "Information security and retention", "Your rights", "Legal bases", "Updates to this privacy notice"], SectionHeadings(html));
         Assert.Contains("This privacy notice is effective from 1 February 2026.", html, StringComparison.Ordinal);
         Assert.Contains("<h3 id=\"activity-accounts\">Your account</h3>", html, StringComparison.Ordinal);
-        Assert.Contains("<strong>How long we keep it:</strong> 3 years, after the account is closed. When we no longer need it, it is deleted securely.", html, StringComparison.Ordinal);
-        Assert.Contains("We ask for your consent through a confirmation email (double opt-in).", html, StringComparison.Ordinal);
-        Assert.Contains("Safeguards: EU standard contractual clauses, the UK international data transfer agreement and the PIPL standard contract.", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>How long we keep it:</strong> 3 years, after the account is closed</p>", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>How we ask for consent:</strong> a confirmation email (double opt-in)</p>", html, StringComparison.Ordinal);
+        // Each place's data leaves under the safeguards its own law recognises.
+        Assert.Contains("<strong>Safeguards:</strong> the European Union: EU standard contractual clauses; the United Kingdom: EU standard contractual clauses and the UK international data transfer agreement; mainland China: the PIPL standard contract</p>", html, StringComparison.Ordinal);
         Assert.Contains("You can check the status of your request for 90 days after it is completed.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("user.contact.email", html, StringComparison.Ordinal);
-        // fideslang's title-case names read as plain words: a heading-like list item, lower case inside a sentence.
-        Assert.Contains("<li>User contact email</li>", html, StringComparison.Ordinal);
-        Assert.Contains("<strong>What they receive:</strong> name and user contact email.", html, StringComparison.Ordinal);
+        // fideslang's title-case names read as plain words, in lower case inside a sentence.
+        Assert.Contains("<strong>What we collect:</strong> name and user contact email</p>", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>What they receive:</strong> name and user contact email</p>", html, StringComparison.Ordinal);
         foreach (var link in new[] { "/privacy/rights?lang=en", "/privacy/preferences?lang=en", "/privacy/cookies?lang=en", "/privacy/versions?lang=en" })
             Assert.Contains($"href=\"{link}\"", html, StringComparison.Ordinal);
     }
@@ -58,9 +59,8 @@ public sealed partial class NoticePageTests
         await using var app = await StewardTestApp.StartAsync();
         await app.PublishAsync(PolicyFixture.Write(PolicyFixture.Minimal + "data_categories:\n  user.contact.email: { name: { en: Email address, zh-CN: 邮箱地址 } }\n"));
         var en = await app.Client().GetStringAsync("/privacy?lang=en");
-        Assert.Contains("<li>Email address</li>", en, StringComparison.Ordinal);
-        Assert.Contains("name and email address.", en, StringComparison.Ordinal);
-        Assert.Contains("<li>邮箱地址</li>", await app.Client().GetStringAsync("/privacy?lang=zh-CN"), StringComparison.Ordinal);
+        Assert.Contains("<strong>What we collect:</strong> name and email address</p>", en, StringComparison.Ordinal);
+        Assert.Contains("<strong>个人信息：</strong> 姓名和邮箱地址</p>", await app.Client().GetStringAsync("/privacy?lang=zh-CN"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -102,14 +102,14 @@ public sealed class ExamplePolicyTests
                  {
                      "北风环球科技",            // controller identity
                      "数据保护官",              // DPO
-                     "法定代表",                // representatives
+                     "代表人",                  // representatives (GDPR Art. 27)
                      "欧盟标准合同条款",        // transfer safeguard
-                     "控制者约束性企业规则",    // BCR-C
+                     "控制方企业约束规则",      // BCR-C
                      "保留期限",                // retention
                      "您的权利",                // rights
                      "投诉",                    // complaint to a regulator
                      "信息来源",                // source (Art. 14)
-                     "我们的合法利益",          // legitimate interests
+                     "我们的合法权益",          // legitimate interests
                      "Cookie 首选项",           // cookie settings (S12.3)
                      "隐私声明更新",            // updates
                  })

@@ -24,11 +24,19 @@ internal sealed record Jurisdiction(
     bool SeparateConsent = false,
     bool SensitiveExplained = false,
     bool RecipientDetails = false,
-    bool ExplicitConsentForSensitive = false)
+    bool ExplicitConsentForSensitive = false,
+    LawfulnessRule? LawfulnessRule = null)
 {
     /// <summary>Whether a country is outside the law's own territory, where data that goes there has been transferred.</summary>
     public bool IsAbroad(string country) => country == Transfer.Worldwide || !Domestic.Contains(country);
 }
+
+/// <summary>
+/// How a law without a list of legal bases allows processing, so the notice can say it right: consent with the
+/// exceptions the law lists (Singapore, Canada, India), use within the purposes stated with consent for anything
+/// beyond (Japan), or notice at collection with the right to opt out (US states).
+/// </summary>
+internal enum LawfulnessRule { ConsentWithExceptions, PurposeAndConsent, NoticeAndOptOut }
 
 /// <summary>
 /// A legal basis people commonly assume a law has but it does not (legitimate interests under PIPL): a problem with
@@ -58,6 +66,9 @@ internal sealed class JurisdictionCatalogue
         // A law that restricts transfers gets problems that propose a safeguard; the data must say which.
         if (file.Jurisdictions.FirstOrDefault(j => j.RestrictsTransfers && j.SuggestedSafeguard is null) is { } missing)
             throw new InvalidOperationException($"The jurisdiction catalogue names no suggested_safeguard for {missing.Key}.");
+        // A law without legal bases gets a sentence in the notice that says how it allows processing instead.
+        if (file.Jurisdictions.FirstOrDefault(j => !j.RequiresLegalBasis && j.LawfulnessRule is null) is { } unruled)
+            throw new InvalidOperationException($"The jurisdiction catalogue names no lawfulness_rule for {unruled.Key}.");
         return new JurisdictionCatalogue(file.Jurisdictions);
     }
 }
