@@ -37,13 +37,18 @@ internal static partial class Vocabulary
     public static string Date(DateOnly date, string lang) =>
         date.ToString(Language.Strings<VocabularyStrings>(lang).DateFormat, CultureInfo.InvariantCulture);
 
-    /// <summary>Joins items as a sentence list: "a, b and c" / "a、b和c".</summary>
+    /// <summary>
+    /// Joins items as a sentence list: "a, b and c" / "a、b和c". Where an item holds a conjunction itself, the last
+    /// one joins so the reader still sees the items: "purchase and membership records, and identifiers" /
+    /// "购买和会员记录、唯一标识符", not "购买和会员记录和唯一标识符".
+    /// </summary>
     public static string List(IEnumerable<string> items, string lang)
     {
         var list = items.Where(i => !string.IsNullOrWhiteSpace(i)).Distinct().ToList();
         if (list.Count <= 1) return list.FirstOrDefault() ?? "";
         var w = Language.Strings<VocabularyStrings>(lang);
-        return string.Join(w.ListComma, list[..^1]) + w.ListAnd + list[^1];
+        var ambiguous = list.Any(i => w.Conjunctions.Split('|').Any(c => i.Contains(c, StringComparison.Ordinal)));
+        return string.Join(w.ListComma, list[..^1]) + (ambiguous ? w.ListAndAfterConjunction : w.ListAnd) + list[^1];
     }
 
     /// <summary>Joins alternatives: "a, b or c" / "a、b或c".</summary>

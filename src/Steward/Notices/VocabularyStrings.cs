@@ -24,6 +24,10 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
     [Punctuation] public required string ListComma { get; init; }
     [Punctuation] public required string ListAnd { get; init; }
     [Punctuation] public required string ListOr { get; init; }
+    /// <summary>How the last item joins when an item holds a conjunction itself ("purchase and membership records").</summary>
+    [Punctuation] public required string ListAndAfterConjunction { get; init; }
+    /// <summary>The words that make a plain "and" ambiguous when an item already holds one, separated by '|'.</summary>
+    [Punctuation] public required string Conjunctions { get; init; }
     [Punctuation] public required string PeriodSeparator { get; init; }
     [Punctuation] public required string ClauseSeparator { get; init; }
     [Punctuation] public required string LabelSeparator { get; init; }
@@ -129,6 +133,8 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
         ListComma = ", ",
         ListAnd = " and ",
         ListOr = " or ",
+        ListAndAfterConjunction = ", and ",
+        Conjunctions = " and | or ",
         PeriodSeparator = ", ",
         ClauseSeparator = ", ",
         LabelSeparator = ": ",
@@ -229,6 +235,8 @@ internal sealed record VocabularyStrings : ILocalised<VocabularyStrings>
         ListComma = "、",
         ListAnd = "和",
         ListOr = "或",
+        ListAndAfterConjunction = "、",
+        Conjunctions = "和|与|及|或",
         PeriodSeparator = " ",
         ClauseSeparator = "，",
         LabelSeparator = "：",
