@@ -29,7 +29,7 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
     {
         if (raw.IdentityType is null || !IdentityTypes.TryParse(raw.IdentityType, out var type))
             return Fail($"The identity type is one of: {string.Join(", ", IdentityTypes.All)}.");
-        if (string.IsNullOrWhiteSpace(raw.Jurisdiction)) return Fail("'jurisdiction' is missing: the key of the jurisdiction whose law applies to the person.");
+        if (string.IsNullOrWhiteSpace(raw.Jurisdiction)) return Fail("The jurisdiction is missing: the key of the jurisdiction whose law applies to the person.");
         var parsed = identities.Parse(type, raw.IdentityValue, raw.Jurisdiction);
         if (parsed.Identity is not { } identity) return Fail(parsed.Problem!);
 
@@ -55,9 +55,9 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
         if (occurredAt > now + ClockSkew) return Fail("The time the choice was made is in the future.");
 
         string? ip = null;
-        if (!string.IsNullOrWhiteSpace(raw.Ip) && (ip = ConsentProofs.Truncate(raw.Ip)) is null) return Fail("'ip' is not an IPv4 or IPv6 address.");
+        if (!string.IsNullOrWhiteSpace(raw.Ip) && (ip = ConsentProofs.Truncate(raw.Ip)) is null) return Fail("The IP address is not an IPv4 or IPv6 address.");
         var userAgent = string.IsNullOrWhiteSpace(raw.UserAgent) ? null : raw.UserAgent.Trim();
-        if (userAgent is { Length: > ConsentProofs.MaxUserAgentLength }) return Fail($"'userAgent' is longer than {ConsentProofs.MaxUserAgentLength} characters.");
+        if (userAgent is { Length: > ConsentProofs.MaxUserAgentLength }) return Fail($"The user agent is longer than {ConsentProofs.MaxUserAgentLength} characters.");
 
         if (raw.Choices.Count == 0) return Fail("There are no choices: send at least one key with its choice.");
         if (raw.Choices.Count > MaxChoices) return Fail($"At most {MaxChoices} choices are recorded at once.");

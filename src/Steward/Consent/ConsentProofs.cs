@@ -34,11 +34,11 @@ internal static partial class ConsentProofs
     /// <summary>Why <paramref name="hash"/> is not a SHA-256 in hex, or null when it is (or absent).</summary>
     public static string? TextHashProblem(string? hash) =>
         hash is null || (hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower)) ? null
-            : "'textHash' is the SHA-256 of the text shown, as 64 lower-case hex digits.";
+            : "The text hash is the SHA-256 of the text shown, as 64 lower-case hex digits.";
 
     public static string? LanguageProblem(string? language) =>
         language is null || (language.Length <= MaxLanguageLength && LanguageTag().IsMatch(language)) ? null
-            : "'language' is a language tag such as en or zh-CN.";
+            : "The language is a language tag such as en or zh-CN.";
 
     public static byte[]? Seal(byte[] dataKey, Guid subjectId, Guid eventId, BrowserProof proof) =>
         proof.Ip is null && proof.UserAgent is null ? null

@@ -142,9 +142,9 @@ public sealed class ConsentApiTests
     [Theory]
     [InlineData("method", "import", "'method' is one of")]
     [InlineData("method", "guardian", "guardian's verified identity")]
-    [InlineData("textHash", "sha1:abc", "64 lower-case hex digits")]
-    [InlineData("language", "not a language", "language tag")]
-    [InlineData("ip", "203.0.113.999", "not an IPv4 or IPv6 address")]
+    [InlineData("textHash", "sha1:abc", "The text hash is the SHA-256")]
+    [InlineData("language", "not a language", "The language is a language tag")]
+    [InlineData("ip", "203.0.113.999", "The IP address is not an IPv4 or IPv6 address")]
     public async Task A_malformed_proof_is_a_400_naming_the_field(string field, string value, string expected)
     {
         var (app, client) = await StartAsync();
