@@ -94,8 +94,19 @@ internal static partial class ConsentCommands
         if (records.Count == 0) throw new StewardException($"{file}: no consent lines to import");
 
         var bar = Console.IsErrorRedirected ? null : new ProgressBar("importing", records.Count);
-        var outcome = await services.GetRequiredService<ConsentLedger>().RecordAsync(records, AdminCommands.CliActor, bar, ct);
-        bar?.Done();
+        RecordOutcome outcome;
+        try
+        {
+            outcome = await services.GetRequiredService<ConsentLedger>().RecordAsync(records, AdminCommands.CliActor, bar, ct);
+        }
+        catch (ConsentConflictException e)
+        {
+            throw new StewardException(e.Message);
+        }
+        finally
+        {
+            bar?.Done();
+        }
         Console.WriteLine($"imported {outcome.EventIds.Count} consent event(s) for {outcome.SubjectIds.Count} person(s) from {file}"
             + (outcome.AlreadyRecorded > 0 ? $"; {outcome.AlreadyRecorded} line(s) imported before were skipped" : ""));
         return Cli.ExitCodes.Ok;

@@ -51,7 +51,8 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
         if (ConsentProofs.LanguageProblem(raw.Language) is { } languageProblem) return Fail(languageProblem);
         var now = time.GetUtcNow();
         if (imported && raw.OccurredAt is null) return Fail("The time the choice was made is missing.");
-        var occurredAt = raw.OccurredAt ?? now;
+        // Stored in UTC (PostgreSQL keeps no offset); the moment is the same.
+        var occurredAt = raw.OccurredAt?.ToUniversalTime() ?? now;
         if (occurredAt > now + ClockSkew) return Fail("The time the choice was made is in the future.");
 
         string? ip = null;
