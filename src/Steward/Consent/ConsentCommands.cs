@@ -67,20 +67,20 @@ internal static partial class ConsentCommands
         Dictionary<string, int>? columns = null;
         foreach (var csv in ConsentCsv.Read(new StringReader(text)))
         {
-            var problem = csv.Problem;
-            if (problem is null && columns is null)
+            if (columns is null)
             {
-                problem = HeaderProblem(csv.Fields, out columns);
-                if (problem is not null)
+                var headerProblem = csv.Problem ?? HeaderProblem(csv.Fields, out columns);
+                if (headerProblem is not null)
                 {
-                    await Console.Error.WriteLineAsync($"{file}:{csv.Line}: {problem}");
+                    await Console.Error.WriteLineAsync($"{file}:{csv.Line}: {headerProblem}");
                     throw new StewardException($"{file}: the first line must name the columns; nothing was imported");
                 }
                 continue;
             }
+            var problem = csv.Problem;
             if (problem is null)
             {
-                var result = await intake.CheckAsync(ToRaw(csv.Fields, columns!, out problem), imported: true, ct);
+                var result = await intake.CheckAsync(ToRaw(csv.Fields, columns, out problem), imported: true, ct);
                 if (problem is null && result.Record is { } record) records.Add(record);
                 problem ??= result.Problem;
             }

@@ -103,6 +103,11 @@ public sealed class ConsentCommandTests : IDisposable
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal($"{path}:1: missing column(s): occurred_at, jurisdiction", result.StderrLines[0]);
+
+        var broken = Write("broken.csv", "identity_type,\"identity,key,choice,occurred_at,jurisdiction", "email,li.na@example.com,channel:email,granted");
+        var second = await StewardCli.RunAsync(app.Database, "", "consent", "import", broken);
+        Assert.Equal(1, second.ExitCode);
+        Assert.Equal([$"{broken}:1: a quoted field is not closed.", $"steward: {broken}: the first line must name the columns; nothing was imported"], second.StderrLines);
     }
 
     [Fact]
