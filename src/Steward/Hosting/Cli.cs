@@ -43,6 +43,7 @@ internal static class Cli
         root.Subcommands.Add(NoticeCommands.Build());
         root.Subcommands.Add(JobCommands.Build());
         root.Subcommands.Add(KeyCommands.Build());
+        root.Subcommands.Add(Consent.ConsentCommands.Build());
         return root;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Steward.Audit;
+using Steward.Consent;
 using Steward.Jobs;
 using Steward.Hosting.Telemetry;
 using Steward.Notices;
@@ -53,6 +54,7 @@ internal static class StewardServer
         api.MapPolicy();
         api.MapJobs();
         api.MapStaff();
+        api.MapConsent();
         return app;
     }
 

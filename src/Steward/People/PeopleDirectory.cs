@@ -45,8 +45,14 @@ internal sealed record RevealedIdentity(Guid Id, IdentityType Type, string Value
 /// </summary>
 internal interface ISubjectMergeStep
 {
-    Task MoveAsync(StewardDbContext db, Guid from, Guid into, CancellationToken ct);
+    Task MoveAsync(StewardDbContext db, SubjectMerge merge, CancellationToken ct);
 }
+
+/// <summary>
+/// The two subjects of a merge with their data keys in clear: values sealed for <see cref="From"/> are opened with
+/// <see cref="FromKey"/> and sealed again for <see cref="Into"/>, since the source's key is destroyed by the merge.
+/// </summary>
+internal sealed record SubjectMerge(Guid From, byte[] FromKey, Guid Into, byte[] IntoKey);
 
 /// <summary>
 /// The people Steward knows and their identities: find or create a subject by identity, add identities, link a
@@ -221,7 +227,7 @@ internal sealed class PeopleDirectory(
             row.Ciphertext = SubjectKeys.Encrypt(targetKey, into, row.Type, value);
             row.SubjectId = into;
         }
-        foreach (var step in mergeSteps) await step.MoveAsync(db, from, into, ct);
+        foreach (var step in mergeSteps) await step.MoveAsync(db, new SubjectMerge(from, sourceKey, into, targetKey), ct);
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.subjects-merged", Target(into), new { from, identities = moved.Count }), ct);
         return true;
     }

@@ -44,6 +44,8 @@ public sealed partial class EndpointRoleTests
         ["GET /api/v1/ropa"] = RecordReaders,
         ["GET /api/v1/jobs"] = AuditReaders,
         ["POST /api/v1/users/{id:guid}/sessions/revoke"] = Of(Roles.Admin),
+        ["POST /api/v1/consents"] = Of(Roles.PrivacyOfficer, Roles.Service),
+        ["POST /api/v1/consents/query"] = Of(Roles.PrivacyOfficer, Roles.Service),
         ["GET /privacy"] = Anonymous,
         ["GET /privacy/versions"] = Anonymous,
         ["GET /privacy/versions/{version:int}"] = Anonymous,

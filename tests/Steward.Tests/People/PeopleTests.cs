@@ -287,17 +287,17 @@ public sealed class PeopleTests
     {
         public List<(Guid From, Guid Into)> Calls { get; } = [];
 
-        public Task MoveAsync(StewardDbContext db, Guid from, Guid into, CancellationToken ct)
+        public Task MoveAsync(StewardDbContext db, SubjectMerge merge, CancellationToken ct)
         {
             Assert.NotNull(db.Database.CurrentTransaction);
-            Calls.Add((from, into));
+            Calls.Add((merge.From, merge.Into));
             return Task.CompletedTask;
         }
     }
 
     private sealed class FailingMerge : ISubjectMergeStep
     {
-        public Task MoveAsync(StewardDbContext db, Guid from, Guid into, CancellationToken ct) =>
+        public Task MoveAsync(StewardDbContext db, SubjectMerge merge, CancellationToken ct) =>
             throw new InvalidOperationException("the consent feature could not move its events");
     }
 }

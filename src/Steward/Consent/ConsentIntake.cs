@@ -1,0 +1,88 @@
+using Steward.People;
+using Steward.Policy;
+
+namespace Steward.Consent;
+
+/// <summary>A submission as it arrived (API body or CSV line), before any check.</summary>
+internal sealed record RawConsent(string? IdentityType, string? IdentityValue, string? Jurisdiction, int? PolicyVersion, string? TextHash,
+    string? Language, string? Method, DateTimeOffset? OccurredAt, string? Ip, string? UserAgent, IReadOnlyList<(string? Key, string? Choice)> Choices);
+
+/// <summary>A checked submission, or the one problem that rejects it (never quoting an identity value).</summary>
+internal readonly record struct IntakeResult(ConsentRecord? Record, string? Problem);
+
+/// <summary>
+/// Checks submissions against the published policy: the identity's form, the jurisdiction and version, each key (see
+/// <see cref="ConsentKeys"/>), the proof's form; truncates IP addresses. Nothing is written here. One instance per
+/// request or import: it keeps the policy versions it has read.
+/// </summary>
+internal sealed class ConsentIntake(IdentityParser identities, PolicyStore policies, TimeProvider time)
+{
+    public const int MaxChoices = 100;
+    /// <summary>How far ahead of Steward's clock a caller's clock may run.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    private readonly Dictionary<int, PublishedPolicy?> _versions = [];
+    private PublishedPolicy? _current;
+
+    /// <summary>Checks one submission. <paramref name="imported"/>: from <c>steward consent import</c> (method import, time required).</summary>
+    public async Task<IntakeResult> CheckAsync(RawConsent raw, bool imported, CancellationToken ct)
+    {
+        if (raw.IdentityType is null || !IdentityTypes.TryParse(raw.IdentityType, out var type))
+            return Fail($"The identity type is one of: {string.Join(", ", IdentityTypes.All)}.");
+        if (string.IsNullOrWhiteSpace(raw.Jurisdiction)) return Fail("The jurisdiction is missing: the key of the jurisdiction whose law applies to the person.");
+        var parsed = identities.Parse(type, raw.IdentityValue, raw.Jurisdiction);
+        if (parsed.Identity is not { } identity) return Fail(parsed.Problem!);
+
+        var policy = raw.PolicyVersion is { } v ? await VersionAsync(v, ct) : _current ??= await policies.CurrentAsync(ct);
+        if (policy is null)
+            return Fail(raw.PolicyVersion is { } missing ? $"There is no published policy version {missing}." : "No policy has been published yet.");
+        var version = policy.Info.Version;
+        if (!policy.Document.Jurisdictions.Contains(raw.Jurisdiction, StringComparer.Ordinal))
+            return Fail($"'{Clip(raw.Jurisdiction)}' is not a jurisdiction of policy version {version} ({string.Join(", ", policy.Document.Jurisdictions)}).");
+
+        ConsentMethod method;
+        if (imported) method = ConsentMethod.Import;
+        else if (!ConsentWords.TryParse(raw.Method ?? "api", out method) || method == ConsentMethod.Import)
+            return Fail($"'method' is one of: {string.Join(", ", ConsentWords.AllMethods.Where(m => m != "import"))} (import is for 'steward consent import').");
+        if (method == ConsentMethod.Guardian)
+            return Fail("A guardian's consent needs the guardian's verified identity, which this endpoint does not take yet; it is not recorded.");
+
+        if (ConsentProofs.TextHashProblem(raw.TextHash) is { } hashProblem) return Fail(hashProblem);
+        if (ConsentProofs.LanguageProblem(raw.Language) is { } languageProblem) return Fail(languageProblem);
+        var now = time.GetUtcNow();
+        if (imported && raw.OccurredAt is null) return Fail("The time the choice was made is missing.");
+        // Stored in UTC (PostgreSQL keeps no offset); the moment is the same.
+        var occurredAt = raw.OccurredAt?.ToUniversalTime() ?? now;
+        if (occurredAt > now + ClockSkew) return Fail("The time the choice was made is in the future.");
+
+        string? ip = null;
+        if (!string.IsNullOrWhiteSpace(raw.Ip) && (ip = ConsentProofs.Truncate(raw.Ip)) is null) return Fail("The IP address is not an IPv4 or IPv6 address.");
+        var userAgent = string.IsNullOrWhiteSpace(raw.UserAgent) ? null : raw.UserAgent.Trim();
+        if (userAgent is { Length: > ConsentProofs.MaxUserAgentLength }) return Fail($"The user agent is longer than {ConsentProofs.MaxUserAgentLength} characters.");
+
+        if (raw.Choices.Count == 0) return Fail("There are no choices: send at least one key with its choice.");
+        if (raw.Choices.Count > MaxChoices) return Fail($"At most {MaxChoices} choices are recorded at once.");
+        var choices = new List<KeyChoice>(raw.Choices.Count);
+        foreach (var (key, choiceName) in raw.Choices)
+        {
+            if (ConsentKeys.Problem(policy.Document, version, raw.Jurisdiction, key) is { } keyProblem) return Fail(keyProblem);
+            if (!ConsentWords.TryParse(choiceName, out ConsentChoice choice))
+                return Fail($"The choice for '{key}' is one of: {string.Join(", ", ConsentWords.AllChoices)}.");
+            if (choices.Any(c => c.Key == key)) return Fail($"'{key}' is given twice.");
+            choices.Add(new KeyChoice(key!, choice));
+        }
+        return new IntakeResult(new ConsentRecord(identity, raw.Jurisdiction, version, raw.TextHash, raw.Language, method, occurredAt,
+            new BrowserProof(ip, userAgent), choices), null);
+    }
+
+    private async Task<PublishedPolicy?> VersionAsync(int version, CancellationToken ct)
+    {
+        if (!_versions.TryGetValue(version, out var policy)) _versions[version] = policy = await policies.GetAsync(version, ct);
+        return policy;
+    }
+
+    private static IntakeResult Fail(string problem) => new(null, problem);
+
+    /// <summary>Names a caller's unknown value without letting a long one fill the message.</summary>
+    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

@@ -1,0 +1,157 @@
+using Microsoft.EntityFrameworkCore;
+using Steward.Audit;
+using Steward.People;
+using Steward.Storage;
+
+namespace Steward.Consent;
+
+/// <summary>One choice about one key.</summary>
+internal sealed record KeyChoice(string Key, ConsentChoice Choice);
+
+/// <summary>A checked submission: one person's choices made at one moment, with their proof. Identity values stay in memory only.</summary>
+internal sealed record ConsentRecord(Identity Identity, string Jurisdiction, int PolicyVersion, string? TextHash, string? Language,
+    ConsentMethod Method, DateTimeOffset OccurredAt, BrowserProof Browser, IReadOnlyList<KeyChoice> Choices);
+
+/// <summary>An event as staff and callers see it, proof opened (empty once the subject was erased).</summary>
+internal sealed record ConsentEventView(Guid Id, string Key, ConsentChoice Choice, ConsentMethod Method, int PolicyVersion, string? TextHash,
+    string? Language, string Jurisdiction, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, string? Ip, string? UserAgent);
+
+/// <summary>A subject's history, oldest first, and the state derived from it.</summary>
+internal sealed record ConsentHistory(Guid SubjectId, IReadOnlyList<ConsentEventView> Events)
+{
+    /// <summary>Per key, the event that stands: the latest choice made (by when it was made, then when it was recorded).</summary>
+    public IReadOnlyList<ConsentEventView> State { get; } = Events.GroupBy(e => e.Key, StringComparer.Ordinal)
+        .Select(g => g.OrderBy(e => e.OccurredAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.Id).Last())
+        .OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+}
+
+/// <summary>What recording did: the events written and, for an import run again, the lines already there.</summary>
+internal sealed record RecordOutcome(IReadOnlyList<Guid> EventIds, IReadOnlyList<Guid> SubjectIds, int AlreadyRecorded);
+
+/// <summary>
+/// The consent events: recorded in one transaction per call (all or nothing), read back as history and derived state.
+/// Audit entries carry ids and counts only.
+/// </summary>
+internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, AuditLog audit, TimeProvider time)
+{
+    /// <summary>
+    /// Records every choice of <paramref name="records"/>, finding or creating each person. Imports (method <c>import</c>)
+    /// skip events identical to one already imported (subject, key, choice, time), so running an import twice is harmless.
+    /// <paramref name="progress"/> hears how many records have been placed.
+    /// </summary>
+    public async Task<RecordOutcome> RecordAsync(IReadOnlyList<ConsentRecord> records, string actor, IProgress<int>? progress, CancellationToken ct)
+    {
+        // People first, each in its own short transaction (the directory's contract); a subject without events is harmless.
+        var subjects = new List<Guid>(records.Count);
+        var found = new Dictionary<Identity, Guid>();
+        foreach (var record in records)
+        {
+            if (!found.TryGetValue(record.Identity, out var id))
+                found[record.Identity] = id = (await people.FindOrCreateAsync(record.Identity, record.Jurisdiction, actor, ct)).SubjectId;
+            subjects.Add(id);
+            progress?.Report(subjects.Count);
+        }
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var distinct = subjects.Distinct().ToList();
+        var dataKeys = new Dictionary<Guid, byte[]>();
+        foreach (var chunk in distinct.Chunk(500))
+            foreach (var subject in await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct))
+                dataKeys[subject.Id] = await keys.OpenAsync(subject, ct)
+                    ?? throw new ConsentConflictException("A person was erased or merged while their consent was being recorded; nothing was recorded. Send it again.");
+        var imported = await ImportedAsync(db, records, distinct, ct);
+        var ids = new List<Guid>();
+        var skipped = 0;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var r = records[i];
+            foreach (var choice in r.Choices)
+            {
+                if (r.Method == ConsentMethod.Import && !imported.Add((subjects[i], choice.Key, choice.Choice, r.OccurredAt)))
+                {
+                    skipped++;
+                    continue;
+                }
+                var id = Guid.CreateVersion7(now);
+                db.Set<ConsentEvent>().Add(new ConsentEvent
+                {
+                    Id = id,
+                    SubjectId = subjects[i],
+                    Key = choice.Key,
+                    Choice = choice.Choice,
+                    Method = r.Method,
+                    PolicyVersion = r.PolicyVersion,
+                    TextHash = r.TextHash,
+                    Language = r.Language,
+                    Jurisdiction = r.Jurisdiction,
+                    OccurredAt = r.OccurredAt,
+                    RecordedAt = now,
+                    Proof = ConsentProofs.Seal(dataKeys[subjects[i]], subjects[i], id, r.Browser),
+                });
+                ids.Add(id);
+            }
+        }
+        var auditEvent = distinct.Count == 1
+            ? new AuditEvent(actor, "consent.recorded", $"subject:{distinct[0]:D}", new { events = ids, skipped })
+            : new AuditEvent(actor, "consent.recorded", "consent", new { events = ids.Count, subjects = distinct.Count, skipped });
+        await audit.AppendWithinAsync(db, auditEvent, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RecordOutcome(ids, distinct, skipped);
+    }
+
+    /// <summary>The imported events these subjects already have, to skip lines imported before.</summary>
+    private static async Task<HashSet<(Guid, string, ConsentChoice, DateTimeOffset)>> ImportedAsync(StewardDbContext db, IReadOnlyList<ConsentRecord> records,
+        List<Guid> subjects, CancellationToken ct)
+    {
+        var set = new HashSet<(Guid, string, ConsentChoice, DateTimeOffset)>();
+        if (records.All(r => r.Method != ConsentMethod.Import)) return set;
+        foreach (var chunk in subjects.Chunk(500))
+        {
+            var rows = await db.Set<ConsentEvent>().AsNoTracking().Where(e => chunk.Contains(e.SubjectId) && e.Method == ConsentMethod.Import)
+                .Select(e => new { e.SubjectId, e.Key, e.Choice, e.OccurredAt }).ToListAsync(ct);
+            foreach (var row in rows) set.Add((row.SubjectId, row.Key, row.Choice, row.OccurredAt));
+        }
+        return set;
+    }
+
+    /// <summary>The subject an identity belongs to, if anyone has it.</summary>
+    public Task<Guid?> SubjectOfAsync(Identity identity, CancellationToken ct) => people.FindAsync(identity, ct);
+
+    /// <summary>A subject's history with proofs opened, for a caller entitled to it; audited as a read of personal data.</summary>
+    public async Task<ConsentHistory> HistoryAsync(Guid subjectId, string actor, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var subject = await db.Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == subjectId, ct);
+        var dataKey = await keys.OpenAsync(subject, ct);
+        var rows = await db.Set<ConsentEvent>().AsNoTracking().Where(e => e.SubjectId == subjectId).ToListAsync(ct);
+        var events = rows.OrderBy(e => e.OccurredAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.Id).Select(e =>
+        {
+            var proof = ConsentProofs.Open(dataKey, subjectId, e.Id, e.Proof);
+            return new ConsentEventView(e.Id, e.Key, e.Choice, e.Method, e.PolicyVersion, e.TextHash, e.Language, e.Jurisdiction, e.OccurredAt,
+                e.RecordedAt, proof.Ip, proof.UserAgent);
+        }).ToList();
+        await audit.AppendAsync(new AuditEvent(actor, "consent.read", $"subject:{subjectId:D}", new { events = events.Count }), ct);
+        return new ConsentHistory(subjectId, events);
+    }
+}
+
+/// <summary>The state changed under the request (a person erased or merged meanwhile): nothing was recorded; sending again succeeds.</summary>
+internal sealed class ConsentConflictException(string message) : Exception(message);
+
+/// <summary>On a merge (a cookie's visitor signs in), the visitor's events move to the account's subject, every one kept, proofs sealed again for their new owner.</summary>
+internal sealed class ConsentMergeStep : ISubjectMergeStep
+{
+    public async Task MoveAsync(StewardDbContext db, SubjectMerge merge, CancellationToken ct)
+    {
+        var events = await db.Set<ConsentEvent>().Where(e => e.SubjectId == merge.From).ToListAsync(ct);
+        foreach (var e in events)
+        {
+            var entry = db.Entry(e);
+            entry.Property(x => x.Proof).CurrentValue = e.Proof is null ? null
+                : ConsentProofs.Seal(merge.IntoKey, merge.Into, e.Id, ConsentProofs.Open(merge.FromKey, merge.From, e.Id, e.Proof));
+            entry.Property(x => x.SubjectId).CurrentValue = merge.Into;
+        }
+    }
+}
