@@ -141,7 +141,7 @@ internal sealed partial class NoticeBuilder
         var b = new List<Block> { new Paragraph(T(purpose.Description)) };
         if (purpose.Role == ProcessingRole.Processor)
         {
-            var client = purpose.Client is null ? _s.BusinessClient : T(purpose.Client);
+            var client = purpose.Client is null ? _s.BusinessClient : InSentence(purpose.Client);
             b.Add(new Paragraph(F(_s.ProcessorRole, client)));
         }
         if (_reader is null && purpose.Jurisdictions.Count > 0)
