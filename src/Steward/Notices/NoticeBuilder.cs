@@ -141,7 +141,7 @@ internal sealed partial class NoticeBuilder
         var b = new List<Block> { new Paragraph(T(purpose.Description)) };
         if (purpose.Role == ProcessingRole.Processor)
         {
-            var client = purpose.Client is null ? _s.BusinessClient : T(purpose.Client);
+            var client = purpose.Client is null ? _s.BusinessClient : InSentence(purpose.Client);
             b.Add(new Paragraph(F(_s.ProcessorRole, client)));
         }
         if (_reader is null && purpose.Jurisdictions.Count > 0)
@@ -344,10 +344,19 @@ internal sealed partial class NoticeBuilder
         var b = new List<Block> { new Paragraph(_s.SharingIntro) };
         var transfers = _p.Transfers.Where(t => ForReader(t.Value.From)).ToList();
         var used = _purposes.SelectMany(x => x.Purpose.Recipients).Concat(transfers.SelectMany(t => t.Value.Recipients)).ToHashSet(StringComparer.Ordinal);
-        foreach (var group in _p.Recipients.Where(r => _reader is null || used.Contains(r.Key)).GroupBy(r => r.Value.Kind).OrderBy(g => g.Key))
+        var shown = _p.Recipients.Where(r => _reader is null || used.Contains(r.Key)).ToList();
+        // A contact and a way to exercise rights that several recipients share is said once, with their names.
+        var shared = shown.GroupBy(r => ContactAndRights(r.Value)).Where(g => g.Key.Length > 0 && g.Count() > 1).ToList();
+        if (shared.Count > 0)
+        {
+            b.Add(new Paragraph(_s.SharedContacts));
+            b.Add(new BulletList([.. shared.Select(g => F(_s.ContactLine, Starting(Join(g.Select(r => InSentence(r.Value.Name)))), g.Key))]));
+        }
+        var said = shared.SelectMany(g => g).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var group in shown.GroupBy(r => r.Value.Kind).OrderBy(g => g.Key))
         {
             b.Add(new Heading(3, Vocabulary.Name(group.Key, _lang), $"recipients-{PolicyLoader.Binder.EnumName(group.Key)}"));
-            foreach (var (key, r) in group) b.Add(new Details(T(r.Name), RecipientBlocks(r), 4, $"recipient-{key}"));
+            foreach (var (key, r) in group) b.Add(new Details(T(r.Name), RecipientBlocks(r, withContact: !said.Contains(key)), 4, $"recipient-{key}"));
         }
         Storage(b);
         if (transfers.Count > 0)
@@ -368,17 +377,24 @@ internal sealed partial class NoticeBuilder
     /// checks made before sharing are said once for all at the start of the part (S14.4); each recipient's own are
     /// the record's, not the reader's.
     /// </summary>
-    private List<Block> RecipientBlocks(Recipient r)
+    private List<Block> RecipientBlocks(Recipient r, bool withContact)
     {
         var b = new List<Block>();
         if (r.Description is not null) b.Add(new Paragraph(T(r.Description)));
         if (r.Receives.Count > 0) b.Add(new LabelledParagraph(_s.Receives, Join(r.Receives.Select(CategoryName))));
         if (r.ProcessingMethod is not null) b.Add(new LabelledParagraph(_s.ProcessingMethod, T(r.ProcessingMethod)));
         if (r.Countries.Count > 0) b.Add(new LabelledParagraph(_s.Countries, Join(r.Countries.Select(Country))));
+        if (!withContact) return b;
         if (Contact(r.Email, r.Url, r.Address) is { Length: > 0 } contact) b.Add(new LabelledParagraph(_s.ContactDetails, contact));
         if (r.ExerciseRights is not null) b.Add(new LabelledParagraph(_s.RightsAgainstThem, T(r.ExerciseRights)));
         return b;
     }
+
+    /// <summary>How to exercise rights with a recipient and reach them, in one line; empty unless the policy says both.</summary>
+    private string ContactAndRights(Recipient r) =>
+        Contact(r.Email, r.Url, r.Address) is { Length: > 0 } contact && r.ExerciseRights is not null
+            ? $"{Sentence(T(r.ExerciseRights))}{_w.SentenceSeparator}{F(_s.ContactLine, _s.ContactDetails.TrimEnd(':', '：'), contact)}"
+            : "";
 
     private string Contact(string? email, string? url, LocalizedText? address) =>
         string.Join(_w.ItemSeparator, new[] { T(address), email ?? "", url ?? "" }.Where(x => x.Length > 0));

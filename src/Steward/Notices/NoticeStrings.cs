@@ -73,6 +73,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
     public required string Countries { get; init; }
     public required string ContactDetails { get; init; }
     public required string RightsAgainstThem { get; init; }
+    public required string SharedContacts { get; init; }
     public required string StorageHeading { get; init; }
     public required string StoredIn { get; init; }
     public required string CopiesIn { get; init; }
@@ -191,6 +192,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         Countries = "Where they process it:",
         ContactDetails = "Contact:",
         RightsAgainstThem = "Exercising your rights with them:",
+        SharedContacts = "Recipients that share a contact and a way to exercise your rights with them:",
         StorageHeading = "Where we store personal information",
         StoredIn = "stored in {0}",
         CopiesIn = ", with a copy in {0}",
@@ -327,6 +329,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         Countries = "处理地点：",
         ContactDetails = "联系方式：",
         RightsAgainstThem = "向其行使权利：",
+        SharedContacts = "以下接收方共用同一联系方式和行使权利的方式：",
         StorageHeading = "存储地点",
         StoredIn = "存储在{0}",
         CopiesIn = "，并在{0}存有副本",

@@ -67,7 +67,8 @@ internal static partial class NoticeTypography
     [GeneratedRegex($"([{Latin})%])([{Cjk}])")]
     private static partial Regex LatinBeforeCjk();
 
+    // "example" is the domain reserved for documentation (RFC 2606), which sample policies use.
     // An address ends at white space, a quote, a bracket or Chinese punctuation; trailing sentence punctuation is cut off above.
-    [GeneratedRegex(@"(?<url>https?://[^\s<>""'()（）\[\]【】，。；：、！？“”‘’《》]+)|(?<email>(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)|(?<domain>(?<![\w@./-])(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|gov|edu|int|info|io)(?![\w@-]|\.\w))")]
+    [GeneratedRegex(@"(?<url>https?://[^\s<>""'()（）\[\]【】，。；：、！？“”‘’《》]+)|(?<email>(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)|(?<domain>(?<![\w@./-])(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|gov|edu|int|info|io|example)(?![\w@-]|\.\w))")]
     private static partial Regex Address();
 }

@@ -128,8 +128,8 @@ internal sealed class PolicyDiff
     private void Storage()
     {
         string Where(DataStorage s) =>
-            List(s.Countries.Select(c => Vocabulary.Country(c, _lang)))
-            + (s.Copies.Count == 0 ? "" : Language.Format(_s.StorageCopies, List(s.Copies.Select(c => Vocabulary.Country(c, _lang)))));
+            List(s.Countries.Select(c => Vocabulary.InProse(Vocabulary.Country(c, _lang), _lang)))
+            + (s.Copies.Count == 0 ? "" : Language.Format(_s.StorageCopies, List(s.Copies.Select(c => Vocabulary.InProse(Vocabulary.Country(c, _lang), _lang)))));
         string Whose(string key) => key == PolicyDocument.DefaultKey ? _s.StorageElsewhere : LawName(key);
         foreach (var key in _old.Storage.Keys.Union(_new.Storage.Keys))
         {
@@ -172,7 +172,7 @@ internal sealed class PolicyDiff
         if (o.Kind != n.Kind)
             Add("recipients", PolicyChangeKind.Changed, _s.RecipientKindChanged, name, Vocabulary.Name(n.Kind, _lang));
         SetChange("recipients", name, o.Receives, n.Receives, Category, _s.ReceivesAdded, _s.ReceivesRemoved);
-        SetChange("recipients", name, o.Countries, n.Countries, c => Vocabulary.Country(c, _lang), _s.CountriesAdded, _s.CountriesRemoved);
+        SetChange("recipients", name, o.Countries, n.Countries, c => Vocabulary.InProse(Vocabulary.Country(c, _lang), _lang), _s.CountriesAdded, _s.CountriesRemoved);
     }
 
     private void TransferChanges(string key, Transfer o, Transfer n)

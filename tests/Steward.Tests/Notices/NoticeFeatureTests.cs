@@ -34,6 +34,7 @@ public sealed class NoticeFeatureTests
                 sources: [from-you]
                 legal_basis: { default: consent }
                 consent: { mechanism: form, separate: true, withdrawal: { en: Tell the organiser., zh-CN: 告诉组织者即可。 } }
+                provision_requirement: { en: Up to you; without it you cannot attend., zh-CN: 由您决定；如不提供，您将无法参加活动。 }
                 sensitive:
                   necessity: { en: Needed to keep other attendees safe., zh-CN: 为保障其他参加者的安全所必需。 }
                   impact: { en: Only the organiser sees it; a leak could reveal your health., zh-CN: 仅组织者可以查看；一旦泄露可能暴露您的健康状况。 }
@@ -47,7 +48,6 @@ public sealed class NoticeFeatureTests
                 uses: [essential.service]
                 data_categories: [user.content.private]
                 subjects: [customer]
-                legal_basis: { default: contract }
                 retention: { criteria: { en: for as long as the client decides, zh-CN: 由客户决定 } }
               cameras:
                 name: { en: Cameras, zh-CN: 安防监控 }
@@ -68,10 +68,12 @@ public sealed class NoticeFeatureTests
                 data_categories: [user.name]
                 subjects: [prospect]
                 sources: [brokers]
+                jurisdictions: [cn-pipl]
                 legal_basis: { default: consent }
-                consent: { mechanism: form, withdrawal: { en: Reply stop., zh-CN: 回复“退订”即可。 } }
+                consent: { mechanism: form, separate: true, withdrawal: { en: Reply stop., zh-CN: 回复“退订”即可。 } }
                 retention: { period: P1Y, criteria: { en: after our last contact, zh-CN: 自最后一次联系之日起 } }
                 recipients: [partner]
+                transfers: [to-partner]
               events:
                 name: { en: Event sign-ups, zh-CN: 活动报名 }
                 description: { en: We register you for events., zh-CN: 我们为您报名参加活动。 }
@@ -82,6 +84,7 @@ public sealed class NoticeFeatureTests
                 sources: [from-you, brokers]
                 legal_basis: { default: consent }
                 consent: { mechanism: form, withdrawal: { en: Cancel your place., zh-CN: 取消报名即可。 } }
+                provision_requirement: { en: Needed to register you., zh-CN: 报名必须提供。 }
                 retention: { period: P1Y, criteria: { en: after the event, zh-CN: 自活动结束之日起 } }
 
             """)
@@ -102,6 +105,21 @@ public sealed class NoticeFeatureTests
         .Swap("    safeguards: [eu-scc, uk-idta, pipl-standard-contract]\n", """
                 safeguards: [eu-scc, uk-idta, pipl-standard-contract]
                 safeguards_by_origin: { eu-gdpr: [bcr-c] }
+              to-partner:
+                destination: SG
+                recipients: [partner]
+                from: [cn-pipl]
+                safeguards: [pipl-standard-contract]
+              backup-copy:
+                destination: DE
+                recipients: [hosting]
+                from: [cn-pipl]
+                safeguards: [pipl-standard-contract]
+              uk-storage:
+                destination: GB
+                recipients: [hosting]
+                from: [eu-gdpr]
+                safeguards: [adequacy]
 
             """)
         .Swap("children: { default_minimum_age: 16 }", """

@@ -131,6 +131,8 @@ public sealed partial class NoticeWordingTests
         IEnumerable<string> texts =
         [
             .. NoticeText.PolicyTexts(path, "zh-CN"), .. Names(path), .. p.Notice.OtherLanguages,
+            // The platforms an SDK runs on are product names (Android).
+            .. p.Sdks.Values.SelectMany(s => s.Platforms),
             .. JurisdictionCatalogue.Bundled.ByKey.Values.Select(j => j.Name.In("zh-CN")),
             // Providers are names: only their capitalised words.
             .. (p.Cookies?.Items.Values.Select(i => i.Provider ?? "") ?? []).SelectMany(x => x.Split(' ')).Where(w => w.Length > 0 && char.IsUpper(w[0])),

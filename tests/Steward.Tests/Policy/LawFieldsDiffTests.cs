@@ -62,11 +62,11 @@ public sealed class LawFieldsDiffTests
     {
         var first = WithHostingAbroad("storage:\n  cn-pipl: { countries: [CN] }\n  default: { countries: [GB], copies: [IE] }\n", Sdk);
         var en = Diff(first);
-        Says(en, "“Our hosting provider” now also processes the data in United States.");
+        Says(en, "“Our hosting provider” now also processes the data in the United States.");
         Says(en, "“countries worldwide” for data from Mainland China (PIPL) is now also covered by personal information protection certification.");
         Says(en, "Transfer “to-us” now goes to “countries worldwide” instead of “United States”.");
-        Says(en, "Mainland China (PIPL): personal information is stored in China.");
-        Says(en, "Everywhere else: personal information is stored in United Kingdom (copies in Ireland).");
+        Says(en, "Mainland China (PIPL): personal information is stored in mainland China.");
+        Says(en, "Everywhere else: personal information is stored in the United Kingdom (copies in Ireland).");
         Says(en, "New SDK in our apps: “PushKit”.");
 
         var second = WithHostingAbroad("storage:\n  default: { countries: [DE] }\n", "");

@@ -84,14 +84,14 @@ public sealed class ReadingAppExampleTests
         Assert.Contains("Lumen Insights Pte. Ltd. (Suppliers who process data for us; Singapore)", crash.Recipients, StringComparison.Ordinal);
         Assert.Contains("Singapore (for data from Mainland China (PIPL): the PIPL standard contract; for data from European Union (GDPR): EU standard contractual clauses)",
             crash.Transfers, StringComparison.Ordinal);
-        Assert.Contains("Mainland China (PIPL): China", crash.Storage, StringComparison.Ordinal);
+        Assert.Contains("Mainland China (PIPL): mainland China", crash.Storage, StringComparison.Ordinal);
         Assert.Contains("European Union (GDPR): Germany", crash.Storage, StringComparison.Ordinal);
         Assert.Contains("performing a contract with you and a legal obligation", rows.Single(r => r.PurposeKey == "membership").LegalBasis, StringComparison.Ordinal);
         Assert.Equal("Mainland China (PIPL): performing a contract with you", rows.Single(r => r.PurposeKey == "wallet-payment").LegalBasis);
 
         var zh = RecordOfProcessing.Rows(policy, "zh-CN").Single(r => r.PurposeKey == "notifications");
         Assert.Contains("美国（来自中国大陆（《个人信息保护法》）的数据：履行与您的合同所必需；来自欧盟（《通用数据保护条例》）的数据：充分性认定）", zh.Transfers, StringComparison.Ordinal);
-        Assert.Contains("消息推送服务商（代表我们处理数据的供应商；中国和美国）", zh.Recipients, StringComparison.Ordinal);
+        Assert.Contains("消息推送服务商（代表我们处理数据的供应商；中国大陆和美国）", zh.Recipients, StringComparison.Ordinal);
     }
 
     [Fact]
