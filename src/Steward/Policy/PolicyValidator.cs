@@ -44,6 +44,7 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                 Error(at, PolicyCodes.UnsupportedFormatVersion, $"Format version {p.Steward} is not supported; this Steward reads version 1.");
             Jurisdictions();
             Organisation();
+            CountryCodes();
             Taxonomies();
             foreach (var (key, purpose) in p.Purposes) Purpose(key, purpose);
             Sources();
@@ -151,8 +152,20 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                         $"Controller region '{region}' is neither 'default', a jurisdiction key nor an assigned ISO 3166-1 alpha-2 country code{CountryHint(region) ?? JurisdictionHint(region)}.");
                 Reference(p.Controllers, region, entity, p.Entities.Keys, "entity", "entities");
             }
+        }
+
+        /// <summary>The country lists outside transfers and recipients (which check theirs with their other rules).</summary>
+        private void CountryCodes()
+        {
             foreach (var (key, e) in p.Entities)
                 if (e.Country is { } country) Country(map.Of(e, "country"), country, "Country", $"entity '{key}'");
+            foreach (var (key, storage) in p.Storage)
+            {
+                for (var i = 0; i < storage.Countries.Count; i++)
+                    Country(map.Of(storage.Countries, Index(i)), storage.Countries[i], "Country", $"storage '{key}'");
+                for (var i = 0; i < storage.Copies.Count; i++)
+                    Country(map.Of(storage.Copies, Index(i)), storage.Copies[i], "Country", $"the copies in storage '{key}'");
+            }
         }
 
         private void Taxonomies()

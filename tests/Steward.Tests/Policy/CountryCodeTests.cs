@@ -16,6 +16,8 @@ public sealed class CountryCodeTests
         { Receives, "receives: [user.name], countries: [DE, XX] }", "XX]", "Country 'XX' of recipient 'hosting' is not an assigned" },
         { "destination: US", "destination: XX", "destination: XX", "Destination 'XX' of transfer 'to-us' is neither an assigned ISO 3166-1 alpha-2 country code nor 'worldwide' (e.g. DE, CN, US)." },
         { "  CN: example-cn", "  XX: example-cn", "XX: example-cn", "Controller region 'XX' is neither 'default', a jurisdiction key nor an assigned ISO 3166-1 alpha-2 country code." },
+        { "children:", "storage:\n  default: { countries: [CN, XX], copies: [SG] }\nchildren:", "XX]", "Country 'XX' of storage 'default' is not an assigned" },
+        { "children:", "storage:\n  default: { countries: [CN], copies: [XX] }\nchildren:", "XX]", "Country 'XX' of the copies in storage 'default' is not an assigned" },
         // Alpha-3 codes, codes in small letters, reserved codes and names get the code meant.
         { "country: GB", "country: GBR", "country: GBR", "Country 'GBR' of entity 'example-uk' is not an assigned ISO 3166-1 alpha-2 country code; did you mean 'GB' (United Kingdom)?" },
         { Receives, "receives: [user.name], countries: [USA] }", "USA]", "Country 'USA' of recipient 'hosting' is not an assigned ISO 3166-1 alpha-2 country code; did you mean 'US' (United States)?" },
@@ -50,7 +52,8 @@ public sealed class CountryCodeTests
             .Swap("country: GB", "country: AX")
             .Swap(Receives, "receives: [user.name], countries: [CN, BR, SG] }")
             .Swap("  CN: example-cn", "  CN: example-cn\n  HK: example-cn\n  cn-pipl: example-cn")
-            .Swap("destination: US", "destination: worldwide");
+            .Swap("destination: US", "destination: worldwide")
+            .Swap("children:", "storage:\n  default: { countries: [CN, US], copies: [SG] }\nchildren:");
         var result = PolicyFixture.Check(yaml);
         Assert.True(result.IsValid, string.Join("\n", result.Diagnostics));
     }
