@@ -185,14 +185,14 @@ internal static class PolicyLoader
             return;
         }
 
-        byte[] bytes;
+        ReadOnlyMemory<byte> bytes;
         try { bytes = ReadCapped(full, info.Length); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             diagnostics.Add(new(new(file, 1, 1), Severity.Error, PolicyCodes.FileProblem, $"Cannot read the file: {e.Message}"));
             return;
         }
-        if (PolicyText.Decode(file, bytes, diagnostics) is not { } text || !PreScan(file, text, diagnostics)) return;
+        if (PolicyText.Decode(file, bytes.Span, diagnostics) is not { } text || !PreScan(file, text, diagnostics)) return;
 
         var stream = new YamlStream();
         try
@@ -265,7 +265,7 @@ internal static class PolicyLoader
     }
 
     /// <summary>Reads the file's announced length and no more, so a file that grows while it is read cannot exhaust memory.</summary>
-    private static byte[] ReadCapped(string path, long length)
+    private static ReadOnlyMemory<byte> ReadCapped(string path, long length)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var buffer = new byte[length + 1];
@@ -273,7 +273,7 @@ internal static class PolicyLoader
         int read;
         while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
         if (total > length) throw new IOException("it changed while being read");
-        return buffer[..total];
+        return buffer.AsMemory(0, total);
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ internal static class PolicyText
         if (b.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || b.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return "UTF-16";
         // YAML is mostly ASCII: in UTF-32 three bytes of four are zero, in UTF-16 one of two, always on the same side.
         var sample = b[..(Math.Min(b.Length, 4096) & ~3)];
-        if (sample.Length == 0) return null;
+        if (!sample.Contains((byte)0)) return null;
         Span<int> zeros = stackalloc int[4];
         for (var i = 0; i < sample.Length; i++)
             if (sample[i] == 0) zeros[i % 4]++;
