@@ -11,6 +11,7 @@ namespace Steward.Bench;
 /// unknown keys (about 140,000 problems). Checking it should cost a small multiple of merely parsing
 /// the same YAML, because problems beyond a cap are counted, not described.
 /// </summary>
+[Config(typeof(SteadyRatioConfig))]
 [MemoryDiagnoser(false)]
 public class HostilePolicyBenchmarks
 {

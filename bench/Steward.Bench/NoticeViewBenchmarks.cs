@@ -13,6 +13,7 @@ namespace Steward.Bench;
 /// An anonymous view of <c>/privacy</c> (the bundled example policy, zh-CN) with the rendered-page cache, against
 /// the baseline of the same view rendered every time (<c>Notices:CacheFor=0</c>), two servers in the same run.
 /// </summary>
+[Config(typeof(SteadyRatioConfig))]
 [MemoryDiagnoser(false)]
 public class NoticeViewBenchmarks
 {

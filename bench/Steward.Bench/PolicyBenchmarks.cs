@@ -9,6 +9,7 @@ namespace Steward.Bench;
 /// Load + validate + render (zh-CN HTML) of the example policy, against the baseline of a plain
 /// YamlDotNet deserialisation of the same files into dictionaries, in the same run.
 /// </summary>
+[Config(typeof(SteadyRatioConfig))]
 [MemoryDiagnoser(false)]
 public class PolicyBenchmarks
 {

@@ -20,17 +20,8 @@ internal static partial class Vocabulary
     public static string Country(string code, string lang)
     {
         if (code == "worldwide") return Language.Strings<VocabularyStrings>(lang).Worldwide;
-        return Countries.TryGetValue(code.ToUpperInvariant(), out var name) ? name.In(lang) : code;
-    }
-
-    // .NET's RegionInfo names countries only in the installed UI language, so the names ship as data.
-    private static readonly Dictionary<string, LocalizedText> Countries = LoadCountries();
-
-    private static Dictionary<string, LocalizedText> LoadCountries()
-    {
-        using var stream = typeof(Vocabulary).Assembly.GetManifestResourceStream("Steward.Notices.countries.json")
-            ?? throw new InvalidOperationException("The country names are not embedded.");
-        return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, LocalizedText>>(stream, Policy.PolicyLoader.Json)!;
+        // .NET's RegionInfo names countries only in the installed UI language, so the names ship as data.
+        return Countries.Names.TryGetValue(code.ToUpperInvariant(), out var name) ? name.In(lang) : code;
     }
 
     /// <summary>A date as people write it: 24 January 2023, 2023年1月24日.</summary>

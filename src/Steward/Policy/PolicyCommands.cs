@@ -3,7 +3,7 @@ using Steward.Hosting;
 
 namespace Steward.Policy;
 
-/// <summary><c>steward policy check|publish|versions|diff|ropa</c>.</summary>
+/// <summary><c>steward policy check|publish|versions|diff|ropa|schema|taxonomy</c>.</summary>
 internal static partial class PolicyCommands
 {
     public static Command Build()
@@ -15,6 +15,7 @@ internal static partial class PolicyCommands
         policy.Subcommands.Add(Diff());
         policy.Subcommands.Add(Ropa());
         policy.Subcommands.Add(Schema());
+        policy.Subcommands.Add(TaxonomyCommand());
         return policy;
     }
 

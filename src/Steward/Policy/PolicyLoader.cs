@@ -52,8 +52,7 @@ internal static class PolicyLoader
     {
         var inner = Path.Combine(folder, "policy");
         if (!Directory.Exists(inner)) return null;
-        var hasYaml = Directory.EnumerateFiles(inner, "*.*", SearchOption.AllDirectories)
-            .Any(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase));
+        var hasYaml = Directory.EnumerateFiles(inner, "*.*", SearchOption.AllDirectories).Any(IsYaml);
         return hasYaml ? Path.Join(folder.TrimEnd('/', '\\'), "policy") : null;
     }
 
@@ -74,9 +73,13 @@ internal static class PolicyLoader
         }
         else if (Directory.Exists(path))
         {
-            var files = Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
-                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal).ToList();
+            List<string> files;
+            try { files = PolicyFiles(path); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                diagnostics.Add(new(root, Severity.Error, PolicyCodes.FileProblem, $"Cannot read the folder: {e.Message}"));
+                return new PolicyLoadResult(null, map, diagnostics);
+            }
             if (files.Count == 0)
                 diagnostics.Add(new(root, Severity.Error, PolicyCodes.FileProblem, "The folder holds no .yaml or .yml files."));
             if (files.Count > MaxFiles)
@@ -107,6 +110,35 @@ internal static class PolicyLoader
         return new PolicyLoadResult(document, map, diagnostics, binder.Suppressed);
     }
 
+    /// <summary>
+    /// The .yaml/.yml files of a policy folder and of its subfolders at any depth, in ordinal order of their paths.
+    /// Names starting with a dot are skipped: .git, .github/workflows/*.yml and editors' lock files are no policy.
+    /// Linked folders are followed, but a folder reached twice is read once, so a link loop cannot repeat the policy.
+    /// </summary>
+    private static List<string> PolicyFiles(string folder)
+    {
+        var files = new List<string>();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([folder]);
+        while (pending.TryPop(out var dir))
+        {
+            var info = new DirectoryInfo(dir);
+            if (!visited.Add(info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName)) continue;
+            foreach (var entry in info.EnumerateFileSystemInfos())
+            {
+                if (entry.Name.StartsWith('.')) continue;
+                // Joined to the path as given, so problems name files the way the caller wrote the folder.
+                if (entry is DirectoryInfo) pending.Push(Path.Join(dir, entry.Name));
+                else if (IsYaml(entry.Name)) files.Add(Path.Join(dir, entry.Name));
+            }
+        }
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+
+    private static bool IsYaml(string name) =>
+        name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>One key/value of a mapping and the file it is in.</summary>
     internal sealed record Entry(YamlScalarNode Key, YamlNode Value, string File);
 
@@ -133,9 +165,16 @@ internal static class PolicyLoader
             diagnostics.Add(new(includedFrom ?? new(file, 1, 1), Severity.Error, PolicyCodes.FileProblem, $"Included file '{file}' does not exist."));
             return;
         }
+        if (FileType.DescribeIfSpecial(full) is { } special)
+        {
+            // Opening a named pipe blocks until someone writes to it, and a device can be endless: never opened.
+            diagnostics.Add(new(includedFrom ?? new(file, 1, 1), Severity.Error, PolicyCodes.FileProblem,
+                $"{file} is {special}, not a regular file; a policy is read from ordinary files only."));
+            return;
+        }
         if (info.Length == 0)
         {
-            // Devices and pipes also report length 0; they are never opened (reading could block or never end).
+            // Where the kind of file cannot be told, devices and pipes report length 0 too: never opened either.
             diagnostics.Add(new(new(file, 1, 1), Severity.Warning, PolicyCodes.FileProblem, "The file is empty."));
             return;
         }
@@ -146,14 +185,14 @@ internal static class PolicyLoader
             return;
         }
 
-        string text;
-        try { text = ReadCapped(full, info.Length); }
+        ReadOnlyMemory<byte> bytes;
+        try { bytes = ReadCapped(full, info.Length); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             diagnostics.Add(new(new(file, 1, 1), Severity.Error, PolicyCodes.FileProblem, $"Cannot read the file: {e.Message}"));
             return;
         }
-        if (!PreScan(file, text, diagnostics)) return;
+        if (PolicyText.Decode(file, bytes.Span, diagnostics) is not { } text || !PreScan(file, text, diagnostics)) return;
 
         var stream = new YamlStream();
         try
@@ -226,7 +265,7 @@ internal static class PolicyLoader
     }
 
     /// <summary>Reads the file's announced length and no more, so a file that grows while it is read cannot exhaust memory.</summary>
-    private static string ReadCapped(string path, long length)
+    private static ReadOnlyMemory<byte> ReadCapped(string path, long length)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var buffer = new byte[length + 1];
@@ -234,7 +273,7 @@ internal static class PolicyLoader
         int read;
         while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
         if (total > length) throw new IOException("it changed while being read");
-        return new System.Text.UTF8Encoding(false).GetString(buffer, 0, total).TrimStart('\uFEFF');
+        return buffer.AsMemory(0, total);
     }
 
     /// <summary>

@@ -44,6 +44,7 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                 Error(at, PolicyCodes.UnsupportedFormatVersion, $"Format version {p.Steward} is not supported; this Steward reads version 1.");
             Jurisdictions();
             Organisation();
+            CountryCodes();
             Taxonomies();
             foreach (var (key, purpose) in p.Purposes) Purpose(key, purpose);
             Sources();
@@ -100,6 +101,28 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                 $"Unknown jurisdiction '{key}'{(hint is null ? "" : $"; did you mean '{hint}'?")} (known: {string.Join(", ", catalogue.ByKey.Keys)}).");
         }
 
+        private string? JurisdictionHint(string key) =>
+            PolicyLoader.Suggest(key, catalogue.ByKey.Keys) is { } hint ? $"; did you mean '{hint}'?" : null;
+
+        /// <summary>
+        /// Country codes are assigned ISO 3166-1 alpha-2 codes in capitals, as ISO writes them: the notice prints the
+        /// country's name for them, and a code that names no country would be printed as it is.
+        /// </summary>
+        private void Country(SourceLocation at, string code, string what, string owner, bool allowWorldwide = false)
+        {
+            if (Countries.IsAssigned(code) || (allowWorldwide && code == "worldwide")) return;
+            var hint = allowWorldwide && code.Equals("worldwide", StringComparison.OrdinalIgnoreCase) ? "; did you mean 'worldwide'?" : CountryHint(code);
+            var expected = allowWorldwide ? "neither an assigned ISO 3166-1 alpha-2 country code nor 'worldwide'" : "not an assigned ISO 3166-1 alpha-2 country code";
+            Error(at, PolicyCodes.WrongType, $"{what} '{code}' of {owner} is {expected}{hint ?? " (e.g. DE, CN, US)"}.");
+        }
+
+        private static string? CountryHint(string code) => Countries.Suggest(code) switch
+        {
+            null => null,
+            var upper when upper.Equals(code, StringComparison.OrdinalIgnoreCase) => $"; codes are written in capitals: '{upper}'",
+            var other => $"; did you mean '{other}' ({Countries.Names[other].En})?",
+        };
+
         /// <summary>A key in a jurisdiction-keyed map must be in scope (or 'default' where allowed).</summary>
         private void JurisdictionKey(object owner, string key, bool allowDefault)
         {
@@ -124,9 +147,24 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                     "Name the controller for everyone else with a 'default' entry under 'controllers' (the principal entity, S16.1).");
             foreach (var (region, entity) in p.Controllers)
             {
-                if (region != DefaultKey && !IsCountryCode(region.ToUpperInvariant()) && catalogue.Find(region) is null)
-                    Error(map.Of(p.Controllers, region), PolicyCodes.WrongType, $"Controller region '{region}' is neither 'default', an ISO country code nor a jurisdiction key.");
+                if (region != DefaultKey && catalogue.Find(region) is null && !Countries.IsAssigned(region))
+                    Error(map.Of(p.Controllers, region), PolicyCodes.WrongType,
+                        $"Controller region '{region}' is neither 'default', a jurisdiction key nor an assigned ISO 3166-1 alpha-2 country code{CountryHint(region) ?? JurisdictionHint(region)}.");
                 Reference(p.Controllers, region, entity, p.Entities.Keys, "entity", "entities");
+            }
+        }
+
+        /// <summary>The country lists outside transfers and recipients (which check theirs with their other rules).</summary>
+        private void CountryCodes()
+        {
+            foreach (var (key, e) in p.Entities)
+                if (e.Country is { } country) Country(map.Of(e, "country"), country, "Country", $"entity '{key}'");
+            foreach (var (key, storage) in p.Storage)
+            {
+                for (var i = 0; i < storage.Countries.Count; i++)
+                    Country(map.Of(storage.Countries, Index(i)), storage.Countries[i], "Country", $"storage '{key}'");
+                for (var i = 0; i < storage.Copies.Count; i++)
+                    Country(map.Of(storage.Copies, Index(i)), storage.Copies[i], "Country", $"the copies in storage '{key}'");
             }
         }
 
@@ -350,12 +388,11 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
         private void Recipients()
         {
             RecipientDetails();
-            foreach (var (_, recipient) in p.Recipients)
+            foreach (var (key, recipient) in p.Recipients)
             {
                 References(recipient.Receives, taxonomy.DataCategories.Keys, "data category");
                 for (var i = 0; i < recipient.Countries.Count; i++)
-                    if (!IsCountryCode(recipient.Countries[i]))
-                        Error(map.Of(recipient.Countries, Index(i)), PolicyCodes.WrongType, $"'{recipient.Countries[i]}' is not an ISO 3166-1 alpha-2 country code (e.g. DE, CN, US).");
+                    Country(map.Of(recipient.Countries, Index(i)), recipient.Countries[i], "Country", $"recipient '{key}'");
             }
         }
 
@@ -422,9 +459,9 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                 if (t.Destination is not { } destination) continue;
                 var destAt = map.Of(t, "destination");
                 var worldwide = destination == "worldwide";
-                if (!worldwide && !IsCountryCode(destination))
+                if (!worldwide && !Countries.IsAssigned(destination))
                 {
-                    Error(destAt, PolicyCodes.WrongType, $"Destination '{destination}' of transfer '{key}' is neither an ISO 3166-1 alpha-2 code (e.g. US) nor 'worldwide'.");
+                    Country(destAt, destination, "Destination", $"transfer '{key}'", allowWorldwide: true);
                     continue;
                 }
                 var origins = t.From.Count > 0 ? _inScope.Where(j => t.From.Contains(j.Key)) : _inScope;
@@ -530,7 +567,6 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
                 $"Unknown {what} '{key}'{(hint is null ? "" : $"; did you mean '{hint}'?")}{(section is null ? "" : $" (define it under '{section}')")}");
         }
 
-        private static bool IsCountryCode(string code) => code.Length == 2 && code.All(char.IsAsciiLetterUpper);
         private static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
         private static string Cap(string s) => char.ToUpperInvariant(s[0]) + s[1..];
     }
