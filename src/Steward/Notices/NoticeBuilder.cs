@@ -594,6 +594,7 @@ internal sealed partial class NoticeBuilder
                 .SelectMany(x => withBases.SelectMany(j => x.Purpose.LegalBasesIn(j.Key))).Distinct().Order().ToList();
             b.Add(new BulletList([.. used.Select(basis => F(_s.ContactLine, Capitalised(Vocabulary.Name(basis, _lang)), _s.BasisMeanings[basis]))]));
         }
+        if (_purposes.Any(x => x.Purpose.Consent is { Separate: true })) b.Add(new Paragraph(_s.SeparateConsentMeaning));
         foreach (var rule in _view.Where(j => !j.RequiresLegalBasis && j.LawfulnessRule is not null).GroupBy(j => j.LawfulnessRule!.Value).OrderBy(g => g.Key))
             b.Add(new Paragraph(F(_s.Lawfulness[rule.Key], Places(rule))));
         return b;

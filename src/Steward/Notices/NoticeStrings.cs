@@ -31,6 +31,8 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
     public required string ConsentOtherSources { get; init; }
     public required string ConsentForCookies { get; init; }
     public required string ConsentSeparate { get; init; }
+    /// <summary>What separate consent means, said once in the part on legal bases.</summary>
+    public required string SeparateConsentMeaning { get; init; }
     public required string ConsentRenewed { get; init; }
     public required string Unsubscribe { get; init; }
     public required string SharedWith { get; init; }
@@ -149,7 +151,8 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         ConsentBeforeCollection = "we ask you before we collect the information",
         ConsentOtherSources = "for information from others, we ask before we use it",
         ConsentForCookies = "{0}, for {1} cookies",
-        ConsentSeparate = "on its own, apart from any other consent or terms",
+        ConsentSeparate = "separate consent",
+        SeparateConsentMeaning = "Where we ask for separate consent, we ask for it for that purpose alone, apart from any other consent or terms.",
         ConsentRenewed = "asked again every {0}",
         Unsubscribe = "How to unsubscribe:",
         SharedWith = "Who receives it:",
@@ -286,7 +289,8 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         ConsentBeforeCollection = "在收集这些信息前征求您的同意",
         ConsentOtherSources = "其他来源的信息在使用前征求",
         ConsentForCookies = "{0}（{1} Cookie）",
-        ConsentSeparate = "单独征求，不与其他同意或条款捆绑",
+        ConsentSeparate = "单独同意",
+        SeparateConsentMeaning = "标明“单独同意”的，我们就该目的单独征求您的同意，不与其他同意或条款捆绑。",
         ConsentRenewed = "每 {0}重新征求一次",
         Unsubscribe = "如何退订：",
         SharedWith = "接收方：",

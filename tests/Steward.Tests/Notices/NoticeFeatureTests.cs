@@ -159,8 +159,8 @@ public sealed class NoticeFeatureTests
         Assert.True(Steward.Policy.PolicyCheck.Run(PolicyFixture.Write(Features)).IsValid);
 
     [Theory]
-    [InlineData("en", "on its own, apart from any other consent or terms", "Why it is necessary: Needed to keep other attendees safe.", "How it affects you: Only the organiser sees it")]
-    [InlineData("zh-CN", "单独征求，不与其他同意或条款捆绑", "处理的必要性： 为保障其他参加者的安全所必需。", "对您权益的影响： 仅组织者可以查看")]
+    [InlineData("en", "separate consent", "Why it is necessary: Needed to keep other attendees safe.", "How it affects you: Only the organiser sees it")]
+    [InlineData("zh-CN", "单独同意", "处理的必要性： 为保障其他参加者的安全所必需。", "对您权益的影响： 仅组织者可以查看")]
     public async Task Sensitive_information_is_asked_for_separately_with_its_necessity_and_its_impact(string lang, string separate, string necessity, string impact)
     {
         var text = await PurposeAsync("health-check", lang);
