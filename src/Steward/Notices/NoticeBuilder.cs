@@ -183,6 +183,13 @@ internal sealed partial class NoticeBuilder
             if (marked.Count > 0) b.Add(new LabelledParagraph(_s.SensitiveInformation, Join(marked)));
             return;
         }
+        // Where the policy explains sensitive information, the reader learns which of the categories it is under the
+        // laws where they live (PIPL Arts. 17 and 30), not just that some is.
+        if (marked.Count == 0)
+        {
+            var laws = _view.Where(j => purpose.AppliesIn(j.Key)).ToList();
+            marked = [.. purpose.DataCategories.Where(c => laws.Any(j => _taxonomy.IsSensitive(c, j))).Select(CategoryName)];
+        }
         b.Add(new LabelledParagraph(_s.SensitiveInformation, marked.Count > 0 ? Join(marked) : _s.SensitiveIncluded));
         b.Add(new LabelledParagraph(_s.SensitiveNecessity, T(sensitive.Necessity)));
         b.Add(new LabelledParagraph(_s.SensitiveImpact, T(sensitive.Impact)));

@@ -92,7 +92,7 @@ internal static partial class Vocabulary
 
     /// <summary>
     /// How long a purpose keeps data, in words: first the general rule ("3 years, after the account is closed"),
-    /// then one part per data category with its own rule ("email address: 1 year"). Without the end action, which
+    /// then one part per rule of its own with the data categories kept so ("email address: 1 year"). Without the end action, which
     /// each output states its own way.
     /// </summary>
     public static IReadOnlyList<string> Retention(Retention r, PolicyDocument policy, string lang)
@@ -102,8 +102,9 @@ internal static partial class Vocabulary
             string.Join(w.ClauseSeparator, new[] { period is { } p ? Period(p, lang) : "", criteria?.In(lang) ?? "" }.Where(x => x.Length > 0));
         var parts = new List<string>();
         if (Rule(r.Period, r.Criteria) is { Length: > 0 } general) parts.Add(general);
-        foreach (var (category, rule) in r.Categories)
-            parts.Add(InSentence(policy.Taxonomy.DataCategories.GetValueOrDefault(category), category, lang) + w.LabelSeparator + Rule(rule.Period, rule.Criteria));
+        // Categories kept alike are one item: "device and unique identifiers: until ...", not the same rule twice.
+        foreach (var same in r.Categories.GroupBy(c => Rule(c.Value.Period, c.Value.Criteria)))
+            parts.Add(List(same.Select(c => InSentence(policy.Taxonomy.DataCategories.GetValueOrDefault(c.Key), c.Key, lang)), lang) + w.LabelSeparator + same.Key);
         return parts;
     }
 
