@@ -296,7 +296,7 @@ internal sealed record NoticeStrings : ILocalised<NoticeStrings>
         SharedWith = "接收方：",
         HowLong = "保留期限：",
         ThenAnonymised = "届时进行匿名化处理",
-        MustYouProvide = "您是否必须提供：",
+        MustYouProvide = "是否必须提供：",
         AutomatedDecisions = "自动化决策：",
         SensitiveInformation = "敏感个人信息：",
         SensitiveIncluded = "上述信息中包含敏感个人信息",
