@@ -88,7 +88,7 @@ public sealed class PeopleTests
         Assert.NotNull(revealed);
         Assert.Equal([(IdentityType.Email, Alice.Value), (IdentityType.Phone, AlicePhone.Value)], revealed.Identities.Select(i => (i.Type, i.Value)));
         await using var audit = await app.DbAsync();
-        var entries = await audit.AuditEntries.AsNoTracking().Where(e => e.Target == $"subject:{subject}").Select(e => new { e.Action, e.Actor, e.Details }).ToListAsync();
+        var entries = await audit.AuditEntries.AsNoTracking().Where(e => e.Target == $"subject:{subject}").OrderBy(e => e.Id).Select(e => new { e.Action, e.Actor, e.Details }).ToListAsync();
         Assert.Equal(["people.subject-created", "people.identity-added", "people.revealed"], entries.Select(e => e.Action));
         Assert.Equal("staff:dpo", entries[^1].Actor);
         Assert.All(entries, e => Assert.DoesNotContain("alice", e.Details, StringComparison.OrdinalIgnoreCase));

@@ -124,7 +124,7 @@ public sealed class KeyHierarchyTests
         Assert.DoesNotContain(Convert.ToHexString(key.Material), listed.Stdout, StringComparison.OrdinalIgnoreCase);
 
         await using var db = await app.DbAsync();
-        var actions = await db.AuditEntries.Where(e => e.Actor == "cli").Select(e => e.Action + " " + e.Target).ToListAsync();
+        var actions = await db.AuditEntries.Where(e => e.Actor == "cli").OrderBy(e => e.Id).Select(e => e.Action + " " + e.Target).ToListAsync();
         Assert.Equal(["keys.rotated key:test.cli", "keys.rewrapped keys"], actions);
     }
 
