@@ -41,6 +41,9 @@ internal sealed partial class AuditChainer(IDbContextFactory<StewardDbContext> c
     /// <summary>Entries per transaction; tests make it small to crash between batches.</summary>
     internal int BatchSize { get; set; } = 1000;
 
+    /// <summary>Runs between planning a batch and taking the lock; tests chain on another node there.</summary>
+    internal Func<CancellationToken, Task>? BeforeLock { get; set; }
+
     /// <summary>Runs between writing a batch's positions and committing them; tests make it throw to stand for a crash.</summary>
     internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
 
@@ -89,6 +92,7 @@ internal sealed partial class AuditChainer(IDbContextFactory<StewardDbContext> c
         await using var db = await contexts.CreateDbContextAsync(ct);
         var plan = await PlanAsync(db, after, ct);
         if (plan.Links.Count == 0) return plan;
+        if (BeforeLock is { } planned) await planned(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (db.Database.IsNpgsql())
         {
