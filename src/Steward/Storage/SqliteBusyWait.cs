@@ -5,9 +5,9 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Steward.Storage;
 
 /// <summary>
-/// Lets SQLite itself wait for its single write lock (polling every few milliseconds) instead of failing at once:
+/// Lets SQLite itself wait for its single write lock (retrying after 1, 2, 5, 10 ... ms) instead of failing at once:
 /// Microsoft.Data.Sqlite retries a busy statement only after sleeping 150 ms, so without this every brief
-/// overlap of two writers (a request and a background job) costs one of them 150 ms.
+/// overlap of two writers (a request and the audit chainer or a job) costs one of them 150 ms.
 /// </summary>
 internal sealed class SqliteBusyWait : DbConnectionInterceptor
 {
