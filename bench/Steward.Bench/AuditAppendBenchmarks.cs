@@ -27,6 +27,7 @@ public class AuditAppendBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        ConcurrentWriters.Prepare(Writers);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(BenchDatabase.FreshSettings()).Build();
         var collection = new ServiceCollection().AddLogging(l => l.ClearProviders()).AddSingleton<IConfiguration>(configuration);
         collection.AddStewardCore();
@@ -42,7 +43,7 @@ public class AuditAppendBenchmarks
     public void Cleanup() => _services.Dispose();
 
     [Benchmark(Baseline = true, Description = "plain INSERT (own connection, one row)")]
-    public Task PlainInsert() => Parallel.ForAsync(0, Writers, async (_, ct) =>
+    public Task PlainInsert() => ConcurrentWriters.RunAsync(Writers, async ct =>
     {
         await using var db = await _contexts.CreateDbContextAsync(ct);
         var id = Interlocked.Increment(ref _plainId);
@@ -51,6 +52,6 @@ public class AuditAppendBenchmarks
     });
 
     [Benchmark(Description = "audit append (unchained insert with MAC; chained later)")]
-    public Task AuditAppend() => Parallel.ForAsync(0, Writers, async (_, ct) =>
+    public Task AuditAppend() => ConcurrentWriters.RunAsync(Writers, async ct =>
         await _audit.AppendAsync(new AuditEvent("key:bench", "bench.event", "thing:1", new { n = 1 }), ct));
 }

@@ -32,6 +32,7 @@ public class AuditedWriteBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        ConcurrentWriters.Prepare(Writers);
         var settings = BenchDatabase.FreshSettings();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var collection = new ServiceCollection().AddLogging(l => l.ClearProviders()).AddSingleton<IConfiguration>(configuration);
@@ -55,10 +56,10 @@ public class AuditedWriteBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "insert row (transaction, no audit)")]
-    public Task Plain() => Parallel.ForAsync(0, Writers, async (_, ct) => await WriteAsync(audited: false, ct));
+    public Task Plain() => ConcurrentWriters.RunAsync(Writers, async ct => await WriteAsync(audited: false, ct));
 
     [Benchmark(Description = "insert row + audit entry (one transaction)")]
-    public Task Audited() => Parallel.ForAsync(0, Writers, async (_, ct) => await WriteAsync(audited: true, ct));
+    public Task Audited() => ConcurrentWriters.RunAsync(Writers, async ct => await WriteAsync(audited: true, ct));
 
     private async Task WriteAsync(bool audited, CancellationToken ct)
     {

@@ -65,12 +65,16 @@ internal sealed partial class AuditBackgroundService(
         }
     }
 
+    // Tree size of the newest checkpoint as last read (-1: not read yet). Read again only when a checkpoint may be due.
+    private long _signedUpTo = -1;
+
     private async Task<bool> CheckpointDueAsync(AuditOptions o, CancellationToken ct)
     {
+        var chained = chainer.Head;
+        if (chained == 0 || (_signedUpTo > 0 && chained - _signedUpTo < o.CheckpointEveryEntries)) return false;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var newest = await AuditCheckpoints.NewestAsync(db, ct);
-        var chained = await db.AuditEntries.Where(e => e.Sequence != null).MaxAsync(e => e.Sequence, ct) ?? 0;
-        if (chained == 0 || chained == newest?.TreeSize) return false;
+        _signedUpTo = newest?.TreeSize ?? 0;
         return newest is null || chained - newest.TreeSize >= o.CheckpointEveryEntries;
     }
 

@@ -63,7 +63,7 @@ internal sealed class AuditCheckpoints(IDbContextFactory<StewardDbContext> conte
 
     /// <summary>
     /// Chains what is pending, verifies the log, and signs its head, unless the newest checkpoint already
-    /// covers every entry. Refuses to sign a log that does not verify: a checkpoint must never vouch for
+    /// covers every entry. Refuses to sign a chain that does not verify: a checkpoint must never vouch for
     /// entries that were tampered with.
     /// </summary>
     public async Task<CheckpointOutcome> CreateAsync(CancellationToken ct)

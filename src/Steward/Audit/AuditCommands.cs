@@ -55,7 +55,8 @@ internal static class AuditCommands
         var checkpoint = new Command("checkpoint", """
             Chain pending entries, verify the log and sign a checkpoint (Merkle tree head of every chained entry,
             Ed25519). Prints its number, size, root and the public key to check it with. When the newest checkpoint
-            already covers every entry, that one is printed (and exported). Refuses (exit 1) when the log does not verify.
+            already covers every entry, that one is printed (and exported). Refuses (exit 1) when a chained entry or a
+            checkpoint does not verify (an entry the chainer refused is reported by 'audit verify' but stops no checkpoint).
             """) { exportTo };
         checkpoint.SetGuardedAction(async (parse, ct) =>
         {

@@ -27,7 +27,10 @@ public sealed record AuditVerification(long Entries, long? BrokenAt, string? Pro
     public string RootHash { get; init; } = "";
     /// <summary>True when there was nothing at all to check: no entry and no checkpoint.</summary>
     public bool NothingToVerify => Ok && Entries == 0 && Unchained == 0 && Checkpoints == 0;
-    /// <summary>The problem is in the entries or checkpoints themselves (not in a record they describe).</summary>
+    /// <summary>
+    /// The problem is in the chained entries or the checkpoints, so no checkpoint may be signed; not when it is in an
+    /// entry waiting to be chained (the chainer refuses it, a checkpoint never covers it) or in a record they describe.
+    /// </summary>
     internal bool ChainBroken { get; init; }
 }
 
@@ -148,12 +151,13 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
         {
             var where = $"unchained entry (insertion id {e.Id})";
             if (!entryIds.Add(e.EntryId))
-                return Broken(entries, null, where, $"{where} repeats an earlier entry (a replayed copy)") with { Unchained = unchained };
+                return Broken(entries, null, where, $"{where} repeats an earlier entry (a replayed copy)", chain: false)
+                    with { Unchained = unchained, RootHash = tree.RootHex() };
             var key = await MacKeyAsync(e.KeyVersion);
             if (e.PreviousHash is not null || e.Hash is not null || key is null || !IsJsonObject(e.Details)
                 || !string.Equals(AuditEntryEncoding.EntryMac(e, key), e.EntryMac, StringComparison.Ordinal))
-                return Broken(entries, null, where, $"{where} was altered or not written by Steward (its MAC does not match)")
-                    with { Unchained = unchained };
+                return Broken(entries, null, where, $"{where} was altered or not written by Steward (its MAC does not match)", chain: false)
+                    with { Unchained = unchained, RootHash = tree.RootHex() };
             Remember(e, where);
             unchained++;
         }

@@ -21,7 +21,7 @@ internal static class StorageSetup
         services.AddDbContextFactory<SqliteStewardDbContext>((sp, o) =>
         {
             Configure(o, StorageProviders.Sqlite, sp.GetRequiredService<StorageConnection>().ConnectionString);
-            o.AddInterceptors(sp.GetRequiredService<AfterCommitDelivery>());
+            o.AddInterceptors(sp.GetRequiredService<AfterCommitDelivery>(), new SqliteBusyWait());
         });
         services.AddDbContextFactory<PostgresStewardDbContext>((sp, o) => Configure(o, StorageProviders.Postgres, sp.GetRequiredService<StorageConnection>().ConnectionString));
         services.AddSingleton<IDbContextFactory<StewardDbContext>>(sp => sp.GetRequiredService<StorageConnection>().Provider == StorageProviders.Postgres

@@ -83,6 +83,36 @@ public sealed class AuditTamperingTests
     }
 
     [Fact]
+    public async Task A_refused_entry_does_not_hold_up_checkpoints_but_a_broken_chain_does()
+    {
+        await using var app = await AuditTests.AppWithEntriesAsync(3);
+        await using (var db = await app.DbAsync())
+        {
+            db.AuditEntries.Add(new AuditEntry
+            {
+                EntryId = Guid.CreateVersion7(), Timestamp = app.Time.GetUtcNow(), Actor = "user:someone", Action = "policy.published", Target = "policy:9",
+                Details = "{}", KeyVersion = 1, EntryMac = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+            });
+            await db.SaveChangesAsync();
+        }
+        await AppendAsync(app, 2, "after");
+        // The chain (5 entries) holds: it is signed, while verify keeps naming the forged row, which no checkpoint covers.
+        await CheckpointAsync(app);
+        await using (var db = await app.DbAsync())
+            Assert.Equal(5, (await db.Set<AuditCheckpoint>().SingleAsync()).TreeSize);
+        AssertBroken(await VerifyAsync(app), "unchained entry (insertion id 4)", "not written by Steward");
+
+        await using (var db = await app.DbAsync())
+            await db.AuditEntries.Where(e => e.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, "{\"i\":99}"));
+        await AppendAsync(app, 1, "later");
+        var refused = await StewardCli.RunAsync(app.Database, "", "audit", "checkpoint");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("no checkpoint was made", refused.Stderr, StringComparison.Ordinal);
+        await using (var db = await app.DbAsync())
+            Assert.Equal(1, await db.Set<AuditCheckpoint>().CountAsync());
+    }
+
+    [Fact]
     public async Task An_unchained_entry_altered_before_chaining_is_not_chained()
     {
         await using var app = await QuietAppAsync();

@@ -106,6 +106,30 @@ public sealed class AuditTests
     }
 
     [Fact]
+    public async Task A_batch_planned_while_another_node_chains_is_planned_again_under_the_lock()
+    {
+        await using var app = await AppWithEntriesAsync(0);
+        await using var other = await StewardTestApp.StartAsync(app.Database, s => s["Audit:Background"] = "false");
+        var audit = app.Services<AuditLog>();
+        for (var i = 0; i < 3; i++) await audit.AppendAsync(new AuditEvent("test", "test.event", $"thing:{i}"));
+        var chainer = app.Services<AuditChainer>();
+        var chainedByOther = 0;
+        // This node has planned entries 1-3; the other node chains them before this one takes the lock, then 2 more arrive.
+        chainer.BeforeLock = async ct =>
+        {
+            chainer.BeforeLock = null;
+            chainedByOther = await other.Services<AuditChainer>().ChainPendingAsync(wait: true, ct);
+            for (var i = 3; i < 5; i++) await audit.AppendAsync(new AuditEvent("test", "test.event", $"thing:{i}"), ct);
+        };
+        Assert.Equal(2, await chainer.ChainPendingAsync(wait: true, CancellationToken.None));
+        Assert.Equal(3, chainedByOther);
+        var result = await app.Services<AuditVerifier>().VerifyAsync(CancellationToken.None);
+        Assert.True(result.Ok, result.Problem);
+        Assert.Equal(5, result.Entries);
+        Assert.Equal(0, result.Unchained);
+    }
+
+    [Fact]
     public async Task Tail_shows_the_newest_entries_oldest_first()
     {
         await using var app = await AppWithEntriesAsync(4);
