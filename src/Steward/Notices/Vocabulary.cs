@@ -24,7 +24,7 @@ internal static partial class Vocabulary
         return Countries.Names.TryGetValue(code.ToUpperInvariant(), out var name) ? name.In(lang) : code;
     }
 
-    /// <summary>A date as people write it: 24 January 2023, 2023年1月24日.</summary>
+    /// <summary>A date as people write it: 24 January 2023, 2023 年 1 月 24 日.</summary>
     public static string Date(DateOnly date, string lang) =>
         date.ToString(Language.Strings<VocabularyStrings>(lang).DateFormat, CultureInfo.InvariantCulture);
 
