@@ -25,8 +25,15 @@ internal sealed record Jurisdiction(
     bool SensitiveExplained = false,
     bool RecipientDetails = false,
     bool ExplicitConsentForSensitive = false,
-    LawfulnessRule? LawfulnessRule = null)
+    LawfulnessRule? LawfulnessRule = null,
+    ConsentDefault? ConsentDefault = null,
+    bool GpcBinding = false,
+    IReadOnlyList<string>? OptOutUses = null)
 {
+    /// <summary>Whether the law's opt-out (of sale, sharing, targeted advertising, profiling) reaches a purpose with these data uses.</summary>
+    public bool OptOutReaches(IEnumerable<string> uses) =>
+        OptOutUses is { Count: > 0 } reach && uses.Any(u => reach.Any(r => u == r || u.StartsWith(r + ".", StringComparison.Ordinal)));
+
     /// <summary>Whether a country is outside the law's own territory, where data that goes there has been transferred.</summary>
     public bool IsAbroad(string country) => country == Transfer.Worldwide || !Domestic.Contains(country);
 }
@@ -37,6 +44,9 @@ internal sealed record Jurisdiction(
 /// beyond (Japan), or notice at collection with the right to opt out (US states).
 /// </summary>
 internal enum LawfulnessRule { ConsentWithExceptions, PurposeAndConsent, NoticeAndOptOut }
+
+/// <summary>What no recorded choice means for something a person can consent to: nothing until they agree, or allowed until they object.</summary>
+internal enum ConsentDefault { OptIn, OptOut }
 
 /// <summary>
 /// A legal basis people commonly assume a law has but it does not (legitimate interests under PIPL): a problem with
@@ -69,6 +79,9 @@ internal sealed class JurisdictionCatalogue
         // A law without legal bases gets a sentence in the notice that says how it allows processing instead.
         if (file.Jurisdictions.FirstOrDefault(j => !j.RequiresLegalBasis && j.LawfulnessRule is null) is { } unruled)
             throw new InvalidOperationException($"The jurisdiction catalogue names no lawfulness_rule for {unruled.Key}.");
+        // Decisions need to know what silence means in every law.
+        if (file.Jurisdictions.FirstOrDefault(j => j.ConsentDefault is null) is { } silent)
+            throw new InvalidOperationException($"The jurisdiction catalogue names no consent_default for {silent.Key}.");
         return new JurisdictionCatalogue(file.Jurisdictions);
     }
 }
