@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Steward.Audit;
+using Steward.Consent.Decisions;
 using Steward.People;
 using Steward.Storage;
 
@@ -32,7 +33,8 @@ internal sealed record RecordOutcome(IReadOnlyList<Guid> EventIds, IReadOnlyList
 /// The consent events: recorded in one transaction per call (all or nothing), read back as history and derived state.
 /// Audit entries carry ids and counts only.
 /// </summary>
-internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, AuditLog audit, TimeProvider time)
+internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, AuditLog audit,
+    ChangeNotifications notifications, ConsentStateCache states, TimeProvider time)
 {
     /// <summary>
     /// Records every choice of <paramref name="records"/>, finding or creating each person. Imports (method <c>import</c>)
@@ -97,7 +99,10 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
             : new AuditEvent(actor, "consent.recorded", "consent", new { events = ids.Count, subjects = distinct.Count, skipped });
         await audit.AppendWithinAsync(db, auditEvent, ct);
         await db.SaveChangesAsync(ct);
+        await ConsentStateCache.PublishWithinAsync(notifications, db, distinct, ct);
         await tx.CommitAsync(ct);
+        // Other nodes hear the commit; this one must not answer from what it cached before, even for the moment until it hears it too.
+        states.Forget(distinct);
         return new RecordOutcome(ids, distinct, skipped);
     }
 
@@ -141,10 +146,11 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
 internal sealed class ConsentConflictException(string message) : Exception(message);
 
 /// <summary>On a merge (a cookie's visitor signs in), the visitor's events move to the account's subject, every one kept, proofs sealed again for their new owner.</summary>
-internal sealed class ConsentMergeStep : ISubjectMergeStep
+internal sealed class ConsentMergeStep(ChangeNotifications notifications) : ISubjectMergeStep
 {
     public async Task MoveAsync(StewardDbContext db, SubjectMerge merge, CancellationToken ct)
     {
+        await ConsentStateCache.PublishWithinAsync(notifications, db, [merge.From, merge.Into], ct);
         var events = await db.Set<ConsentEvent>().Where(e => e.SubjectId == merge.From).ToListAsync(ct);
         foreach (var e in events)
         {

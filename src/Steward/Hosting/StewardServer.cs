@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Steward.Audit;
 using Steward.Consent;
+using Steward.Consent.Decisions;
 using Steward.Jobs;
 using Steward.Hosting.Telemetry;
 using Steward.Notices;
@@ -55,6 +56,7 @@ internal static class StewardServer
         api.MapJobs();
         api.MapStaff();
         api.MapConsent();
+        api.MapDecisions();
         return app;
     }
 

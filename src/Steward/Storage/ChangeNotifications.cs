@@ -56,9 +56,19 @@ internal sealed class ChangeNotifications(StorageConnection storage)
             await db.Database.ExecuteSqlAsync($"SELECT pg_notify({PostgresChannel}, {message})", ct);
             return;
         }
+        // Another process on the same SQLite file (the CLI) cannot hear this; the generation lets it be noticed by polling.
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO change_generations (channel, generation) VALUES ({channel}, 1) ON CONFLICT (channel) DO UPDATE SET generation = generation + 1", ct);
         if (db.Database.CurrentTransaction?.GetDbTransaction() is { } tx) _pending.GetOrCreateValue(tx).Add(new(channel, payload));
         else Deliver(new ChangeNotification(channel, payload));
     }
+
+    /// <summary>
+    /// How many changes were published on <paramref name="channel"/> (SQLite only; 0 before the first): a process that
+    /// polls it sees changes other processes made to the same file.
+    /// </summary>
+    public static async Task<long> GenerationAsync(StewardDbContext db, string channel, CancellationToken ct) =>
+        await db.Set<ChangeGeneration>().Where(g => g.Channel == channel).Select(g => (long?)g.Generation).FirstOrDefaultAsync(ct) ?? 0;
 
     /// <summary>Tells every subscriber that notifications may have been missed.</summary>
     internal void Resync()
@@ -126,5 +136,23 @@ internal sealed class AfterCommitDelivery(ChangeNotifications notifications) : D
     {
         notifications.RolledBack(transaction);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>A count of the changes published on one channel, kept on SQLite so that other processes can poll it.</summary>
+internal sealed class ChangeGeneration
+{
+    public required string Channel { get; init; }
+    public long Generation { get; init; }
+}
+
+internal sealed class ChangeGenerationConfiguration : IEntityTypeConfiguration<ChangeGeneration>
+{
+    public void Configure(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder<ChangeGeneration> e)
+    {
+        e.ToTable("change_generations");
+        e.HasKey(x => x.Channel);
+        e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(100);
+        e.Property(x => x.Generation).HasColumnName("generation");
     }
 }

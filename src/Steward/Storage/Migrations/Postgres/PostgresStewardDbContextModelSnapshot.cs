@@ -527,6 +527,22 @@ namespace Steward.Storage.Migrations.Postgres
                     b.ToTable("staff_users", (string)null);
                 });
 
+            modelBuilder.Entity("Steward.Storage.ChangeGeneration", b =>
+                {
+                    b.Property<string>("Channel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("bigint")
+                        .HasColumnName("generation");
+
+                    b.HasKey("Channel");
+
+                    b.ToTable("change_generations", (string)null);
+                });
+
             modelBuilder.Entity("Steward.Consent.ConsentEvent", b =>
                 {
                     b.HasOne("Steward.People.DataSubject", null)

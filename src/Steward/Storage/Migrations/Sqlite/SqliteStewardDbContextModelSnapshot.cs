@@ -516,6 +516,22 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.ToTable("staff_users", (string)null);
                 });
 
+            modelBuilder.Entity("Steward.Storage.ChangeGeneration", b =>
+                {
+                    b.Property<string>("Channel")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("Generation")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("generation");
+
+                    b.HasKey("Channel");
+
+                    b.ToTable("change_generations", (string)null);
+                });
+
             modelBuilder.Entity("Steward.Consent.ConsentEvent", b =>
                 {
                     b.HasOne("Steward.People.DataSubject", null)

@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Steward.People;
+using Steward.Storage;
+
+namespace Steward.Consent.Decisions;
+
+/// <summary>The choice that stands for one key: 12 bytes, so a million people with five keys each fit in well under 200 MB.</summary>
+internal readonly struct StandingChoice(ushort keyId, ConsentChoice choice, ConsentMethod method, int version, DateTimeOffset occurredAt)
+{
+    private static readonly long Epoch = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+    private readonly uint _seconds = (uint)Math.Clamp(occurredAt.ToUnixTimeSeconds() - Epoch, 0, uint.MaxValue);
+    private readonly byte _choice = (byte)choice;
+    private readonly byte _method = (byte)method;
+
+    public ushort KeyId { get; } = keyId;
+    public int Version { get; } = version;
+    public ConsentChoice Choice => (ConsentChoice)_choice;
+    public ConsentMethod Method => (ConsentMethod)_method;
+    /// <summary>When the choice was made, to the second.</summary>
+    public DateTimeOffset OccurredAt => DateTimeOffset.FromUnixTimeSeconds(Epoch + _seconds);
+}
+
+/// <summary>A person's standing choices, their jurisdiction as recorded, and their birth date when they stated one.</summary>
+internal readonly struct SubjectState(StandingChoice[] choices, string? jurisdiction, DateOnly? birthDate)
+{
+    public StandingChoice[] Choices { get; } = choices;
+    public string? Jurisdiction { get; } = jurisdiction;
+    public DateOnly? BirthDate { get; } = birthDate;
+
+    /// <summary>The standing choice for <paramref name="keyId"/>: a scan of a handful of entries, no allocation.</summary>
+    public bool TryFind(ushort keyId, out StandingChoice choice)
+    {
+        foreach (var c in Choices)
+            if (c.KeyId == keyId)
+            {
+                choice = c;
+                return true;
+            }
+        choice = default;
+        return false;
+    }
+}
+
+internal sealed class ConsentDecisionOptions
+{
+    public const string Section = "Consent";
+    /// <summary>How many people's consent state a node keeps in memory; beyond it the cache starts again (rare; a miss is one indexed read).</summary>
+    public int DecisionCacheSize { get; set; } = 1_000_000;
+}
+
+/// <summary>
+/// People's consent state in memory, loaded on first use (one indexed read) and dropped when it changes: through the
+/// database's change notifications on PostgreSQL (every node hears a commit), and on SQLite, where another process
+/// (the CLI) cannot tell us, by the change generation the background sync reads once a second.
+/// </summary>
+internal sealed class ConsentStateCache : IDisposable
+{
+    /// <summary>Carries the ids of the people whose consent changed (N format, comma-separated), or <c>*</c> for everyone.</summary>
+    public const string ChangedChannel = "consent.changed";
+    private const int MaxIdsPerNotification = 100;
+
+    private readonly ConcurrentDictionary<Guid, SubjectState> _states = new();
+    private readonly ConcurrentDictionary<string, string> _jurisdictions = new(StringComparer.Ordinal);
+    private readonly IDbContextFactory<StewardDbContext> _contexts;
+    private readonly ConsentKeyIds _ids;
+    private readonly int _capacity;
+    private readonly IDisposable _subscription;
+    private long _generation;
+
+    public ConsentStateCache(IDbContextFactory<StewardDbContext> contexts, ChangeNotifications notifications, ConsentKeyIds ids, IOptions<ConsentDecisionOptions> options)
+    {
+        (_contexts, _ids, _capacity) = (contexts, ids, options.Value.DecisionCacheSize);
+        _subscription = notifications.Subscribe(ChangedChannel, Changed);
+    }
+
+    public int Count => _states.Count;
+
+    /// <summary>The cached state, without touching the database (for code that must not wait).</summary>
+    public bool TryGet(Guid subjectId, out SubjectState state) => _states.TryGetValue(subjectId, out state);
+
+    /// <summary>The state, loaded when not cached; null when there is no such person.</summary>
+    public async ValueTask<SubjectState?> GetAsync(Guid subjectId, CancellationToken ct)
+    {
+        if (_states.TryGetValue(subjectId, out var cached)) return cached;
+        var generation = Interlocked.Read(ref _generation);
+        await using var db = await _contexts.CreateDbContextAsync(ct);
+        var subject = await db.Set<DataSubject>().AsNoTracking().Where(s => s.Id == subjectId)
+            .Select(s => new { s.Jurisdiction }).FirstOrDefaultAsync(ct);
+        if (subject is null) return null;
+        var events = await db.Set<ConsentEvent>().AsNoTracking().Where(e => e.SubjectId == subjectId)
+            .Select(e => new { e.Id, e.Key, e.Choice, e.Method, e.PolicyVersion, e.OccurredAt, e.RecordedAt }).ToListAsync(ct);
+        // The same order as the history's state: the latest choice made, then the latest recorded.
+        var choices = events.GroupBy(e => e.Key, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(e => e.OccurredAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.Id).Last())
+            .Select(e => new StandingChoice(_ids.Of(e.Key), e.Choice, e.Method, e.PolicyVersion, e.OccurredAt)).ToArray();
+        var jurisdiction = subject.Jurisdiction is { } j ? _jurisdictions.GetOrAdd(j, j) : null;
+        var state = new SubjectState(choices, jurisdiction, null);
+        // A change heard while reading may be missing from what was read: use it for this answer, do not keep it.
+        if (Interlocked.Read(ref _generation) == generation)
+        {
+            if (_states.Count >= _capacity) _states.Clear();
+            _states[subjectId] = state;
+            if (Interlocked.Read(ref _generation) != generation) _states.TryRemove(subjectId, out _);
+        }
+        return state;
+    }
+
+    /// <summary>Drops these people's state (their consent changed here).</summary>
+    public void Forget(IEnumerable<Guid> subjects)
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var id in subjects) _states.TryRemove(id, out _);
+    }
+
+    /// <summary>Drops everything (the SQLite sync saw a change made elsewhere).</summary>
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        _states.Clear();
+    }
+
+    /// <summary>Tells every node that these people's consent changed; delivered when <paramref name="db"/>'s transaction commits.</summary>
+    public static Task PublishWithinAsync(ChangeNotifications notifications, StewardDbContext db, IReadOnlyCollection<Guid> subjects, CancellationToken ct) =>
+        notifications.PublishWithinAsync(db, ChangedChannel,
+            subjects.Count > MaxIdsPerNotification ? "*" : string.Join(',', subjects.Select(s => s.ToString("N"))), ct);
+
+    private void Changed(ChangeNotification n)
+    {
+        Interlocked.Increment(ref _generation);
+        if (n.Resync || n.Payload == "*")
+        {
+            _states.Clear();
+            return;
+        }
+        foreach (var part in n.Payload.Split(','))
+            if (Guid.TryParseExact(part, "N", out var id)) _states.TryRemove(id, out _);
+    }
+
+    public void Dispose() => _subscription.Dispose();
+}
+
+/// <summary>
+/// On SQLite a change made by another process (e.g. <c>steward consent import</c> while serving) sends no notification
+/// here: once a second, read the consent channel's change generation and drop the cache when it moved.
+/// </summary>
+internal sealed partial class ConsentCacheSync(ConsentStateCache cache, ChangeNotifications notifications, IDbContextFactory<StewardDbContext> contexts,
+    ILogger<ConsentCacheSync> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (notifications.CrossProcess) return;
+        long? seen = null;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        do
+        {
+            try
+            {
+                await using var db = await contexts.CreateDbContextAsync(stoppingToken);
+                var generation = await ChangeNotifications.GenerationAsync(db, ConsentStateCache.ChangedChannel, stoppingToken);
+                if (seen is { } before && before != generation) cache.Clear();
+                seen = generation;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A busy or briefly unavailable database: try again next second; meanwhile this process's own changes still notify.
+                GenerationUnread(logger, e.GetType().Name);
+            }
+        }
+        while (await NextTickAsync(timer, stoppingToken));
+    }
+
+    /// <summary>False when stopping: a host that stops before it started (e.g. its port was taken) must not report a cancellation as a failure.</summary>
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Could not read the consent change generation ({Error}); trying again in a second")]
+    private static partial void GenerationUnread(ILogger logger, string error);
+}
