@@ -18,6 +18,7 @@ internal static class ConsentSetup
         services.AddSingleton<ConsentStateCache>();
         services.AddSingleton<ConsentDecisions>();
         services.AddHostedService<ConsentCacheSync>();
+        services.AddSingleton<Audiences.AudienceExport>();
         return services;
     }
 }

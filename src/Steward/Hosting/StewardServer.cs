@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Steward.Audit;
 using Steward.Consent;
+using Steward.Consent.Audiences;
 using Steward.Consent.Decisions;
 using Steward.Jobs;
 using Steward.Hosting.Telemetry;
@@ -57,6 +58,7 @@ internal static class StewardServer
         api.MapStaff();
         api.MapConsent();
         api.MapDecisions();
+        api.MapAudiences();
         return app;
     }
 

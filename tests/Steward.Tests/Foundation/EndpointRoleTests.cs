@@ -47,6 +47,7 @@ public sealed partial class EndpointRoleTests
         ["POST /api/v1/consents"] = Of(Roles.PrivacyOfficer, Roles.Service),
         ["POST /api/v1/consents/query"] = Of(Roles.PrivacyOfficer, Roles.Service),
         ["POST /api/v1/decisions"] = Of(Roles.PrivacyOfficer, Roles.Service),
+        ["POST /api/v1/audiences/export"] = Of(Roles.PrivacyOfficer, Roles.Service),
         ["GET /privacy"] = Anonymous,
         ["GET /privacy/versions"] = Anonymous,
         ["GET /privacy/versions/{version:int}"] = Anonymous,
