@@ -182,12 +182,12 @@ public sealed class DecisionTests
         var rules = (await decisions.RulesAsync(CancellationToken.None))!;
         var rule = rules.Find("eu-gdpr", "purpose:targeted-advertising")!;
         var now = app.Time.GetUtcNow();
-        var child = new SubjectState(state.Choices, "eu-gdpr", DateOnly.FromDateTime(now.UtcDateTime).AddYears(-15));
+        var child = new SubjectState(state.Choices.ToArray(), "eu-gdpr", DateOnly.FromDateTime(now.UtcDateTime).AddYears(-15));
         Assert.Equal(DecisionReason.BelowMinimumAge, ConsentDecisions.Decide(child, rule, false, now).Reason);
         Assert.Equal(DecisionReason.BelowMinimumAge, ConsentDecisions.Decide(new SubjectState([], "eu-gdpr", child.BirthDate), rule, false, now).Reason);
         var byGuardian = new SubjectState([new StandingChoice(rule.KeyId, ConsentChoice.Granted, ConsentMethod.Guardian, 1, now)], "eu-gdpr", child.BirthDate);
         Assert.Equal((true, DecisionReason.Granted), (ConsentDecisions.Decide(byGuardian, rule, false, now).Allowed, ConsentDecisions.Decide(byGuardian, rule, false, now).Reason));
-        var adult = new SubjectState(state.Choices, "eu-gdpr", DateOnly.FromDateTime(now.UtcDateTime).AddYears(-16));
+        var adult = new SubjectState(state.Choices.ToArray(), "eu-gdpr", DateOnly.FromDateTime(now.UtcDateTime).AddYears(-16));
         Assert.Equal(DecisionReason.Granted, ConsentDecisions.Decide(adult, rule, false, now).Reason);
         Assert.Equal((false, DecisionReason.NotApplicable), (ConsentDecisions.Decide(adult, NotApplicable(rule), false, now).Allowed, ConsentDecisions.Decide(adult, NotApplicable(rule), false, now).Reason));
     }

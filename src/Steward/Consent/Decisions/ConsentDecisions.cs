@@ -29,11 +29,14 @@ internal enum DecisionReason
 }
 
 /// <summary>
-/// One decision: allowed or not, why, and the facts behind it (the version and time of the choice that decides, the
-/// version that changed the purpose, when the consent expired). A value: deciding allocates nothing.
+/// One decision: allowed or not, why, and the facts behind it (the version and moment of the choice that decides, the
+/// version that changed the purpose). A 16-byte value: deciding allocates nothing.
 /// </summary>
-internal readonly record struct Decision(bool Allowed, DecisionReason Reason, int Version = 0, DateTimeOffset? At = null, int ChangedInVersion = 0,
-    DateTimeOffset? ExpiredAt = null);
+internal readonly record struct Decision(bool Allowed, DecisionReason Reason, int Version = 0, uint AtSecond = 0, int ChangedInVersion = 0)
+{
+    /// <summary>When the choice (or signal) that decides was made.</summary>
+    public DateTimeOffset? At => AtSecond == 0 ? null : Seconds.ToTime(AtSecond);
+}
 
 /// <summary>
 /// "May I process this for that purpose?" for one person and a batch of keys, from the policy in force and the
@@ -42,7 +45,7 @@ internal readonly record struct Decision(bool Allowed, DecisionReason Reason, in
 /// </summary>
 internal sealed class ConsentDecisions(ConsentStateCache states, ConsentRulesCache rules, TimeProvider time)
 {
-    public static Decision Decide(in SubjectState? state, KeyRule rule, bool gpc, DateTimeOffset now)
+    public static Decision Decide(in SubjectState state, KeyRule rule, bool gpc, DateTimeOffset now)
     {
         switch (rule.Standing)
         {
@@ -51,45 +54,37 @@ internal sealed class ConsentDecisions(ConsentStateCache states, ConsentRulesCac
             case KeyStanding.NotRequired: return new(true, DecisionReason.NotRequired);
         }
         // The signal the browser sends now outranks anything recorded earlier (CCPA regulations § 7025(c)).
-        if (gpc && rule.GpcBinding) return new(false, DecisionReason.Gpc, At: now);
-        var child = state is { BirthDate: { } born } && AgeOn(born, now) < rule.MinimumAge;
-        if (state is not { } s || !s.TryFind(rule.KeyId, out var choice))
+        if (gpc && rule.GpcBinding) return new(false, DecisionReason.Gpc, AtSecond: Seconds.Of(now));
+        var child = state.YoungerThan(rule.MinimumAge, DateOnly.FromDateTime(now.UtcDateTime));
+        if (!state.TryFind(rule.KeyId, out var choice))
             return child ? new(false, DecisionReason.BelowMinimumAge)
                 : new(rule.OptOut, rule.OptOut ? DecisionReason.NoRecordOptOut : DecisionReason.NoRecordOptIn);
-        var at = choice.OccurredAt;
         switch (choice.Choice)
         {
             case ConsentChoice.Denied:
-                return new(false, choice.Method == ConsentMethod.Gpc && rule.GpcBinding ? DecisionReason.Gpc : DecisionReason.Denied, choice.Version, at);
+                return new(false, choice.Method == ConsentMethod.Gpc && rule.GpcBinding ? DecisionReason.Gpc : DecisionReason.Denied, choice.Version, choice.At);
             case ConsentChoice.Withdrawn:
-                return new(false, DecisionReason.Withdrawn, choice.Version, at);
+                return new(false, DecisionReason.Withdrawn, choice.Version, choice.At);
         }
         // A grant: it counts only if the person could give it, it covers what the purpose is now, and it has not expired.
         // When it does not count, silence decides (allowed only where the law is opt-out).
-        if (child && choice.Method != ConsentMethod.Guardian) return new(false, DecisionReason.BelowMinimumAge, choice.Version, at);
+        if (child && choice.Method != ConsentMethod.Guardian) return new(false, DecisionReason.BelowMinimumAge, choice.Version, choice.At);
         if (choice.Version < rule.ChangedInVersion)
-            return new(rule.OptOut, DecisionReason.PurposeChanged, choice.Version, at, rule.ChangedInVersion);
-        if (rule.ExpiresAt(at) is { } expires && expires <= now)
-            return new(rule.OptOut, DecisionReason.Expired, choice.Version, at, ExpiredAt: expires);
-        return new(true, DecisionReason.Granted, choice.Version, at);
-    }
-
-    private static int AgeOn(DateOnly born, DateTimeOffset now)
-    {
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
-        var age = today.Year - born.Year;
-        return born.AddYears(age) > today ? age - 1 : age;
+            return new(rule.OptOut, DecisionReason.PurposeChanged, choice.Version, choice.At, rule.ChangedInVersion);
+        if (choice.At <= rule.ExpiredUpTo(now))
+            return new(rule.OptOut, DecisionReason.Expired, choice.Version, choice.At);
+        return new(true, DecisionReason.Granted, choice.Version, choice.At);
     }
 
     /// <summary>The rules in force, or null when no policy is published.</summary>
     public ValueTask<ConsentRules?> RulesAsync(CancellationToken ct) => rules.CurrentAsync(ct);
 
-    /// <summary>A person's state (null: no such person, or no one was named), loaded when not cached.</summary>
-    public async ValueTask<SubjectState?> StateAsync(Guid? subjectId, CancellationToken ct) =>
-        subjectId is { } id ? await states.GetAsync(id, ct) : null;
+    /// <summary>A person's state (default: no such person, or no one was named), loaded when not cached.</summary>
+    public async ValueTask<SubjectState> StateAsync(Guid? subjectId, CancellationToken ct) =>
+        subjectId is { } id ? await states.GetAsync(id, ct) ?? default : default;
 
     /// <summary>Decides each rule for one person now.</summary>
-    public Decision[] DecideAll(in SubjectState? state, IReadOnlyList<KeyRule> keyRules, bool gpc)
+    public Decision[] DecideAll(in SubjectState state, IReadOnlyList<KeyRule> keyRules, bool gpc)
     {
         var now = time.GetUtcNow();
         var decisions = new Decision[keyRules.Count];
@@ -101,7 +96,7 @@ internal sealed class ConsentDecisions(ConsentStateCache states, ConsentRulesCac
     public async ValueTask<Decision?> DecideAsync(Guid subjectId, string jurisdiction, string key, bool gpc, CancellationToken ct)
     {
         if (await rules.CurrentAsync(ct) is not { } current || current.Find(jurisdiction, key) is not { } rule) return null;
-        var state = await states.GetAsync(subjectId, ct);
+        var state = await states.GetAsync(subjectId, ct) ?? default;
         return Decide(state, rule, gpc, time.GetUtcNow());
     }
 }

@@ -9,30 +9,47 @@ namespace Steward.Consent.Decisions;
 /// <summary>The choice that stands for one key: 12 bytes, so a million people with five keys each fit in well under 200 MB.</summary>
 internal readonly struct StandingChoice(ushort keyId, ConsentChoice choice, ConsentMethod method, int version, DateTimeOffset occurredAt)
 {
-    private static readonly long Epoch = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
-    private readonly uint _seconds = (uint)Math.Clamp(occurredAt.ToUnixTimeSeconds() - Epoch, 0, uint.MaxValue);
     private readonly byte _choice = (byte)choice;
     private readonly byte _method = (byte)method;
 
     public ushort KeyId { get; } = keyId;
     public int Version { get; } = version;
+    /// <summary>When the choice was made, in <see cref="Seconds"/> since 2000.</summary>
+    public uint At { get; } = Seconds.Of(occurredAt);
     public ConsentChoice Choice => (ConsentChoice)_choice;
     public ConsentMethod Method => (ConsentMethod)_method;
-    /// <summary>When the choice was made, to the second.</summary>
-    public DateTimeOffset OccurredAt => DateTimeOffset.FromUnixTimeSeconds(Epoch + _seconds);
+    public DateTimeOffset OccurredAt => Seconds.ToTime(At);
 }
 
-/// <summary>A person's standing choices, their jurisdiction as recorded, and their birth date when they stated one.</summary>
+/// <summary>Moments to the second since 2000-01-01 UTC in 32 bits (until 2136): compact to keep and cheap to compare.</summary>
+internal static class Seconds
+{
+    private static readonly long Epoch = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+
+    public static uint Of(DateTimeOffset time) => (uint)Math.Clamp(time.ToUnixTimeSeconds() - Epoch, 0, uint.MaxValue);
+
+    public static DateTimeOffset ToTime(uint seconds) => DateTimeOffset.FromUnixTimeSeconds(Epoch + seconds);
+}
+
+/// <summary>
+/// A person's standing choices, their jurisdiction as recorded, and their birth date when they stated one. The default
+/// value is "nobody known": no choices, no jurisdiction.
+/// </summary>
 internal readonly struct SubjectState(StandingChoice[] choices, string? jurisdiction, DateOnly? birthDate)
 {
-    public StandingChoice[] Choices { get; } = choices;
+    private readonly StandingChoice[]? _choices = choices;
+    // DateOnly.DayNumber + 1, 0 when not stated: a nullable date would make the struct larger and its checks slower.
+    private readonly int _birthDay = birthDate is { } b ? b.DayNumber + 1 : 0;
+
+    public ReadOnlySpan<StandingChoice> Choices => _choices;
     public string? Jurisdiction { get; } = jurisdiction;
-    public DateOnly? BirthDate { get; } = birthDate;
+    public DateOnly? BirthDate => _birthDay == 0 ? null : DateOnly.FromDayNumber(_birthDay - 1);
+    public bool Known => _choices is not null;
 
     /// <summary>The standing choice for <paramref name="keyId"/>: a scan of a handful of entries, no allocation.</summary>
     public bool TryFind(ushort keyId, out StandingChoice choice)
     {
-        foreach (var c in Choices)
+        foreach (ref readonly var c in Choices)
             if (c.KeyId == keyId)
             {
                 choice = c;
@@ -40,6 +57,14 @@ internal readonly struct SubjectState(StandingChoice[] choices, string? jurisdic
             }
         choice = default;
         return false;
+    }
+
+    /// <summary>Whether the person is younger than <paramref name="age"/> years on <paramref name="today"/> (false when no birth date was stated).</summary>
+    public bool YoungerThan(int age, DateOnly today)
+    {
+        if (_birthDay == 0) return false;
+        var born = DateOnly.FromDayNumber(_birthDay - 1);
+        return born.AddYears(age) > today;
     }
 }
 
@@ -97,14 +122,23 @@ internal sealed class ConsentStateCache : IDisposable
             .Select(e => new StandingChoice(_ids.Of(e.Key), e.Choice, e.Method, e.PolicyVersion, e.OccurredAt)).ToArray();
         var jurisdiction = subject.Jurisdiction is { } j ? _jurisdictions.GetOrAdd(j, j) : null;
         var state = new SubjectState(choices, jurisdiction, null);
-        // A change heard while reading may be missing from what was read: use it for this answer, do not keep it.
-        if (Interlocked.Read(ref _generation) == generation)
-        {
-            if (_states.Count >= _capacity) _states.Clear();
-            _states[subjectId] = state;
-            if (Interlocked.Read(ref _generation) != generation) _states.TryRemove(subjectId, out _);
-        }
+        Put(subjectId, state, generation);
         return state;
+    }
+
+    /// <summary>The current change generation, to pass to <see cref="Put"/> for a state read after it.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>
+    /// Keeps a state read from the database after <paramref name="readAfter"/> (see <see cref="Generation"/>), unless a
+    /// change was heard since: what was read may miss it, so it serves the answer at hand but is not kept.
+    /// </summary>
+    public void Put(Guid subjectId, SubjectState state, long readAfter)
+    {
+        if (Interlocked.Read(ref _generation) != readAfter) return;
+        if (_states.Count >= _capacity) _states.Clear();
+        _states[subjectId] = state;
+        if (Interlocked.Read(ref _generation) != readAfter) _states.TryRemove(subjectId, out _);
     }
 
     /// <summary>Drops these people's state (their consent changed here).</summary>

@@ -51,7 +51,7 @@ internal static class DecisionEndpoints
 
         var subjectId = await people.FindAsync(identity, ct);
         var state = await decisions.StateAsync(subjectId, ct);
-        var jurisdiction = request.Jurisdiction ?? state?.Jurisdiction;
+        var jurisdiction = request.Jurisdiction ?? state.Jurisdiction;
         if (jurisdiction is null)
             return Invalid("'jurisdiction' is missing, and no jurisdiction is recorded for this person: name the one whose law applies.");
         if (!rules.HasJurisdiction(jurisdiction))
@@ -74,7 +74,9 @@ internal static class DecisionEndpoints
     private static DecisionResponse ToResponse(KeyRule rule, Decision d) =>
         new(rule.Key, d.Allowed, ReasonName(d.Reason),
             d.Reason == DecisionReason.OtherBasis ? rule.Bases.Select(b => JsonNamingPolicy.KebabCaseLower.ConvertName(b.ToString())).ToList() : null,
-            d.Version == 0 ? null : d.Version, d.At, d.ChangedInVersion == 0 ? null : d.ChangedInVersion, d.ExpiredAt, Explain(rule, d));
+            d.Version == 0 ? null : d.Version, d.At, d.ChangedInVersion == 0 ? null : d.ChangedInVersion, ExpiredAt(rule, d), Explain(rule, d));
+
+    private static DateTimeOffset? ExpiredAt(KeyRule rule, Decision d) => d.Reason == DecisionReason.Expired ? rule.ExpiresAt(d.At!.Value) : null;
 
     public static string ReasonName(DecisionReason reason) => JsonNamingPolicy.KebabCaseLower.ConvertName(reason.ToString());
 
@@ -90,7 +92,7 @@ internal static class DecisionEndpoints
             DecisionReason.Granted => $"Allowed: consent granted{on} under policy version {d.Version}.",
             DecisionReason.Denied => $"Not allowed: consent denied{on}.",
             DecisionReason.Withdrawn => $"Not allowed: consent withdrawn{on}.",
-            DecisionReason.Expired => $"{(d.Allowed ? "Allowed" : "Not allowed")}: the consent given{on} expired on {d.ExpiredAt:yyyy-MM-dd}"
+            DecisionReason.Expired => $"{(d.Allowed ? "Allowed" : "Not allowed")}: the consent given{on} expired on {ExpiredAt(rule, d):yyyy-MM-dd}"
                 + (d.Allowed ? $", and {rule.Jurisdiction} allows it until the person objects." : "; ask again."),
             DecisionReason.PurposeChanged => $"{(d.Allowed ? "Allowed" : "Not allowed")}: the consent given{on} under version {d.Version} no longer counts, as version {d.ChangedInVersion} added data categories or uses"
                 + (d.Allowed ? $"; {rule.Jurisdiction} allows it until the person objects." : "; ask again."),
