@@ -1,3 +1,5 @@
 using BenchmarkDotNet.Running;
+using Steward.Bench;
 
-BenchmarkSwitcher.FromAssembly(typeof(Steward.Bench.StartupBenchmarks).Assembly).Run(args);
+if (args is [ConsentMemory.Verb]) ConsentMemory.Run();
+else BenchmarkSwitcher.FromAssembly(typeof(StartupBenchmarks).Assembly).Run(args);

@@ -17,7 +17,6 @@ internal static class ConsentSetup
         services.AddSingleton<ConsentRulesCache>();
         services.AddSingleton<ConsentStateCache>();
         services.AddSingleton<ConsentDecisions>();
-        services.AddHostedService<ConsentCacheSync>();
         services.AddSingleton<Audiences.AudienceExport>();
         return services;
     }

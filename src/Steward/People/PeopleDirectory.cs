@@ -61,7 +61,8 @@ internal sealed record SubjectMerge(Guid From, byte[] FromKey, Guid Into, byte[]
 /// except through <see cref="RevealAsync"/>.
 /// </summary>
 internal sealed class PeopleDirectory(
-    IDbContextFactory<StewardDbContext> contexts, BlindIndex index, SubjectKeys keys, AuditLog audit, IEnumerable<ISubjectMergeStep> mergeSteps, TimeProvider time)
+    IDbContextFactory<StewardDbContext> contexts, BlindIndex index, SubjectKeys keys, AuditLog audit, IEnumerable<ISubjectMergeStep> mergeSteps,
+    SubjectLookupCache lookups, ChangeNotifications notifications, TimeProvider time)
 {
     /// <summary>Last-seen times are bookkeeping: refreshed at most this often, so a lookup is rarely a write.</summary>
     private static readonly TimeSpan TouchInterval = TimeSpan.FromHours(1);
@@ -71,8 +72,13 @@ internal sealed class PeopleDirectory(
     public async Task<Guid?> FindAsync(Identity identity, CancellationToken ct)
     {
         var indexes = await index.ComputeAsync(identity, ct);
+        var key = SubjectLookupCache.KeyOf(identity.Type, indexes[0]);
+        if (lookups.TryGet(key, out var known)) return known;
+        var generation = lookups.Generation;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return (await FindRowAsync(db, identity.Type, indexes, ct))?.SubjectId;
+        var found = (await FindRowAsync(db, identity.Type, indexes, ct))?.SubjectId;
+        if (found is { } subjectId) lookups.Put(key, subjectId, generation);
+        return found;
     }
 
     /// <summary>
@@ -198,6 +204,7 @@ internal sealed class PeopleDirectory(
                 }
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
+                if (outcome.MergedFrom is { } from) lookups.Forget([from]);
                 return outcome;
             }
             catch (DbUpdateException) when (attempt < 2)
@@ -219,6 +226,7 @@ internal sealed class PeopleDirectory(
         var claimed = await db.Set<DataSubject>().Where(s => s.Id == from && s.MergedIntoId == null && s.ErasedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.MergedIntoId, into).SetProperty(x => x.WrappedDataKey, (byte[]?)null), ct);
         if (claimed == 0) return false;
+        await SubjectLookupCache.PublishWithinAsync(notifications, db, [from], ct);
         var moved = await db.Set<SubjectIdentity>().Where(i => i.SubjectId == from).ToListAsync(ct);
         foreach (var row in moved)
         {
@@ -267,7 +275,9 @@ internal sealed class PeopleDirectory(
             var identities = await db.Set<SubjectIdentity>().Where(i => i.SubjectId == subjectId).ExecuteDeleteAsync(ct);
             await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.key-destroyed", Target(subjectId), new { identities }), ct);
             await db.SaveChangesAsync(ct);
+            await SubjectLookupCache.PublishWithinAsync(notifications, db, [subjectId], ct);
             await tx.CommitAsync(ct);
+            lookups.Forget([subjectId]);
         }
         finally
         {

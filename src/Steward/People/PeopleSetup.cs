@@ -12,6 +12,7 @@ internal static class PeopleSetup
         services.AddSingleton<IdentityParser>();
         services.AddSingleton<BlindIndex>();
         services.AddSingleton<SubjectKeys>();
+        services.AddSingleton<SubjectLookupCache>();
         services.AddSingleton<PeopleDirectory>();
         return services;
     }

@@ -28,6 +28,19 @@ internal sealed class ChangeNotifications(StorageConnection storage)
 
     private readonly ConcurrentDictionary<string, ImmutableSubscribers> _subscribers = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<DbTransaction, List<ChangeNotification>> _pending = new();
+    private readonly ConcurrentDictionary<string, long> _ownChanges = new(StringComparer.Ordinal);
+
+    /// <summary>The channels someone in this process listens to.</summary>
+    internal IReadOnlyCollection<string> SubscribedChannels => _subscribers.Where(s => s.Value.Handlers.Length > 0).Select(s => s.Key).ToList();
+
+    /// <summary>How many changes this process published on <paramref name="channel"/> and committed (SQLite).</summary>
+    internal long OwnChanges(string channel) => _ownChanges.GetValueOrDefault(channel);
+
+    /// <summary>Tells the subscribers of one channel that changes were made that they did not hear of.</summary>
+    internal void Resync(string channel)
+    {
+        if (_subscribers.TryGetValue(channel, out var subscribers)) Call(subscribers, new ChangeNotification(channel, "", Resync: true));
+    }
 
     /// <summary>True when notifications reach other processes (PostgreSQL); false on SQLite, where readers must check the database themselves.</summary>
     public bool CrossProcess => storage.Provider == StorageProviders.Postgres;
@@ -86,6 +99,8 @@ internal sealed class ChangeNotifications(StorageConnection storage)
 
     internal void Deliver(ChangeNotification notification)
     {
+        // On SQLite every local delivery is one of this process's own bumps of the channel's generation (see SqliteChangePoller).
+        if (!CrossProcess) _ownChanges.AddOrUpdate(notification.Channel, 1, (_, n) => n + 1);
         if (_subscribers.TryGetValue(notification.Channel, out var subscribers)) Call(subscribers, notification);
     }
 
@@ -155,4 +170,60 @@ internal sealed class ChangeGenerationConfiguration : IEntityTypeConfiguration<C
         e.Property(x => x.Channel).HasColumnName("channel").HasMaxLength(100);
         e.Property(x => x.Generation).HasColumnName("generation");
     }
+}
+
+/// <summary>
+/// SQLite is one node, but the CLI can change the same file while <c>serve</c> runs, and it cannot notify the server.
+/// Once a second this compares each subscribed channel's change generation with the changes this process made
+/// itself; when someone else changed something, the channel's subscribers get a resync and drop what they cached.
+/// </summary>
+internal sealed partial class SqliteChangePoller(ChangeNotifications notifications, IDbContextFactory<StewardDbContext> contexts,
+    ILogger<SqliteChangePoller> logger) : BackgroundService
+{
+    private readonly Dictionary<string, (long Generation, long Own)> _seen = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (notifications.CrossProcess) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            do
+            {
+                try
+                {
+                    await PollAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A busy file: try again next second; meanwhile this process's own changes still notify.
+                    PollFailed(logger, e.GetType().Name);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, possibly before the host started (e.g. its port was taken): not a failure.
+        }
+    }
+
+    /// <summary>One comparison of every subscribed channel (public for tests, which do not wait for the timer).</summary>
+    public async Task PollAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        foreach (var channel in notifications.SubscribedChannels)
+        {
+            // Own changes counted before the read: one committed in between looks foreign, which costs a resync, never a miss.
+            var own = notifications.OwnChanges(channel);
+            var generation = await ChangeNotifications.GenerationAsync(db, channel, ct);
+            // A channel seen for the first time gained its subscriber since the last poll, which may have cached something
+            // changed meanwhile: it cannot be told apart, so it is resynced too.
+            if (!_seen.TryGetValue(channel, out var seen) || generation - seen.Generation > own - seen.Own) notifications.Resync(channel);
+            _seen[channel] = (generation, own);
+        }
+    }
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Could not compare the change generations ({Error}); trying again in a second")]
+    private static partial void PollFailed(ILogger logger, string error);
 }

@@ -18,6 +18,8 @@ internal static class StorageSetup
         services.AddSingleton<AfterCommitDelivery>();
         services.AddSingleton<PostgresChangeListener>();
         services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
+        services.AddSingleton<SqliteChangePoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteChangePoller>());
         services.AddDbContextFactory<SqliteStewardDbContext>((sp, o) =>
         {
             Configure(o, StorageProviders.Sqlite, sp.GetRequiredService<StorageConnection>().ConnectionString);

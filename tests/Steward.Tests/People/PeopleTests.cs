@@ -198,6 +198,32 @@ public sealed class PeopleTests
     }
 
     [Fact]
+    public async Task Remembered_lookups_follow_a_merge_and_an_erasure_on_this_node_and_on_another()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        // Another node on the same database: on PostgreSQL it hears NOTIFY; on SQLite it stands for the CLI and hears a resync.
+        await using var other = await StewardTestApp.StartAsync(app.Database);
+        var people = app.Services<PeopleDirectory>();
+        var elsewhere = other.Services<PeopleDirectory>();
+        var cookie = Parse(IdentityType.CookieId, "ck-remembered");
+        var account = Parse(IdentityType.AccountId, "acct-remembered");
+        var visitor = (await people.FindOrCreateAsync(cookie, null, Actor, Ct)).SubjectId;
+        var member = (await people.FindOrCreateAsync(account, null, Actor, Ct)).SubjectId;
+        // Both nodes remember the cookie's visitor...
+        Assert.Equal(visitor, await people.FindAsync(cookie, Ct));
+        Assert.Equal(visitor, await elsewhere.FindAsync(cookie, Ct));
+
+        await people.LinkAsync(cookie, account, Actor, Ct);
+        // ...and forget it when it is merged away: at once here, as soon as they hear it elsewhere.
+        Assert.Equal(member, await people.FindAsync(cookie, Ct));
+        await Jobs.JobTests.EventuallyAsync(() => elsewhere.FindAsync(cookie, Ct), found => found == member, "the merge on the other node");
+
+        Assert.True(await people.EraseKeyAsync(member, Actor, Ct));
+        Assert.Null(await people.FindAsync(account, Ct));
+        await Jobs.JobTests.EventuallyAsync(() => elsewhere.FindAsync(cookie, Ct), found => found is null, "the erasure on the other node");
+    }
+
+    [Fact]
     public async Task Destroying_the_data_key_leaves_nothing_readable_in_the_database()
     {
         await using var app = await StewardTestApp.StartAsync();

@@ -78,7 +78,7 @@ internal sealed class ConsentDecisionOptions
 /// <summary>
 /// People's consent state in memory, loaded on first use (one indexed read) and dropped when it changes: through the
 /// database's change notifications on PostgreSQL (every node hears a commit), and on SQLite, where another process
-/// (the CLI) cannot tell us, by the change generation the background sync reads once a second.
+/// (the CLI) cannot tell us, by the resync that <see cref="SqliteChangePoller"/> sends within a second.
 /// </summary>
 internal sealed class ConsentStateCache : IDisposable
 {
@@ -148,13 +148,6 @@ internal sealed class ConsentStateCache : IDisposable
         foreach (var id in subjects) _states.TryRemove(id, out _);
     }
 
-    /// <summary>Drops everything (the SQLite sync saw a change made elsewhere).</summary>
-    public void Clear()
-    {
-        Interlocked.Increment(ref _generation);
-        _states.Clear();
-    }
-
     /// <summary>Tells every node that these people's consent changed; delivered when <paramref name="db"/>'s transaction commits.</summary>
     public static Task PublishWithinAsync(ChangeNotifications notifications, StewardDbContext db, IReadOnlyCollection<Guid> subjects, CancellationToken ct) =>
         notifications.PublishWithinAsync(db, ChangedChannel,
@@ -173,55 +166,4 @@ internal sealed class ConsentStateCache : IDisposable
     }
 
     public void Dispose() => _subscription.Dispose();
-}
-
-/// <summary>
-/// On SQLite a change made by another process (e.g. <c>steward consent import</c> while serving) sends no notification
-/// here: once a second, read the consent channel's change generation and drop the cache when it moved.
-/// </summary>
-internal sealed partial class ConsentCacheSync(ConsentStateCache cache, ChangeNotifications notifications, IDbContextFactory<StewardDbContext> contexts,
-    ILogger<ConsentCacheSync> logger) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (notifications.CrossProcess) return;
-        long? seen = null;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        do
-        {
-            try
-            {
-                await using var db = await contexts.CreateDbContextAsync(stoppingToken);
-                var generation = await ChangeNotifications.GenerationAsync(db, ConsentStateCache.ChangedChannel, stoppingToken);
-                if (seen is { } before && before != generation) cache.Clear();
-                seen = generation;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // A busy or briefly unavailable database: try again next second; meanwhile this process's own changes still notify.
-                GenerationUnread(logger, e.GetType().Name);
-            }
-        }
-        while (await NextTickAsync(timer, stoppingToken));
-    }
-
-    /// <summary>False when stopping: a host that stops before it started (e.g. its port was taken) must not report a cancellation as a failure.</summary>
-    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "Could not read the consent change generation ({Error}); trying again in a second")]
-    private static partial void GenerationUnread(ILogger logger, string error);
 }
