@@ -88,7 +88,7 @@
         h('div', { className: 'stw-b' },
           button('acceptAll', () => decide('banner', all('granted'))),
           button('rejectAll', () => decide('banner', all('denied'))),
-          h('button', { type: 'button', id: 'stw-s', 'aria-expanded': 'false', onclick: () => layer(!box.querySelector('fieldset')) }, t('settings'))),
+          h('button', { type: 'button', id: 'stw-s', 'aria-expanded': 'false', onclick: () => box.querySelector('fieldset') ? layer(false) : show(true) }, t('settings'))),
         h('div', { id: 'stw-p' }));
       document.body.append(box);
     }
