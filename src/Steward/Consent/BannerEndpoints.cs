@@ -101,14 +101,15 @@ internal static class BannerEndpoints
         return await next(context);
     }
 
-    private static async Task<Results<Ok<BannerConfigResponse>, ProblemHttpResult>> ConfigAsync(HttpContext http, PolicyStore store,
-        IOptions<BannerOptions> options, CancellationToken ct)
+    // lang: en or zh-CN (else the browser's Accept-Language); jurisdiction: the script tag's data-jurisdiction.
+    private static async Task<Results<Ok<BannerConfigResponse>, ProblemHttpResult>> ConfigAsync(string? lang, string? jurisdiction, HttpContext http,
+        PolicyStore store, IOptions<BannerOptions> options, CancellationToken ct)
     {
         if (await store.CurrentAsync(ct) is not { } policy)
             return TypedResults.Problem(statusCode: 503, title: "Nothing published", detail: "No policy has been published yet.");
-        var jurisdiction = http.Request.Query["jurisdiction"].ToString() is { Length: > 0 } asked ? asked : options.Value.DefaultJurisdiction;
+        jurisdiction = string.IsNullOrEmpty(jurisdiction) ? options.Value.DefaultJurisdiction : jurisdiction;
         if (JurisdictionProblem(policy, jurisdiction) is { } problem) return Invalid(problem);
-        var config = BannerConfig.Build(policy, Language.FromRequest(http.Request), jurisdiction!);
+        var config = BannerConfig.Build(policy, Language.Normalize(lang) ?? Language.FromRequest(http.Request), jurisdiction!);
         var gpcSignal = http.Request.Headers["Sec-GPC"] == "1";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers.Vary = "Sec-GPC, Accept-Language";
