@@ -235,6 +235,26 @@ public sealed class BannerApiTests
     }
 
     [Theory]
+    [InlineData("en", "Cookies and similar technologies", "Privacy Preference Centre", "bw_ad")]
+    [InlineData("zh-CN", "Cookie 及同类技术", "隐私偏好中心", "Bluewave Advertising")]
+    public async Task The_notices_footer_links_reach_the_cookie_list_and_the_preference_centre(string lang, string cookiesTitle, string centreTitle, string item)
+    {
+        var (app, client, _) = await StartAsync();
+        await using var __ = app;
+        var notice = await client.GetStringAsync($"/privacy?lang={lang}");
+        var cookies = $"/privacy/cookies?lang={lang}";
+        var centre = $"/privacy/preferences?lang={lang}";
+        Assert.Contains($"href=\"{cookies}\"", notice, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{centre}\"", notice, StringComparison.Ordinal);
+        var list = await client.GetStringAsync(cookies);
+        Assert.Contains($"<h1>{cookiesTitle}</h1>", list, StringComparison.Ordinal);
+        Assert.Contains(item, list, StringComparison.Ordinal);
+        var preferences = await client.GetStringAsync(centre);
+        Assert.Contains($"<h1>{centreTitle}</h1>", preferences, StringComparison.Ordinal);
+        Assert.Contains("src=\"/consent.js\"", preferences, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Consent:AllowedOrigins:0", "https://shop.example/path", "is not an origin")]
     [InlineData("Consent:AllowedOrigins:0", "shop.example", "is not an origin")]
     [InlineData("Consent:DefaultJurisdiction", "eu-gdrp", "is not a jurisdiction key")]
