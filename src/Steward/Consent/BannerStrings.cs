@@ -77,7 +77,7 @@ internal sealed record BannerStrings : ILocalised<BannerStrings>
         Saved = "您的选择已保存。",
         Notice = "隐私声明",
         AlwaysOn = "始终启用",
-        GpcHonoured = "您的浏览器发出了全球隐私控制（GPC）信号。我们将其视为您拒绝出售、共享您的个人信息以及拒绝定向广告的请求，因此{0} Cookie 保持关闭。",
+        GpcHonoured = "您的浏览器发出了全球隐私控制（GPC）信号。我们将其视为您选择退出个人信息的出售、共享及定向广告，因此{0}Cookie 保持关闭。",
         GpcOff = "已关闭（全球隐私控制）",
         ListSeparator = "、",
         OpenQuote = "“",
