@@ -113,7 +113,7 @@ public sealed class BannerBrowserTests
         Assert.InRange((double)cookie.Expires - browserNow, 360 * 86400, 366 * 86400); // cookies.max_lifetime P12M
 
         await page.ReloadAsync();
-        await page.WaitForFunctionAsync("() => window.stewardConsent");
+        await page.WaitForFunctionAsync("() => window.stewardConsent.get"); // the script has read its configuration and the cookie
         Assert.Equal(0, await page.Locator(Banner).CountAsync());
         Assert.False(await RanAsync(page, "analyticsRan"));
         Assert.False(await RanAsync(page, "advertisingRan"));

@@ -3,6 +3,7 @@
 (() => {
   const me = document.currentScript;
   if (!me || window.stewardConsent) return;
+  const api = window.stewardConsent = {};
   const ds = me.dataset;
   const base = new URL(me.src).origin;
   const NAME = ds.cookie || 'steward_consent';
@@ -37,7 +38,7 @@
     cfg = c;
     state = s; // a tampered or malformed cookie is refused by Steward: no choice
     gpc = (navigator.globalPrivacyControl === true || cfg.gpcSignal) && !!t('gpcHonoured');
-    window.stewardConsent = { open: () => show(true), get: on };
+    Object.assign(api, { open: () => show(true), get: on });
     document.addEventListener('click', e => {
       const link = e.target.closest && e.target.closest('[data-steward-settings]');
       if (link) { e.preventDefault(); show(true); }
