@@ -33,13 +33,16 @@ internal sealed record BannerAsset(byte[] Plain, byte[] Gzipped, string ContentT
         var response = http.Response;
         response.Headers.ETag = ETag;
         response.Headers.CacheControl = "public, max-age=3600";
-        response.Headers.Vary = HeaderNames.AcceptEncoding;
+        response.Headers.Append(HeaderNames.Vary, HeaderNames.AcceptEncoding);
         // Embedded by other sites in their pages: a cross-origin load must not be blocked by resource policy.
         response.Headers["Cross-Origin-Resource-Policy"] = "cross-origin";
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == ETag || t.Trim() == "*")))
-            return Results.StatusCode(StatusCodes.Status304NotModified);
+        if (Matches(http.Request, ETag)) return Results.StatusCode(StatusCodes.Status304NotModified);
         var gzip = http.Request.GetTypedHeaders().AcceptEncoding.Any(e => e.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) && e.Quality is not <= 0);
         if (gzip) response.Headers.ContentEncoding = "gzip";
         return Results.Bytes(gzip ? Gzipped : Plain, ContentType);
     }
+
+    /// <summary>Whether the browser already has this version (If-None-Match names the ETag or *).</summary>
+    public static bool Matches(HttpRequest request, string etag) =>
+        request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*"));
 }

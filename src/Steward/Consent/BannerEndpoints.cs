@@ -102,7 +102,7 @@ internal static class BannerEndpoints
     }
 
     // lang: en or zh-CN (else the browser's Accept-Language); jurisdiction: the script tag's data-jurisdiction.
-    private static async Task<Results<Ok<BannerConfigResponse>, ProblemHttpResult>> ConfigAsync(string? lang, string? jurisdiction, HttpContext http,
+    private static async Task<Results<Ok<BannerConfigResponse>, StatusCodeHttpResult, ProblemHttpResult>> ConfigAsync(string? lang, string? jurisdiction, HttpContext http,
         PolicyStore store, IOptions<BannerOptions> options, CancellationToken ct)
     {
         if (await store.CurrentAsync(ct) is not { } policy)
@@ -112,8 +112,11 @@ internal static class BannerEndpoints
         var config = BannerConfig.Build(policy, Language.Normalize(lang) ?? Language.FromRequest(http.Request), jurisdiction!);
         var gpcSignal = http.Request.Headers["Sec-GPC"] == "1";
         http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers.Vary = "Sec-GPC, Accept-Language";
-        http.Response.Headers.ETag = $"\"{config.TextHash[..32]}{(gpcSignal ? "g" : "")}\"";
+        // Appended: the CORS middleware's Vary: Origin must stay.
+        http.Response.Headers.Append("Vary", "Sec-GPC, Accept-Language");
+        var etag = $"\"{config.PolicyVersion}-{config.TextHash[..32]}{(gpcSignal ? "-gpc" : "")}\"";
+        http.Response.Headers.ETag = etag;
+        if (BannerAsset.Matches(http.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Ok(new BannerConfigResponse(config.PolicyVersion, config.Language, config.Jurisdiction, config.TextHash, config.MaxAgeSeconds,
             gpcSignal, config.Texts, config.Categories));
     }

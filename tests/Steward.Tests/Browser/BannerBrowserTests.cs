@@ -92,6 +92,11 @@ public sealed class BannerBrowserTests
         Assert.True(await RanAsync(page, "pageScriptRan"));
         Assert.True(await page.EvaluateAsync<bool>($"() => !!document.activeElement.closest('{Banner}')"), "focus moves into the banner");
         Assert.Equal("fixed", await banner.EvaluateAsync<string>("e => getComputedStyle(e).position"));
+        Assert.Equal(0, await page.EvaluateAsync<double>("""
+            () => new Promise(done => { let shift = 0;
+              new PerformanceObserver(l => { for (const e of l.getEntries()) shift += e.value; }).observe({ type: 'layout-shift', buffered: true });
+              setTimeout(() => done(shift), 200); })
+            """)); // the banner overlays the page: nothing moves
         // Accept, reject and settings look the same: none is pushed over the others.
         var looks = await page.EvaluateAsync<string[]>($"() => [...document.querySelectorAll('{Banner} .stw-b button')].map(b => {{ const s = getComputedStyle(b); return [s.backgroundColor, s.color, s.fontSize, s.fontWeight, b.offsetHeight].join(); }})");
         Assert.Equal(3, looks.Length);

@@ -224,6 +224,32 @@ public sealed class BannerApiTests
     }
 
     [Fact]
+    public async Task The_configuration_is_revalidated_by_its_etag_and_varies_by_origin_and_signal()
+    {
+        var (app, client, hash) = await StartAsync();
+        await using var _ = app;
+        var request = new HttpRequestMessage(HttpMethod.Get, "/consent/config?lang=zh-CN&jurisdiction=us-ca");
+        request.Headers.Add("Origin", Shop);
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Shop, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Superset(new HashSet<string> { "Origin", "Sec-GPC", "Accept-Language" }, response.Headers.Vary.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToHashSet());
+        var config = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.NotEqual(hash, config.GetProperty("textHash").GetString()); // another language and law, another text
+        Assert.Equal("本网站的 Cookie", config.GetProperty("texts").GetProperty("title").GetString());
+
+        var again = new HttpRequestMessage(HttpMethod.Get, "/consent/config?lang=zh-CN&jurisdiction=us-ca");
+        again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
+        var withSignal = new HttpRequestMessage(HttpMethod.Get, "/consent/config?lang=zh-CN&jurisdiction=us-ca");
+        withSignal.Headers.IfNoneMatch.Add(response.Headers.ETag!);
+        withSignal.Headers.Add("Sec-GPC", "1");
+        var signalled = await client.SendAsync(withSignal);
+        Assert.Equal(HttpStatusCode.OK, signalled.StatusCode);
+        Assert.True((await signalled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("gpcSignal").GetBoolean());
+    }
+
+    [Fact]
     public async Task Gpc_json_says_since_when_the_signal_is_honoured()
     {
         var (app, client, _) = await StartAsync();
