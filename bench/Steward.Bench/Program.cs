@@ -1,5 +1,15 @@
 using BenchmarkDotNet.Running;
 using Steward.Bench;
 
-if (args is [ConsentMemory.Verb]) ConsentMemory.Run();
-else BenchmarkSwitcher.FromAssembly(typeof(StartupBenchmarks).Assembly).Run(args);
+// Sizes, memory and browser timings are not BenchmarkDotNet's loops: commands of their own.
+switch (args)
+{
+    case [ConsentMemory.Verb]:
+        ConsentMemory.Run();
+        return 0;
+    case ["banners"]:
+        return await BannerBenchmark.RunAsync();
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(StartupBenchmarks).Assembly).Run(args);
+        return 0;
+}

@@ -38,10 +38,13 @@ internal static class StewardServer
         builder.Services.AddStewardWeb();
         builder.Services.AddStewardWebSecurity();
         builder.Services.AddNoticeCache();
+        builder.Services.AddConsentBanner();
         builder.Services.AddStewardTelemetry(builder.Configuration);
 
         var app = builder.Build();
         app.UseStewardWeb();
+        // After routing, before authorization: answers the banner's preflight requests from the sites that embed it.
+        app.UseCors();
         app.UseStewardSecurity();
         // After authorization: only public pages opt in to it (the privacy notice and its versions).
         app.UseOutputCache();
@@ -51,6 +54,7 @@ internal static class StewardServer
         app.MapAccount();
         app.MapConsole();
         app.MapNotices();
+        app.MapConsentBanner();
         var api = app.MapGroup("/api/v1");
         api.MapAudit();
         api.MapPolicy();

@@ -44,4 +44,5 @@ internal static class PolicyCodes
     public const string UnsupportedFormatVersion = "POL073";
     public const string UnsafeUrl = "POL074";
     public const string TooManyProblems = "POL075";
+    public const string UnknownConsentModeSignal = "POL076";
 }

@@ -501,6 +501,11 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
         private void Cookies()
         {
             if (p.Cookies is not { } cookies) return;
+            foreach (var (key, category) in cookies.Categories)
+                for (var i = 0; i < category.ConsentMode.Count; i++)
+                    if (!ConsentModeSignals.All.Contains(category.ConsentMode[i]))
+                        Error(map.Of(category.ConsentMode, Index(i)), PolicyCodes.UnknownConsentModeSignal,
+                            $"'{category.ConsentMode[i]}' in cookie category '{key}' is not a Google Consent Mode signal ({string.Join(", ", ConsentModeSignals.All)}).");
             foreach (var (name, cookie) in cookies.Items)
             {
                 if (cookie.Category is { } cat) Reference(cookie, "category", cat, cookies.Categories.Keys, "cookie category", "cookies.categories");

@@ -51,6 +51,14 @@ public sealed partial class EndpointRoleTests
         ["GET /privacy"] = Anonymous,
         ["GET /privacy/versions"] = Anonymous,
         ["GET /privacy/versions/{version:int}"] = Anonymous,
+        ["GET /privacy/cookies"] = Anonymous,
+        ["GET /privacy/preferences"] = Anonymous,
+        ["GET /consent.js"] = Anonymous,
+        ["GET /consent.css"] = Anonymous,
+        ["GET /consent/config"] = Anonymous,
+        ["POST /consent/choices"] = Anonymous,
+        ["POST /consent/state"] = Anonymous,
+        ["GET /.well-known/gpc.json"] = Anonymous,
     };
 
     private static List<(string Key, string Method, string Pattern, string Declared)> MappedEndpoints(StewardTestApp app)

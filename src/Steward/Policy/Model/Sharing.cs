@@ -124,6 +124,15 @@ internal sealed class CookieCategory
     [Required] public LocalizedText? Description { get; set; }
     [Description("Whether the category is only set after consent (false for strictly necessary).")]
     public bool ConsentRequired { get; set; } = true;
+    [Description("Google Consent Mode v2 signals this category grants when it is on: ad_storage, ad_user_data, ad_personalization, analytics_storage, functionality_storage, personalization_storage, security_storage.")]
+    public List<string> ConsentMode { get; set; } = [];
+}
+
+/// <summary>The signals of Google Consent Mode v2, the only names <see cref="CookieCategory.ConsentMode"/> accepts.</summary>
+internal static class ConsentModeSignals
+{
+    public static readonly IReadOnlyList<string> All =
+        ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "functionality_storage", "personalization_storage", "security_storage"];
 }
 
 /// <summary>One cookie or similar technology.</summary>
