@@ -104,6 +104,7 @@ internal sealed class ConsentRules
         {
             var law = JurisdictionCatalogue.Bundled.Find(jurisdiction);
             var optOut = law?.ConsentDefault == ConsentDefault.OptOut;
+            var reach = OptOutReach.Of(policy, jurisdiction);
             var minimumAge = policy.Children is { } children
                 ? children.MinimumAge.GetValueOrDefault(jurisdiction, children.DefaultMinimumAge)
                 : law?.MinimumChildAge ?? 0;
@@ -118,14 +119,13 @@ internal sealed class ConsentRules
                 var key = ConsentKeys.PurposePrefix + name;
                 rules[key] = !purpose.AppliesIn(jurisdiction) ? Rule(key, KeyStanding.NotApplicable)
                     : !purpose.ReliesOnConsentIn(jurisdiction) ? Rule(key, KeyStanding.OtherBasis, bases: purpose.LegalBasesIn(jurisdiction))
-                    : Rule(key, KeyStanding.NeedsConsent, Reached(law, purpose), purpose.Consent?.Validity);
+                    : Rule(key, KeyStanding.NeedsConsent, reach.PurposeKeys.Contains(key), purpose.Consent?.Validity);
             }
             foreach (var (name, category) in policy.Cookies?.Categories ?? [])
             {
                 var key = ConsentKeys.CookiePrefix + name;
-                var serving = policy.Purposes.Values.Where(p => p.CookieCategories.Contains(name) && p.AppliesIn(jurisdiction));
                 rules[key] = category.ConsentRequired
-                    ? Rule(key, KeyStanding.NeedsConsent, serving.Any(p => Reached(law, p)), policy.Cookies!.MaxLifetime)
+                    ? Rule(key, KeyStanding.NeedsConsent, reach.Categories.Contains(name), policy.Cookies!.MaxLifetime)
                     : Rule(key, KeyStanding.NotRequired);
             }
             foreach (var name in policy.MarketingChannels.Keys)
@@ -134,8 +134,6 @@ internal sealed class ConsentRules
         }
         return new ConsentRules(current.Info.Version, policy, byJurisdiction.ToFrozenDictionary(StringComparer.Ordinal));
     }
-
-    private static bool Reached(Jurisdiction? law, Purpose purpose) => law is { GpcBinding: true } && law.OptOutReaches(purpose.Uses);
 
     /// <summary>
     /// Per key, the latest version that widened what a consent to it covers: a purpose's data categories and uses; for a
