@@ -2,6 +2,7 @@ using System.Text.Json;
 using Steward.Audit;
 using Steward.Consent;
 using Steward.Jobs;
+using Steward.Marketing;
 using Steward.Hosting.Telemetry;
 using Steward.Notices;
 using Steward.Policy;
@@ -49,12 +50,14 @@ internal static class StewardServer
         app.MapAccount();
         app.MapConsole();
         app.MapNotices();
+        app.MapMarketingPages();
         var api = app.MapGroup("/api/v1");
         api.MapAudit();
         api.MapPolicy();
         api.MapJobs();
         api.MapStaff();
         api.MapConsent();
+        api.MapMarketing();
         return app;
     }
 
