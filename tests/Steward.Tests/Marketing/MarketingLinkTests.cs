@@ -65,13 +65,15 @@ public sealed partial class MarketingLinkTests
         return new Uri((await StewardTestApp.ReadJsonAsync<MarketingEndpoints.PreferenceLinkResponse>(response)).Url).AbsolutePath;
     }
 
-    /// <summary>Exactly what a mail program sends for RFC 8058: a bare POST, no cookies, the one form field.</summary>
+    /// <summary>Exactly what a mail program sends for RFC 8058: a bare POST to the public host, no cookies, the one form field.</summary>
     private static Task<HttpResponseMessage> OneClickAsync(StewardTestApp app, string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent("List-Unsubscribe=One-Click", Encoding.ASCII, "application/x-www-form-urlencoded"),
         };
+        // As a proxy in front of Steward passes it on: the public address is a host Steward answers for.
+        request.Headers.Host = new Uri(Site).Host;
         return new HttpClient { BaseAddress = app.BaseAddress }.SendAsync(request);
     }
 
@@ -138,6 +140,22 @@ public sealed partial class MarketingLinkTests
         var response = await service.PostAsJsonAsync("/api/v1/unsubscribe-links", new { identity = new { type = "email", value = Email }, channel = "email", jurisdiction = "eu-gdpr" });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("Web:PublicUrl", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("privacy.example.com", "is not an absolute https:// address")]
+    [InlineData("http://privacy.example.com", "must be https://")]
+    [InlineData("https://privacy.example.com/?a=b", "without user, query or fragment")]
+    public async Task A_bad_public_address_is_refused_at_start_in_one_line_naming_the_setting(string value, string reason)
+    {
+        await using var db = await TestDatabase.CreateAsync();
+        var settings = db.Settings();
+        settings["Web:PublicUrl"] = value;
+        var r = await StewardCli.RunInProcessAsync(settings, null, "serve", "--urls", "http://127.0.0.1:0");
+        Assert.Equal(1, r.ExitCode);
+        var line = Assert.Single(r.StderrLines);
+        Assert.Contains("Web:PublicUrl", line, StringComparison.Ordinal);
+        Assert.Contains(reason, line, StringComparison.Ordinal);
     }
 
     [Fact]
