@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Steward.Consent;
-using Steward.People;
 using Steward.Policy;
 using Steward.Security;
 using Steward.Web;
@@ -77,50 +76,22 @@ internal static class MarketingEndpoints
     }
 
     private static async Task<Results<Ok<UnsubscribeLinkResponse>, ProblemHttpResult>> IssueUnsubscribeLinkAsync(UnsubscribeLinkRequest request,
-        IdentityParser identities, MarketingPreferences preferences, MarketingLinks links, IOptions<WebOptions> web, CancellationToken ct)
+        LinkIssuer issuer, IOptions<WebOptions> web, CancellationToken ct)
     {
         if (web.Value.PublicBase is not { } site) return NotConfigured();
-        if (string.IsNullOrWhiteSpace(request.Channel)) return Invalid("'channel' is missing: a key of the policy's marketing_channels, e.g. email.");
-        var target = await TargetAsync(request.Identity, request.Jurisdiction, request.Language, identities, preferences, ct);
-        if (target.Problem is { } problem) return Invalid(problem);
-        var channels = target.Policy!.Document.MarketingChannels;
-        if (!channels.ContainsKey(request.Channel))
-            return Invalid($"'{Clip(request.Channel)}' is not a marketing channel of policy version {target.Policy.Info.Version} ({string.Join(", ", channels.Keys)}).");
-        var (token, expires) = await links.IssueAsync(LinkKind.Unsubscribe, target.Identity!, target.Jurisdiction!, request.Channel, target.Language, ct);
-        var url = $"{site}{UnsubscribePrefix}/{token}";
-        return TypedResults.Ok(new UnsubscribeLinkResponse(url, $"<{url}>", $"{OneClickField}={OneClickValue}", expires));
+        var link = await issuer.IssueAsync(site, LinkKind.Unsubscribe, request.Identity?.Type, request.Identity?.Value, request.Channel,
+            request.Jurisdiction, request.Language, ct);
+        if (link.Url is not { } url) return Invalid(link.Problem!);
+        return TypedResults.Ok(new UnsubscribeLinkResponse(url, $"<{url}>", $"{OneClickField}={OneClickValue}", link.ExpiresAt));
     }
 
     private static async Task<Results<Ok<PreferenceLinkResponse>, ProblemHttpResult>> IssuePreferenceLinkAsync(PreferenceLinkRequest request,
-        IdentityParser identities, MarketingPreferences preferences, MarketingLinks links, IOptions<WebOptions> web, CancellationToken ct)
+        LinkIssuer issuer, IOptions<WebOptions> web, CancellationToken ct)
     {
         if (web.Value.PublicBase is not { } site) return NotConfigured();
-        var target = await TargetAsync(request.Identity, request.Jurisdiction, request.Language, identities, preferences, ct);
-        if (target.Problem is { } problem) return Invalid(problem);
-        var (token, expires) = await links.IssueAsync(LinkKind.Preferences, target.Identity!, target.Jurisdiction!, channel: null, target.Language, ct);
-        return TypedResults.Ok(new PreferenceLinkResponse($"{site}{PreferencesPrefix}/{token}", expires));
-    }
-
-    /// <summary>Who a link is for, checked: the identity, the jurisdiction (given or known) under the policy in force, the language.</summary>
-    private sealed record LinkTarget(Identity? Identity, string? Jurisdiction, string? Language, PublishedPolicy? Policy, string? Problem);
-
-    private static async Task<LinkTarget> TargetAsync(ConsentEndpoints.IdentityRequest? requested, string? jurisdiction, string? language,
-        IdentityParser identities, MarketingPreferences preferences, CancellationToken ct)
-    {
-        if (requested?.Type is not { } typeName || !IdentityTypes.TryParse(typeName, out var type))
-            return Fail($"'identity.type' is one of: {string.Join(", ", IdentityTypes.All)}.");
-        var parsed = identities.Parse(type, requested.Value, jurisdiction);
-        if (parsed.Identity is not { } identity) return Fail(parsed.Problem!);
-        if (language is not null && Language.Normalize(language) is null) return Fail($"'language' is one of: {string.Join(", ", Language.All)}.");
-        if (await preferences.PolicyAsync(version: null, ct) is not { } policy) return Fail("No policy has been published yet.");
-        jurisdiction ??= await preferences.KnownJurisdictionAsync(identity, ct);
-        if (jurisdiction is null)
-            return Fail("'jurisdiction' is missing and Steward does not know this person's: send the key of the jurisdiction whose law applies to them.");
-        if (!policy.Document.Jurisdictions.Contains(jurisdiction, StringComparer.Ordinal))
-            return Fail($"'{Clip(jurisdiction)}' is not a jurisdiction of policy version {policy.Info.Version} ({string.Join(", ", policy.Document.Jurisdictions)}).");
-        return new LinkTarget(identity, jurisdiction, Language.Normalize(language), policy, null);
-
-        static LinkTarget Fail(string problem) => new(null, null, null, null, problem);
+        var link = await issuer.IssueAsync(site, LinkKind.Preferences, request.Identity?.Type, request.Identity?.Value, channel: null,
+            request.Jurisdiction, request.Language, ct);
+        return link.Url is { } url ? TypedResults.Ok(new PreferenceLinkResponse(url, link.ExpiresAt)) : Invalid(link.Problem!);
     }
 
     private static async Task<IResult> SuppressionAsync(string? channel, PolicyStore policies, SuppressionList suppression, HttpContext http, CancellationToken ct)

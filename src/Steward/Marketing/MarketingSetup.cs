@@ -12,6 +12,7 @@ internal static class MarketingSetup
         services.AddSingleton<IValidateOptions<MarketingOptions>, MarketingOptionsValidator>();
         services.AddSingleton<MarketingLinks>();
         services.AddTransient<MarketingPreferences>();
+        services.AddTransient<LinkIssuer>();
         services.AddSingleton<SuppressionList>();
         services.AddRateLimiter(o => o.AddPolicy(MarketingEndpoints.LinkRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
             ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",

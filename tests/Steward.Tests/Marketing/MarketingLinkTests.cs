@@ -125,10 +125,34 @@ public sealed partial class MarketingLinkTests
         Assert.Contains("'carrier-pigeon' is not a marketing channel", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var noJurisdiction = await service.PostAsJsonAsync("/api/v1/unsubscribe-links", new { identity = new { type = "email", value = "nobody@example.com" }, channel = "email" });
         Assert.Equal(HttpStatusCode.BadRequest, noJurisdiction.StatusCode);
-        Assert.Contains("'jurisdiction' is missing", await noJurisdiction.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("The jurisdiction is missing", await noJurisdiction.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         // A known person's jurisdiction is the one Steward recorded with them.
         var known = await service.PostAsJsonAsync("/api/v1/unsubscribe-links", new { identity = new { type = "email", value = Email }, channel = "email" });
         Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+    }
+
+    [Fact]
+    public async Task Staff_print_a_working_unsubscribe_link_with_the_cli()
+    {
+        var (app, service) = await StartAsync();
+        await using var _ = app;
+        await RecordAsync(service, Email, ("channel:email", "granted"));
+        var settings = app.Database.Settings();
+        settings["Web:PublicUrl"] = Site;
+        var result = await StewardCli.RunInProcessAsync(settings, null, "consent", "unsubscribe-link", "--email", Email, "--channel", "email");
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith(Site + "/u/", lines[0], StringComparison.Ordinal);
+        Assert.Equal([$"List-Unsubscribe: <{lines[0]}>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click", "never expires"], lines[1..]);
+        Assert.Equal(HttpStatusCode.OK, (await OneClickAsync(app, new Uri(lines[0]).AbsolutePath)).StatusCode);
+        Assert.Equal("withdrawn", (await StateAsync(service))["channel:email"].Choice);
+
+        var unknown = await StewardCli.RunInProcessAsync(settings, null, "consent", "unsubscribe-link", "--email", Email, "--channel", "fax");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("'fax' is not a marketing channel", Assert.Single(unknown.StderrLines), StringComparison.Ordinal);
+        var unset = await StewardCli.RunAsync(app.Database, "", "consent", "preference-link", "--email", Email);
+        Assert.Equal(2, unset.ExitCode);
+        Assert.Contains("Web:PublicUrl is not set", Assert.Single(unset.StderrLines), StringComparison.Ordinal);
     }
 
     [Fact]
