@@ -203,8 +203,11 @@ internal static class MarketingEndpoints
         var t = Language.Strings<MarketingStrings>(lang);
         try
         {
+            // A person's choice is not refused for an overlong user agent: the proof keeps its start.
+            var userAgent = http.Request.Headers.UserAgent.ToString();
+            if (userAgent.Length > ConsentProofs.MaxUserAgentLength) userAgent = userAgent[..ConsentProofs.MaxUserAgentLength];
             var outcome = await preferences.RecordAsync(link, policy, method, changes, lang, textHash,
-                new BrowserProof(http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString()), ct);
+                new BrowserProof(http.Connection.RemoteIpAddress?.ToString(), userAgent), ct);
             // The link is genuine but no longer fits the policy in force (its jurisdiction or a key was removed).
             return outcome.Problem is null ? null : LinkInvalid(lang);
         }

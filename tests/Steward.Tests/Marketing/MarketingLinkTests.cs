@@ -66,7 +66,7 @@ public sealed partial class MarketingLinkTests
     }
 
     /// <summary>Exactly what a mail program sends for RFC 8058: a bare POST to the public host, no cookies, the one form field.</summary>
-    private static Task<HttpResponseMessage> OneClickAsync(StewardTestApp app, string path)
+    private static Task<HttpResponseMessage> OneClickAsync(StewardTestApp app, string path, string? userAgent = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
@@ -74,6 +74,7 @@ public sealed partial class MarketingLinkTests
         };
         // As a proxy in front of Steward passes it on: the public address is a host Steward answers for.
         request.Headers.Host = new Uri(Site).Host;
+        if (userAgent is not null) request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
         return new HttpClient { BaseAddress = app.BaseAddress }.SendAsync(request);
     }
 
@@ -209,7 +210,7 @@ public sealed partial class MarketingLinkTests
 
         // Someone who never granted email gets a refusal on record, so the suppression list holds them too.
         var stranger = new Uri((await UnsubscribeLinkAsync(service, "li.wei@example.org")).Url).AbsolutePath;
-        Assert.Equal(HttpStatusCode.OK, (await OneClickAsync(app, stranger)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await OneClickAsync(app, stranger, userAgent: "Mailbot/" + new string('x', 3000))).StatusCode);
         Assert.Equal(("denied", "unsubscribe-link"), Assert.Single(await StateAsync(service, "li.wei@example.org")).Value);
 
         // A post without the one-click body records nothing.
