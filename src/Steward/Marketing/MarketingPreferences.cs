@@ -23,11 +23,13 @@ internal static class PreferenceRules
         policy.MarketingChannels.Select(c => new PreferenceItem(ConsentKeys.ChannelPrefix + c.Key, c.Value.Name!, null)).ToList();
 
     /// <summary>
-    /// The purposes that rest on consent in <paramref name="jurisdiction"/>, except those chosen in the cookie banner: those
-    /// are a browser's choice, made and changed on the site's cookie settings, not a person's across devices.
+    /// The purposes that rest on consent in <paramref name="jurisdiction"/> and whose consent the preference centre collects:
+    /// those that say so (<c>consent.mechanism: preference-centre</c>) and those that reach people through a marketing
+    /// channel. Consents asked elsewhere (the cookie banner, an app setting, a form at a site's entrance) are given and
+    /// withdrawn where they are asked, as the policy's <c>consent.withdrawal</c> tells people.
     /// </summary>
     public static IReadOnlyList<PreferenceItem> Purposes(PolicyDocument policy, int version, string jurisdiction) =>
-        policy.Purposes.Where(p => p.Value.Consent?.Mechanism != ConsentMechanism.CookieBanner
+        policy.Purposes.Where(p => (p.Value.Consent?.Mechanism == ConsentMechanism.PreferenceCentre || p.Value.MarketingChannels.Count > 0)
                 && ConsentKeys.Problem(policy, version, jurisdiction, ConsentKeys.PurposePrefix + p.Key) is null)
             .Select(p => new PreferenceItem(ConsentKeys.PurposePrefix + p.Key, p.Value.Name!, p.Value.Description)).ToList();
 

@@ -57,10 +57,10 @@ public sealed partial class MarketingLinkTests
         return await StewardTestApp.ReadJsonAsync<MarketingEndpoints.UnsubscribeLinkResponse>(response);
     }
 
-    private static async Task<string> PreferenceLinkAsync(HttpClient service, string? language = null)
+    private static async Task<string> PreferenceLinkAsync(HttpClient service, string? language = null, string jurisdiction = "eu-gdpr")
     {
         var response = await service.PostAsJsonAsync("/api/v1/preference-links",
-            new { identity = new { type = "email", value = Email }, jurisdiction = "eu-gdpr", language });
+            new { identity = new { type = "email", value = Email }, jurisdiction, language });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new Uri((await StewardTestApp.ReadJsonAsync<MarketingEndpoints.PreferenceLinkResponse>(response)).Url).AbsolutePath;
     }
@@ -342,8 +342,14 @@ public sealed partial class MarketingLinkTests
         Assert.Contains("营销电话和邮寄资料", html, StringComparison.Ordinal);
         Assert.Contains("撤回同意不影响撤回前", html, StringComparison.Ordinal);
         Assert.Contains("name=\"channel:email\" value=\"yes\" checked", html, StringComparison.Ordinal);
-        // Cookie-banner purposes are a browser's choice, not offered here.
-        Assert.DoesNotContain("purpose:targeted-advertising", html, StringComparison.Ordinal);
+        // The purposes whose consent is collected here, and no others: cookie-banner purposes are a browser's choice,
+        // consents asked in a form or an app setting are withdrawn there, and a purpose on another basis is no one's choice.
+        Assert.Equal(["channel:email", "channel:phone", "channel:post", "purpose:email-marketing", "purpose:phone-and-post-marketing", "purpose:hashed-email-advertising"],
+            RadioNames().Matches(html).Select(m => m.Groups[1].Value).Distinct());
+        // Where the law makes market research a matter of consent (PIPL), it is offered too.
+        var inChina = await app.Client().GetStringAsync(await PreferenceLinkAsync(service, jurisdiction: "cn-pipl"));
+        Assert.Contains("name=\"purpose:marketing-intelligence\"", inChina, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"purpose:video-surveillance\"", inChina, StringComparison.Ordinal);
         Assert.DoesNotContain(NormalisedEmail, html, StringComparison.OrdinalIgnoreCase);
 
         var form = new Dictionary<string, string>
@@ -411,4 +417,7 @@ public sealed partial class MarketingLinkTests
         }
         Assert.Contains(spans, s => s.GetTagItem("url.path") as string == "/u/{token}");
     }
+
+    [GeneratedRegex("type=\"radio\" name=\"([^\"]+)\"")]
+    private static partial Regex RadioNames();
 }
