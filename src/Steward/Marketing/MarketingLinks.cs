@@ -21,7 +21,7 @@ internal sealed record LinkClaims(Identity Identity, string Jurisdiction, string
 /// The tokens of the links in marketing mail (<c>/u/TOKEN</c>, <c>/p/TOKEN</c>). A token is opaque: its claims are
 /// encrypted with AES-256-GCM under a key of the key ring, so it names no one and cannot be altered or forged; only the
 /// format and the key version are readable, so that rotating the key leaves links already sent working. Base64url,
-/// about 110 characters for an email address.
+/// about 120 characters for a short email address.
 /// </summary>
 internal sealed class MarketingLinks(KeyRing keys, IOptions<MarketingOptions> options, TimeProvider time)
 {

@@ -6,7 +6,8 @@ namespace Steward.Marketing;
 internal sealed record MarketingStrings : ILocalised<MarketingStrings>
 {
     public required string UnsubscribeTitle { get; init; }
-    public required string ChannelLabel { get; init; }
+    /// <summary>{0}: the channel's name.</summary>
+    public required string ChannelLine { get; init; }
     public required string UnsubscribeIntro { get; init; }
     public required string UnsubscribeButton { get; init; }
     public required string UnsubscribedTitle { get; init; }
@@ -31,7 +32,7 @@ internal sealed record MarketingStrings : ILocalised<MarketingStrings>
     public static MarketingStrings English { get; } = new()
     {
         UnsubscribeTitle = "Unsubscribe",
-        ChannelLabel = "Channel",
+        ChannelLine = "Channel: {0}",
         UnsubscribeIntro = "Select Unsubscribe and we will stop sending you marketing through this channel. Nothing else changes.",
         UnsubscribeButton = "Unsubscribe",
         UnsubscribedTitle = "You are unsubscribed",
@@ -57,7 +58,7 @@ internal sealed record MarketingStrings : ILocalised<MarketingStrings>
     public static MarketingStrings Chinese { get; } = new()
     {
         UnsubscribeTitle = "退订",
-        ChannelLabel = "渠道",
+        ChannelLine = "渠道：{0}",
         UnsubscribeIntro = "点击“退订”后，我们将不再通过此渠道向您发送营销信息。其他设置不受影响。",
         UnsubscribeButton = "退订",
         UnsubscribedTitle = "您已退订",
