@@ -44,5 +44,5 @@ internal sealed class LinkIssuer(IdentityParser identities, MarketingPreferences
     private static IssuedLink Fail(string problem) => new(null, null, problem);
 
     /// <summary>Names a caller's unknown value without letting a long one fill the message.</summary>
-    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    public static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }

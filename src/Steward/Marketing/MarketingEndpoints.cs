@@ -100,7 +100,7 @@ internal static class MarketingEndpoints
         var policy = await policies.CurrentAsync(ct);
         var channels = policy?.Document.MarketingChannels ?? [];
         if (!channels.ContainsKey(channel))
-            return Invalid($"'{Clip(channel)}' is not a marketing channel of the policy in force ({(channels.Count == 0 ? "it has none" : string.Join(", ", channels.Keys))}).");
+            return Invalid($"'{LinkIssuer.Clip(channel)}' is not a marketing channel of the policy in force ({(channels.Count == 0 ? "it has none" : string.Join(", ", channels.Keys))}).");
         http.Response.ContentType = "text/plain; charset=utf-8";
         await using var body = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
         await suppression.WriteAsync(channel, body, StewardClaims.ActorOf(http.User), ct);
@@ -242,7 +242,4 @@ internal static class MarketingEndpoints
     private static ProblemHttpResult NotConfigured() =>
         TypedResults.Problem(statusCode: 503, title: "The public address is not configured",
             detail: "Links in mail are made from Web:PublicUrl (e.g. https://privacy.example.com); set it and restart.");
-
-    /// <summary>Names a caller's unknown value without letting a long one fill the message.</summary>
-    private static string Clip(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }
