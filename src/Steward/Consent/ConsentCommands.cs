@@ -7,7 +7,7 @@ using Steward.Security;
 
 namespace Steward.Consent;
 
-/// <summary><c>steward consent import FILE.csv</c> and <c>steward consent show --email|--phone|--account-id</c>.</summary>
+/// <summary><c>steward consent import FILE.csv</c>, <c>steward consent show --email|--phone|--account-id</c>, and the link verbs of <see cref="Marketing.MarketingCommands"/>.</summary>
 internal static partial class ConsentCommands
 {
     /// <summary>Columns every import file has (any order, named in the first line).</summary>
@@ -16,7 +16,7 @@ internal static partial class ConsentCommands
 
     public static Command Build()
     {
-        var consent = new Command("consent", "Consent records: import them from another tool, show a person's to staff.");
+        var consent = new Command("consent", "Consent records: import them from another tool, show a person's to staff, make a person's unsubscribe and preference links.");
 
         var file = new Argument<FileInfo>("FILE") { Description = "CSV file, UTF-8, one choice per line (columns in docs/consent.md)." };
         var import = new Command("import",
@@ -46,6 +46,8 @@ internal static partial class ConsentCommands
 
         consent.Subcommands.Add(import);
         consent.Subcommands.Add(show);
+        consent.Subcommands.Add(Marketing.MarketingCommands.UnsubscribeLink());
+        consent.Subcommands.Add(Marketing.MarketingCommands.PreferenceLink());
         return consent;
     }
 

@@ -124,6 +124,18 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
     /// <summary>The subject an identity belongs to, if anyone has it.</summary>
     public Task<Guid?> SubjectOfAsync(Identity identity, CancellationToken ct) => people.FindAsync(identity, ct);
 
+    /// <summary>Per key, a subject's choice that stands; proofs stay sealed, so this reads nothing personal and is not audited.</summary>
+    public async Task<IReadOnlyDictionary<string, ConsentChoice>> CurrentChoicesAsync(Guid subjectId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Set<ConsentEvent>().AsNoTracking().Where(e => e.SubjectId == subjectId).ToListAsync(ct);
+        return Standing(rows).ToDictionary(e => e.Key, e => e.Choice, StringComparer.Ordinal);
+    }
+
+    /// <summary>Per key, the event that stands: the latest choice made (by when it was made, then when it was recorded), as <see cref="ConsentHistory.State"/>.</summary>
+    public static IEnumerable<ConsentEvent> Standing(IEnumerable<ConsentEvent> events) =>
+        events.GroupBy(e => e.Key, StringComparer.Ordinal).Select(g => g.OrderBy(e => e.OccurredAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.Id).Last());
+
     /// <summary>A subject's history with proofs opened, for a caller entitled to it; audited as a read of personal data.</summary>
     public async Task<ConsentHistory> HistoryAsync(Guid subjectId, string actor, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using Steward.Consent;
 using Steward.Consent.Audiences;
 using Steward.Consent.Decisions;
 using Steward.Jobs;
+using Steward.Marketing;
 using Steward.Hosting.Telemetry;
 using Steward.Notices;
 using Steward.Policy;
@@ -55,6 +56,7 @@ internal static class StewardServer
         app.MapConsole();
         app.MapNotices();
         app.MapConsentBanner();
+        app.MapMarketingPages();
         var api = app.MapGroup("/api/v1");
         api.MapAudit();
         api.MapPolicy();
@@ -63,6 +65,7 @@ internal static class StewardServer
         api.MapConsent();
         api.MapDecisions();
         api.MapAudiences();
+        api.MapMarketing();
         return app;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Compliance.Redaction;
 using Steward.Audit;
 using Steward.Consent;
 using Steward.Jobs;
+using Steward.Marketing;
 using Steward.People;
 using Steward.Policy;
 using Steward.Security;
@@ -13,7 +14,7 @@ namespace Steward.Hosting;
 /// <summary>The services shared by <c>steward serve</c> and every CLI verb; each feature registers itself.</summary>
 internal static class StewardServices
 {
-    /// <summary>Registers storage, keys, audit, staff, policy, jobs, people and consent. Settings are validated when first used (serve: at start).</summary>
+    /// <summary>Registers storage, keys, audit, staff, policy, jobs, people, consent and marketing. Settings are validated when first used (serve: at start).</summary>
     public static IServiceCollection AddStewardCore(this IServiceCollection services)
     {
         if (!services.Any(s => s.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
@@ -24,6 +25,7 @@ internal static class StewardServices
         services.AddStewardJobs();
         services.AddStewardPeople();
         services.AddStewardConsent();
+        services.AddStewardMarketing();
         services.AddRedaction(r =>
         {
             r.SetRedactor<ErasingRedactor>(new DataClassificationSet(PrivacyTaxonomy.PersonalData), new DataClassificationSet(PrivacyTaxonomy.Secret));

@@ -46,8 +46,8 @@ internal static class SecurityHeaders
     }
 
     /// <summary>
-    /// <c>AllowedHosts</c> (semicolon-separated) when set; otherwise the host names of the configured URLs plus
-    /// localhost. When Steward listens on every address (<c>0.0.0.0</c>, <c>*</c>) no name can be derived and any
+    /// <c>AllowedHosts</c> (semicolon-separated) when set; otherwise the host names of the configured URLs and of
+    /// <c>Web:PublicUrl</c>, plus localhost. When Steward listens on every address (<c>0.0.0.0</c>, <c>*</c>) no name can be derived and any
     /// host is accepted: set <c>AllowedHosts</c> then (redirects are relative either way).
     /// </summary>
     internal static List<string> AllowedHosts(IConfiguration config)
@@ -55,6 +55,8 @@ internal static class SecurityHeaders
         if (config["AllowedHosts"] is { Length: > 0 } configured)
             return configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         var hosts = new List<string> { "localhost", "127.0.0.1", "[::1]" };
+        // Links in mail point at the public address: a proxy passes its name on.
+        if (Uri.TryCreate(config[$"{WebOptions.Section}:{nameof(WebOptions.PublicUrl)}"]?.Trim(), UriKind.Absolute, out var site)) hosts.Add(site.Host);
         foreach (var url in (config["urls"] ?? Hosting.StewardServer.DefaultUrls).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var host = url.Split("://", 2) is [_, var rest] ? rest.Split('/')[0] : url;

@@ -61,11 +61,12 @@ internal static class TelemetrySetup
         return app;
     }
 
-    // Query strings and full URLs may carry tokens or identifiers of people.
+    // Query strings and full URLs may carry tokens or identifiers of people; the paths of links in marketing mail carry their token.
     private static void RemoveUrls(Activity activity)
     {
         activity.SetTag("url.query", null);
         activity.SetTag("url.full", null);
+        if (activity.GetTagItem("url.path") is string path) activity.SetTag("url.path", Marketing.MarketingEndpoints.WithoutToken(path));
     }
 
     /// <summary>Removes the URL attributes again when a span ends, whoever set them.</summary>
