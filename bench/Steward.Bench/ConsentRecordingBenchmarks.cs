@@ -16,7 +16,6 @@ namespace Steward.Bench;
 /// INSERT of the same three event rows in a transaction, with 1 and 32 concurrent clients. SQLite, or PostgreSQL when
 /// STEWARD_BENCH_POSTGRES is set. Target: recording ≥ 50% of the baseline's rate.
 /// </summary>
-[Config(typeof(SteadyRatioConfig))]
 [MemoryDiagnoser(false)]
 public class ConsentRecordingBenchmarks
 {

@@ -33,7 +33,7 @@ internal sealed record RecordOutcome(IReadOnlyList<Guid> EventIds, IReadOnlyList
 /// The consent events: recorded in one transaction per call (all or nothing), read back as history and derived state.
 /// Audit entries carry ids and counts only.
 /// </summary>
-internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, AuditLog audit,
+internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, LiveSubjectCache live, AuditLog audit,
     ChangeNotifications notifications, ConsentStateCache states, TimeProvider time)
 {
     /// <summary>
@@ -58,10 +58,17 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var distinct = subjects.Distinct().ToList();
         var dataKeys = new Dictionary<Guid, byte[]>();
-        foreach (var chunk in distinct.Chunk(500))
+        var unread = new List<Guid>();
+        foreach (var id in distinct)
+            if (live.TryGet(id, out var known)) dataKeys[id] = await OpenAsync(known, ct);
+            else unread.Add(id);
+        var generation = live.Generation;
+        foreach (var chunk in unread.Chunk(500))
             foreach (var subject in await db.Set<DataSubject>().AsNoTracking().Where(s => chunk.Contains(s.Id)).ToListAsync(ct))
-                dataKeys[subject.Id] = await keys.OpenAsync(subject, ct)
-                    ?? throw new ConsentConflictException("A person was erased or merged while their consent was being recorded; nothing was recorded. Send it again.");
+            {
+                dataKeys[subject.Id] = await OpenAsync(subject, ct);
+                live.Put(subject, generation);
+            }
         var imported = await ImportedAsync(db, records, distinct, ct);
         var ids = new List<Guid>();
         var skipped = 0;
@@ -99,12 +106,16 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
             : new AuditEvent(actor, "consent.recorded", "consent", new { events = ids.Count, subjects = distinct.Count, skipped });
         await audit.AppendWithinAsync(db, auditEvent, ct);
         await db.SaveChangesAsync(ct);
-        await ConsentStateCache.PublishWithinAsync(notifications, db, distinct, ct);
+        // On PostgreSQL the insert itself notifies every node (trigger consent_events_changed), saving a round trip.
+        if (!notifications.CrossProcess) await ConsentStateCache.PublishWithinAsync(notifications, db, distinct, ct);
         await tx.CommitAsync(ct);
         // Other nodes hear the commit; this one must not answer from what it cached before, even for the moment until it hears it too.
         states.Forget(distinct);
         return new RecordOutcome(ids, distinct, skipped);
     }
+
+    private async Task<byte[]> OpenAsync(DataSubject subject, CancellationToken ct) => await keys.OpenAsync(subject, ct)
+        ?? throw new ConsentConflictException("A person was erased or merged while their consent was being recorded; nothing was recorded. Send it again.");
 
     /// <summary>The imported events these subjects already have, to skip lines imported before.</summary>
     private static async Task<HashSet<(Guid, string, ConsentChoice, DateTimeOffset)>> ImportedAsync(StewardDbContext db, IReadOnlyList<ConsentRecord> records,

@@ -62,7 +62,7 @@ internal sealed record SubjectMerge(Guid From, byte[] FromKey, Guid Into, byte[]
 /// </summary>
 internal sealed class PeopleDirectory(
     IDbContextFactory<StewardDbContext> contexts, BlindIndex index, SubjectKeys keys, AuditLog audit, IEnumerable<ISubjectMergeStep> mergeSteps,
-    SubjectLookupCache lookups, ChangeNotifications notifications, TimeProvider time)
+    SubjectLookupCache lookups, LiveSubjectCache live, ChangeNotifications notifications, TimeProvider time)
 {
     /// <summary>Last-seen times are bookkeeping: refreshed at most this often, so a lookup is rarely a write.</summary>
     private static readonly TimeSpan TouchInterval = TimeSpan.FromHours(1);
@@ -76,9 +76,9 @@ internal sealed class PeopleDirectory(
         if (lookups.TryGet(key, out var known)) return known;
         var generation = lookups.Generation;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var found = (await FindRowAsync(db, identity.Type, indexes, ct))?.SubjectId;
-        if (found is { } subjectId) lookups.Put(key, subjectId, generation);
-        return found;
+        var found = await FindRowAsync(db, identity.Type, indexes, ct);
+        if (found is not null) lookups.Put(key, found.SubjectId, found.LastSeenAt + TouchInterval, generation);
+        return found?.SubjectId;
     }
 
     /// <summary>
@@ -89,14 +89,19 @@ internal sealed class PeopleDirectory(
     {
         if (jurisdiction is { Length: > MaxJurisdictionLength }) throw new ArgumentException($"A jurisdiction key has at most {MaxJurisdictionLength} characters.", nameof(jurisdiction));
         var indexes = await index.ComputeAsync(identity, ct);
+        // Someone seen recently is found in memory: no read, and no last-seen time due for a refresh.
+        var key = SubjectLookupCache.KeyOf(identity.Type, indexes[0]);
+        if (lookups.TryGet(key, out var known, seenAt: time.GetUtcNow())) return new SubjectMatch(known, Created: false);
         var wrapping = await keys.WrappingKeyAsync(ct);
         for (var attempt = 0; ; attempt++)
         {
+            var generation = lookups.Generation;
             await using (var read = await contexts.CreateDbContextAsync(ct))
             {
                 if (await FindRowAsync(read, identity.Type, indexes, ct) is { } found)
                 {
-                    await TouchAsync(read, found, ct);
+                    var touchDue = await TouchAsync(read, found, ct);
+                    lookups.Put(key, found.SubjectId, touchDue, generation);
                     return new SubjectMatch(found.SubjectId, Created: false);
                 }
             }
@@ -204,7 +209,11 @@ internal sealed class PeopleDirectory(
                 }
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
-                if (outcome.MergedFrom is { } from) lookups.Forget([from]);
+                if (outcome.MergedFrom is { } from)
+                {
+                    lookups.Forget([from]);
+                    live.Forget([from]);
+                }
                 return outcome;
             }
             catch (DbUpdateException) when (attempt < 2)
@@ -278,6 +287,7 @@ internal sealed class PeopleDirectory(
             await SubjectLookupCache.PublishWithinAsync(notifications, db, [subjectId], ct);
             await tx.CommitAsync(ct);
             lookups.Forget([subjectId]);
+            live.Forget([subjectId]);
         }
         finally
         {
@@ -301,11 +311,13 @@ internal sealed class PeopleDirectory(
         return null;
     }
 
-    private async Task TouchAsync(StewardDbContext db, SubjectIdentity row, CancellationToken ct)
+    /// <summary>Refreshes the identity's last-seen time when it is due; returns when it is next due.</summary>
+    private async Task<DateTimeOffset> TouchAsync(StewardDbContext db, SubjectIdentity row, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (now - row.LastSeenAt < TouchInterval) return;
+        if (now - row.LastSeenAt < TouchInterval) return row.LastSeenAt + TouchInterval;
         await db.Set<SubjectIdentity>().Where(i => i.Id == row.Id).ExecuteUpdateAsync(s => s.SetProperty(i => i.LastSeenAt, now), ct);
+        return now + TouchInterval;
     }
 
     private DataSubject NewSubject(StewardDbContext db, string? jurisdiction, out byte[] dataKey, Security.Keys.ManagedKey wrapping)

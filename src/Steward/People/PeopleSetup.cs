@@ -13,6 +13,7 @@ internal static class PeopleSetup
         services.AddSingleton<BlindIndex>();
         services.AddSingleton<SubjectKeys>();
         services.AddSingleton<SubjectLookupCache>();
+        services.AddSingleton<LiveSubjectCache>();
         services.AddSingleton<PeopleDirectory>();
         return services;
     }

@@ -17,7 +17,7 @@ internal sealed class SubjectLookupCache : IDisposable
     private const int Capacity = 1_000_000;
     private const int MaxIdsPerNotification = 100;
 
-    private readonly ConcurrentDictionary<string, Guid> _subjects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Remembered> _subjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, string[]> _keysOf = new();
     private readonly IDisposable _subscription;
     private long _generation;
@@ -28,14 +28,27 @@ internal sealed class SubjectLookupCache : IDisposable
 
     public long Generation => Interlocked.Read(ref _generation);
 
-    public bool TryGet(string key, out Guid subjectId) => _subjects.TryGetValue(key, out subjectId);
+    /// <summary>A subject and when its identity's last-seen time is next due to be refreshed (see <see cref="PeopleDirectory"/>).</summary>
+    private readonly record struct Remembered(Guid SubjectId, DateTimeOffset TouchDue);
+
+    /// <summary>The subject <paramref name="key"/> leads to; with <paramref name="seenAt"/>, only while its last-seen time needs no refresh.</summary>
+    public bool TryGet(string key, out Guid subjectId, DateTimeOffset? seenAt = null)
+    {
+        if (_subjects.TryGetValue(key, out var remembered) && (seenAt is not { } at || at < remembered.TouchDue))
+        {
+            subjectId = remembered.SubjectId;
+            return true;
+        }
+        subjectId = default;
+        return false;
+    }
 
     /// <summary>Remembers a lookup read after <paramref name="readAfter"/> (see <see cref="Generation"/>), unless a subject left since.</summary>
-    public void Put(string key, Guid subjectId, long readAfter)
+    public void Put(string key, Guid subjectId, DateTimeOffset touchDue, long readAfter)
     {
         if (Generation != readAfter) return;
         if (_subjects.Count >= Capacity) Clear();
-        _subjects[key] = subjectId;
+        _subjects[key] = new Remembered(subjectId, touchDue);
         _keysOf.AddOrUpdate(subjectId, [key], (_, keys) => keys.Contains(key, StringComparer.Ordinal) ? keys : [.. keys, key]);
         if (Generation != readAfter) Forget([subjectId]);
     }
@@ -46,7 +59,9 @@ internal sealed class SubjectLookupCache : IDisposable
         Interlocked.Increment(ref _generation);
         foreach (var subject in subjects)
             if (_keysOf.TryRemove(subject, out var keys))
-                foreach (var key in keys) _subjects.TryRemove(new KeyValuePair<string, Guid>(key, subject));
+                foreach (var key in keys)
+                    if (_subjects.TryGetValue(key, out var remembered) && remembered.SubjectId == subject)
+                        _subjects.TryRemove(new KeyValuePair<string, Remembered>(key, remembered));
     }
 
     /// <summary>Tells every node, when <paramref name="db"/>'s transaction commits, that these subjects' identities left them.</summary>
