@@ -33,9 +33,37 @@ internal sealed record RecordOutcome(IReadOnlyList<Guid> EventIds, IReadOnlyList
 /// The consent events: recorded in one transaction per call (all or nothing), read back as history and derived state.
 /// Audit entries carry ids and counts only.
 /// </summary>
-internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, LiveSubjectCache live, AuditLog audit,
-    ChangeNotifications notifications, ConsentStateCache states, TimeProvider time)
+internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
 {
+    private readonly IDbContextFactory<StewardDbContext> contexts;
+    private readonly PeopleDirectory people;
+    private readonly SubjectKeys keys;
+    private readonly LiveSubjectCache live;
+    private readonly AuditLog audit;
+    private readonly ChangeNotifications notifications;
+    private readonly ConsentStateCache states;
+    private readonly TimeProvider time;
+    private readonly Lazy<GroupCommit<PendingRecord, RecordOutcome>> _groupCommit;
+
+    public ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, LiveSubjectCache live, AuditLog audit,
+        ChangeNotifications notifications, ConsentStateCache states, TimeProvider time)
+    {
+        (this.contexts, this.people, this.keys, this.live, this.audit, this.notifications, this.states, this.time) =
+            (contexts, people, keys, live, audit, notifications, states, time);
+        _groupCommit = new(() => new GroupCommit<PendingRecord, RecordOutcome>(WriteAsync));
+    }
+
+    /// <summary>A call's records with the people found for them, waiting for a transaction.</summary>
+    private sealed record PendingRecord(IReadOnlyList<ConsentRecord> Records, List<Guid> Subjects, string Actor);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_groupCommit.IsValueCreated) await _groupCommit.Value.DisposeAsync();
+    }
+
+    // A service provider disposed synchronously (the CLI, benchmarks) still lets the last batch finish.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     /// <summary>
     /// Records every choice of <paramref name="records"/>, finding or creating each person. Imports (method <c>import</c>)
     /// skip events identical to one already imported (subject, key, choice, time), so running an import twice is harmless.
@@ -53,13 +81,23 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
             subjects.Add(id);
             progress?.Report(subjects.Count);
         }
+        var pending = new PendingRecord(records, subjects, actor);
+        // One person's choices (the API, the banner, a link) share a transaction with whoever else is recording at the
+        // same moment: the commit, not each caller, is the cost. Imports are their own transaction, all or nothing.
+        if (records is [{ Method: not ConsentMethod.Import }]) return await _groupCommit.Value.SubmitAsync(pending, ct);
+        return (await WriteAsync([pending], ct))[0];
+    }
+
+    /// <summary>Writes every pending record in one transaction, each with its own audit entry and outcome.</summary>
+    private async Task<RecordOutcome[]> WriteAsync(IReadOnlyList<PendingRecord> batch, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var distinct = subjects.Distinct().ToList();
+        var everyone = batch.SelectMany(p => p.Subjects).Distinct().ToList();
         var dataKeys = new Dictionary<Guid, byte[]>();
         var unread = new List<Guid>();
-        foreach (var id in distinct)
+        foreach (var id in everyone)
             if (live.TryGet(id, out var known)) dataKeys[id] = await OpenAsync(known, ct);
             else unread.Add(id);
         var generation = live.Generation;
@@ -69,49 +107,56 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
                 dataKeys[subject.Id] = await OpenAsync(subject, ct);
                 live.Put(subject, generation);
             }
-        var imported = await ImportedAsync(db, records, distinct, ct);
-        var ids = new List<Guid>();
-        var skipped = 0;
-        for (var i = 0; i < records.Count; i++)
+        var imported = await ImportedAsync(db, batch.SelectMany(p => p.Records).ToList(), everyone, ct);
+        var outcomes = new RecordOutcome[batch.Count];
+        for (var b = 0; b < batch.Count; b++)
         {
-            var r = records[i];
-            foreach (var choice in r.Choices)
+            var (records, subjects, actor) = batch[b];
+            var ids = new List<Guid>();
+            var skipped = 0;
+            for (var i = 0; i < records.Count; i++)
             {
-                if (r.Method == ConsentMethod.Import && !imported.Add((subjects[i], choice.Key, choice.Choice, r.OccurredAt)))
+                var r = records[i];
+                foreach (var choice in r.Choices)
                 {
-                    skipped++;
-                    continue;
+                    if (r.Method == ConsentMethod.Import && !imported.Add((subjects[i], choice.Key, choice.Choice, r.OccurredAt)))
+                    {
+                        skipped++;
+                        continue;
+                    }
+                    var id = Guid.CreateVersion7(now);
+                    db.Set<ConsentEvent>().Add(new ConsentEvent
+                    {
+                        Id = id,
+                        SubjectId = subjects[i],
+                        Key = choice.Key,
+                        Choice = choice.Choice,
+                        Method = r.Method,
+                        PolicyVersion = r.PolicyVersion,
+                        TextHash = r.TextHash,
+                        Language = r.Language,
+                        Jurisdiction = r.Jurisdiction,
+                        OccurredAt = r.OccurredAt,
+                        RecordedAt = now,
+                        Proof = ConsentProofs.Seal(dataKeys[subjects[i]], subjects[i], id, r.Browser),
+                    });
+                    ids.Add(id);
                 }
-                var id = Guid.CreateVersion7(now);
-                db.Set<ConsentEvent>().Add(new ConsentEvent
-                {
-                    Id = id,
-                    SubjectId = subjects[i],
-                    Key = choice.Key,
-                    Choice = choice.Choice,
-                    Method = r.Method,
-                    PolicyVersion = r.PolicyVersion,
-                    TextHash = r.TextHash,
-                    Language = r.Language,
-                    Jurisdiction = r.Jurisdiction,
-                    OccurredAt = r.OccurredAt,
-                    RecordedAt = now,
-                    Proof = ConsentProofs.Seal(dataKeys[subjects[i]], subjects[i], id, r.Browser),
-                });
-                ids.Add(id);
             }
+            var distinct = subjects.Distinct().ToList();
+            var auditEvent = distinct.Count == 1
+                ? new AuditEvent(actor, "consent.recorded", $"subject:{distinct[0]:D}", new { events = ids, skipped })
+                : new AuditEvent(actor, "consent.recorded", "consent", new { events = ids.Count, subjects = distinct.Count, skipped });
+            await audit.AppendWithinAsync(db, auditEvent, ct);
+            outcomes[b] = new RecordOutcome(ids, distinct, skipped);
         }
-        var auditEvent = distinct.Count == 1
-            ? new AuditEvent(actor, "consent.recorded", $"subject:{distinct[0]:D}", new { events = ids, skipped })
-            : new AuditEvent(actor, "consent.recorded", "consent", new { events = ids.Count, subjects = distinct.Count, skipped });
-        await audit.AppendWithinAsync(db, auditEvent, ct);
         await db.SaveChangesAsync(ct);
         // On PostgreSQL the insert itself notifies every node (trigger consent_events_changed), saving a round trip.
-        if (!notifications.CrossProcess) await ConsentStateCache.PublishWithinAsync(notifications, db, distinct, ct);
+        if (!notifications.CrossProcess) await ConsentStateCache.PublishWithinAsync(notifications, db, everyone, ct);
         await tx.CommitAsync(ct);
         // Other nodes hear the commit; this one must not answer from what it cached before, even for the moment until it hears it too.
-        states.Forget(distinct);
-        return new RecordOutcome(ids, distinct, skipped);
+        states.Forget(everyone);
+        return outcomes;
     }
 
     private async Task<byte[]> OpenAsync(DataSubject subject, CancellationToken ct) => await keys.OpenAsync(subject, ct)

@@ -77,6 +77,25 @@ public sealed class ConsentApiTests
     }
 
     [Fact]
+    public async Task Concurrent_recordings_are_each_acknowledged_once_written_with_their_own_audit_entry()
+    {
+        var (app, client) = await StartAsync();
+        await using var _ = app;
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => client.PostAsJsonAsync("/api/v1/consents",
+            Body("email", $"crowd{i}@example.com", "eu-gdpr", [Choice("channel:email", i % 2 == 0 ? "granted" : "denied")]))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var recorded = await Task.WhenAll(responses.Select(r => StewardTestApp.ReadJsonAsync<ConsentEndpoints.RecordedConsentResponse>(r)));
+        Assert.Equal(40, recorded.Select(r => r.SubjectId).Distinct().Count());
+
+        await using var db = await app.DbAsync();
+        // Acknowledged means committed: every event is there, and each call has its own audit entry naming its person.
+        var events = await db.Set<ConsentEvent>().AsNoTracking().ToListAsync();
+        Assert.Equal(recorded.SelectMany(r => r.EventIds).Order(), events.Select(e => e.Id).Order());
+        var targets = await db.AuditEntries.AsNoTracking().Where(e => e.Action == "consent.recorded").Select(e => e.Target).ToListAsync();
+        Assert.Equal(recorded.Select(r => $"subject:{r.SubjectId}").Order(), targets.Order());
+    }
+
+    [Fact]
     public async Task The_latest_choice_made_stands_a_withdrawal_after_a_grant_and_an_older_choice_recorded_later_does_not()
     {
         var (app, client) = await StartAsync();

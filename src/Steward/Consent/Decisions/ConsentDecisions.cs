@@ -55,7 +55,7 @@ internal sealed class ConsentDecisions(ConsentStateCache states, ConsentRulesCac
         }
         // The signal the browser sends now outranks anything recorded earlier (CCPA regulations § 7025(c)).
         if (gpc && rule.GpcBinding) return new(false, DecisionReason.Gpc, AtSecond: Seconds.Of(now));
-        var child = state.YoungerThan(rule.MinimumAge, DateOnly.FromDateTime(now.UtcDateTime));
+        var child = state.YoungerThan(rule.MinimumAge, now);
         if (!state.TryFind(rule.KeyId, out var choice))
             return child ? new(false, DecisionReason.BelowMinimumAge)
                 : new(rule.OptOut, rule.OptOut ? DecisionReason.NoRecordOptOut : DecisionReason.NoRecordOptIn);

@@ -59,12 +59,12 @@ internal readonly struct SubjectState(StandingChoice[] choices, string? jurisdic
         return false;
     }
 
-    /// <summary>Whether the person is younger than <paramref name="age"/> years on <paramref name="today"/> (false when no birth date was stated).</summary>
-    public bool YoungerThan(int age, DateOnly today)
+    /// <summary>Whether the person is younger than <paramref name="age"/> years at <paramref name="now"/> (false when no birth date was stated).</summary>
+    public bool YoungerThan(int age, DateTimeOffset now)
     {
         if (_birthDay == 0) return false;
         var born = DateOnly.FromDayNumber(_birthDay - 1);
-        return born.AddYears(age) > today;
+        return born.AddYears(age) > DateOnly.FromDateTime(now.UtcDateTime);
     }
 }
 
