@@ -44,12 +44,8 @@ internal sealed class LiveSubjectCache : IDisposable
 
     private void Heard(ChangeNotification n)
     {
-        if (n.Resync || n.Payload == "*")
-        {
-            Clear();
-            return;
-        }
-        Forget(n.Payload.Split(',').Select(p => Guid.TryParseExact(p, "N", out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty));
+        if (SubjectIdsPayload.Read(n) is { } ids) Forget(ids);
+        else Clear();
     }
 
     public void Dispose() => _subscription.Dispose();

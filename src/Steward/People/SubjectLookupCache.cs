@@ -15,7 +15,6 @@ internal sealed class SubjectLookupCache : IDisposable
     /// <summary>Ids (N format, comma-separated) of subjects whose identities left them, or <c>*</c>.</summary>
     public const string GoneChannel = "people.gone";
     private const int Capacity = 1_000_000;
-    private const int MaxIdsPerNotification = 100;
 
     private readonly ConcurrentDictionary<string, Remembered> _subjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, string[]> _keysOf = new();
@@ -67,7 +66,7 @@ internal sealed class SubjectLookupCache : IDisposable
     /// <summary>Tells every node, when <paramref name="db"/>'s transaction commits, that these subjects' identities left them.</summary>
     public static Task PublishWithinAsync(ChangeNotifications notifications, StewardDbContext db, IReadOnlyCollection<Guid> subjects, CancellationToken ct) =>
         notifications.PublishWithinAsync(db, GoneChannel,
-            subjects.Count > MaxIdsPerNotification ? "*" : string.Join(',', subjects.Select(s => s.ToString("N"))), ct);
+            SubjectIdsPayload.Of(subjects), ct);
 
     private void Clear()
     {
@@ -78,12 +77,8 @@ internal sealed class SubjectLookupCache : IDisposable
 
     private void Heard(ChangeNotification n)
     {
-        if (n.Resync || n.Payload == "*")
-        {
-            Clear();
-            return;
-        }
-        Forget(n.Payload.Split(',').Select(p => Guid.TryParseExact(p, "N", out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty));
+        if (SubjectIdsPayload.Read(n) is { } ids) Forget(ids);
+        else Clear();
     }
 
     public void Dispose() => _subscription.Dispose();

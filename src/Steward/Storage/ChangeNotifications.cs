@@ -154,6 +154,19 @@ internal sealed class AfterCommitDelivery(ChangeNotifications notifications) : D
     }
 }
 
+/// <summary>Payloads that name people: their ids (N format, comma-separated), or <c>*</c> for everyone when there are many.</summary>
+internal static class SubjectIdsPayload
+{
+    /// <summary>Over this many, "everyone": NOTIFY payloads must stay under 8000 bytes.</summary>
+    public const int MaxIds = 100;
+
+    public static string Of(IReadOnlyCollection<Guid> ids) => ids.Count > MaxIds ? "*" : string.Join(',', ids.Select(i => i.ToString("N")));
+
+    /// <summary>The ids a notification names, or null when it concerns everyone (many people, or a resync).</summary>
+    public static IEnumerable<Guid>? Read(ChangeNotification n) => n.Resync || n.Payload == "*" ? null
+        : n.Payload.Split(',').Select(p => Guid.TryParseExact(p, "N", out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty);
+}
+
 /// <summary>A count of the changes published on one channel, kept on SQLite so that other processes can poll it.</summary>
 internal sealed class ChangeGeneration
 {

@@ -84,7 +84,6 @@ internal sealed class ConsentStateCache : IDisposable
 {
     /// <summary>Carries the ids of the people whose consent changed (N format, comma-separated), or <c>*</c> for everyone.</summary>
     public const string ChangedChannel = "consent.changed";
-    private const int MaxIdsPerNotification = 100;
 
     private readonly ConcurrentDictionary<Guid, SubjectState> _states = new();
     private readonly ConcurrentDictionary<string, string> _jurisdictions = new(StringComparer.Ordinal);
@@ -151,18 +150,16 @@ internal sealed class ConsentStateCache : IDisposable
     /// <summary>Tells every node that these people's consent changed; delivered when <paramref name="db"/>'s transaction commits.</summary>
     public static Task PublishWithinAsync(ChangeNotifications notifications, StewardDbContext db, IReadOnlyCollection<Guid> subjects, CancellationToken ct) =>
         notifications.PublishWithinAsync(db, ChangedChannel,
-            subjects.Count > MaxIdsPerNotification ? "*" : string.Join(',', subjects.Select(s => s.ToString("N"))), ct);
+            SubjectIdsPayload.Of(subjects), ct);
 
     private void Changed(ChangeNotification n)
     {
-        Interlocked.Increment(ref _generation);
-        if (n.Resync || n.Payload == "*")
+        if (SubjectIdsPayload.Read(n) is { } ids) Forget(ids);
+        else
         {
+            Interlocked.Increment(ref _generation);
             _states.Clear();
-            return;
         }
-        foreach (var part in n.Payload.Split(','))
-            if (Guid.TryParseExact(part, "N", out var id)) _states.TryRemove(id, out _);
     }
 
     public void Dispose() => _subscription.Dispose();
