@@ -11,7 +11,8 @@ internal sealed record KeyChoice(string Key, ConsentChoice Choice);
 
 /// <summary>A checked submission: one person's choices made at one moment, with their proof. Identity values stay in memory only.</summary>
 internal sealed record ConsentRecord(Identity Identity, string Jurisdiction, int PolicyVersion, string? TextHash, string? Language,
-    ConsentMethod Method, DateTimeOffset OccurredAt, BrowserProof Browser, IReadOnlyList<KeyChoice> Choices);
+    ConsentMethod Method, DateTimeOffset OccurredAt, BrowserProof Browser, IReadOnlyList<KeyChoice> Choices, DateOnly? BirthDate = null,
+    Guid? GuardianId = null);
 
 /// <summary>An event as staff and callers see it, proof opened (empty once the subject was erased).</summary>
 internal sealed record ConsentEventView(Guid Id, string Key, ConsentChoice Choice, ConsentMethod Method, int PolicyVersion, string? TextHash,
@@ -69,6 +70,7 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
                 dataKeys[subject.Id] = await OpenAsync(subject, ct);
                 live.Put(subject, generation);
             }
+        var birthDatesStated = await StoreBirthDatesAsync(db, records, subjects, dataKeys, actor, ct);
         var imported = await ImportedAsync(db, records, distinct, ct);
         var ids = new List<Guid>();
         var skipped = 0;
@@ -97,17 +99,22 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
                     OccurredAt = r.OccurredAt,
                     RecordedAt = now,
                     Proof = ConsentProofs.Seal(dataKeys[subjects[i]], subjects[i], id, r.Browser),
+                    GuardianId = r.GuardianId,
                 });
                 ids.Add(id);
             }
+            if (r.GuardianId is { } guardian)
+                await audit.AppendWithinAsync(db, new AuditEvent(actor, "consent.guardian-recorded", $"subject:{subjects[i]:D}",
+                    new { guardian, events = ids.TakeLast(r.Choices.Count).ToList() }), ct);
         }
         var auditEvent = distinct.Count == 1
             ? new AuditEvent(actor, "consent.recorded", $"subject:{distinct[0]:D}", new { events = ids, skipped })
             : new AuditEvent(actor, "consent.recorded", "consent", new { events = ids.Count, subjects = distinct.Count, skipped });
         await audit.AppendWithinAsync(db, auditEvent, ct);
         await db.SaveChangesAsync(ct);
-        // On PostgreSQL the insert itself notifies every node (trigger consent_events_changed), saving a round trip.
-        if (!notifications.CrossProcess) await ConsentStateCache.PublishWithinAsync(notifications, db, distinct, ct);
+        // On PostgreSQL the insert itself notifies every node (trigger consent_events_changed), saving a round trip; a birth
+        // date is no event, so stating one tells them here (an import run again may insert no event at all).
+        if (!notifications.CrossProcess || birthDatesStated) await ConsentStateCache.PublishWithinAsync(notifications, db, distinct, ct);
         await tx.CommitAsync(ct);
         // Other nodes hear the commit; this one must not answer from what it cached before, even for the moment until it hears it too.
         states.Forget(distinct);
@@ -116,6 +123,25 @@ internal sealed class ConsentLedger(IDbContextFactory<StewardDbContext> contexts
 
     private async Task<byte[]> OpenAsync(DataSubject subject, CancellationToken ct) => await keys.OpenAsync(subject, ct)
         ?? throw new ConsentConflictException("A person was erased or merged while their consent was being recorded; nothing was recorded. Send it again.");
+
+    /// <summary>
+    /// Keeps each birth date stated with the choices, sealed under the person's key, in the recording's transaction: its
+    /// commit drops the person's cached state everywhere, as for the choices. The last one stated for a person wins. True when any was.
+    /// </summary>
+    private async Task<bool> StoreBirthDatesAsync(StewardDbContext db, IReadOnlyList<ConsentRecord> records, List<Guid> subjects,
+        Dictionary<Guid, byte[]> dataKeys, string actor, CancellationToken ct)
+    {
+        var stated = new Dictionary<Guid, DateOnly>();
+        for (var i = 0; i < records.Count; i++)
+            if (records[i].BirthDate is { } born) stated[subjects[i]] = born;
+        foreach (var (subject, born) in stated)
+        {
+            var sealedDate = BirthDates.Seal(dataKeys[subject], subject, born);
+            await db.Set<DataSubject>().Where(s => s.Id == subject).ExecuteUpdateAsync(s => s.SetProperty(x => x.BirthDate, sealedDate), ct);
+            await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.birth-date-stated", $"subject:{subject:D}", null), ct);
+        }
+        return stated.Count > 0;
+    }
 
     /// <summary>The imported events these subjects already have, to skip lines imported before.</summary>
     private static async Task<HashSet<(Guid, string, ConsentChoice, DateTimeOffset)>> ImportedAsync(StewardDbContext db, IReadOnlyList<ConsentRecord> records,
