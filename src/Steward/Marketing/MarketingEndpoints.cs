@@ -41,6 +41,7 @@ internal static class MarketingEndpoints
     public static string WithoutToken(string path) =>
         path.StartsWith(UnsubscribePrefix + "/", StringComparison.OrdinalIgnoreCase) ? UnsubscribePrefix + "/{token}"
         : path.StartsWith(PreferencesPrefix + "/", StringComparison.OrdinalIgnoreCase) ? PreferencesPrefix + "/{token}"
+        : path.StartsWith(Consent.GuardianEndpoints.Prefix + "/", StringComparison.OrdinalIgnoreCase) ? Consent.GuardianEndpoints.Prefix + "/{token}"
         : path;
 
     /// <summary>Maps under the API root group (<c>/api/v1</c>).</summary>
@@ -218,13 +219,13 @@ internal static class MarketingEndpoints
     }
 
     /// <summary><c>?lang=</c>, then the language the link was issued with, then the browser's.</summary>
-    private static string PageLanguage(HttpRequest request, string? linkLanguage) =>
+    public static string PageLanguage(HttpRequest request, string? linkLanguage) =>
         Language.Normalize(request.Query["lang"].ToString()) ?? Language.Normalize(linkLanguage) ?? Language.FromRequest(request);
 
-    private static string PathOf(string prefix, string token) => $"{prefix}/{Uri.EscapeDataString(token)}";
+    public static string PathOf(string prefix, string token) => $"{prefix}/{Uri.EscapeDataString(token)}";
 
     /// <summary>A person's page behind a secret link: kept by no cache and by no search engine.</summary>
-    private static void Private(HttpContext http)
+    public static void Private(HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["X-Robots-Tag"] = "noindex";
