@@ -103,6 +103,37 @@ public sealed class ChildrenTests
         Assert.Equal("below-minimum-age", await DecideAsync(service, "purpose:email-marketing"));
     }
 
+    [Fact]
+    public async Task An_import_takes_birth_dates_and_ages_and_rejects_a_childs_own_grant_whole()
+    {
+        var (app, _) = await StartAsync();
+        await using var __ = app;
+        var folder = Directory.CreateTempSubdirectory("steward-children-").FullName;
+        var path = Path.Combine(folder, "consents.csv");
+        await File.WriteAllTextAsync(path, string.Join("\n",
+            "identity_type,identity,key,choice,occurred_at,jurisdiction,birth_date,age",
+            $"email,kid.lin@example.com,purpose:email-marketing,granted,2025-01-02T08:00:00Z,eu-gdpr,{Date(app, 10)},",
+            "email,adult.lin@example.com,purpose:email-marketing,granted,2025-01-02T08:00:00Z,eu-gdpr,,40",
+            "email,teen.lin@example.com,channel:email,denied,2025-01-02T08:00:00Z,eu-gdpr,,twelve") + "\n");
+        var rejected = await StewardCli.RunAsync(app.Database, "", "consent", "import", path);
+        Assert.Equal(1, rejected.ExitCode);
+        Assert.Equal(
+        [
+            $"{path}:2: The person is below the minimum age of 16 in eu-gdpr: consent must be given by a parent or guardian (method guardian, through a guardian request); nothing was recorded.",
+            $"{path}:4: age is a whole number of years from 0 to 130.",
+            $"steward: {path}: 2 line(s) rejected; nothing was imported (fix them and run again)",
+        ], rejected.StderrLines);
+        Assert.Equal(0, await EventCountAsync(app));
+
+        await File.WriteAllTextAsync(path, string.Join("\n",
+            "identity_type,identity,key,choice,occurred_at,jurisdiction,age",
+            "email,teen.lin@example.com,channel:email,denied,2025-01-02T08:00:00Z,eu-gdpr,12") + "\n");
+        Assert.Equal(0, (await StewardCli.RunAsync(app.Database, "", "consent", "import", path)).ExitCode);
+        var service = await app.ClientForRoleAsync(Roles.Service);
+        Assert.Equal("below-minimum-age", await DecideAsync(service, "purpose:email-marketing", email: "teen.lin@example.com"));
+        Directory.Delete(folder, recursive: true);
+    }
+
     [Theory]
     [InlineData("2012-13-01", null, "The birth date is a date written yyyy-mm-dd")]
     [InlineData("30/04/2012", null, "The birth date is a date written yyyy-mm-dd")]
