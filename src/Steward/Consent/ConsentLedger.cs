@@ -200,6 +200,14 @@ internal sealed class ConsentMergeStep(ChangeNotifications notifications) : ISub
     public async Task MoveAsync(StewardDbContext db, SubjectMerge merge, CancellationToken ct)
     {
         await ConsentStateCache.PublishWithinAsync(notifications, db, [merge.From, merge.Into], ct);
+        // The visitor's stated birth date goes with them unless the account states one of its own; the visitor's key is destroyed after.
+        var birthDates = await db.Set<DataSubject>().AsNoTracking().Where(s => s.Id == merge.From || s.Id == merge.Into)
+            .Select(s => new { s.Id, s.BirthDate }).ToListAsync(ct);
+        if (birthDates.SingleOrDefault(s => s.Id == merge.From)?.BirthDate is { } visitors && birthDates.SingleOrDefault(s => s.Id == merge.Into)?.BirthDate is null)
+        {
+            var resealed = BirthDates.Seal(merge.IntoKey, merge.Into, BirthDates.Open(merge.FromKey, merge.From, visitors));
+            await db.Set<DataSubject>().Where(s => s.Id == merge.Into).ExecuteUpdateAsync(s => s.SetProperty(x => x.BirthDate, resealed), ct);
+        }
         var events = await db.Set<ConsentEvent>().Where(e => e.SubjectId == merge.From).ToListAsync(ct);
         foreach (var e in events)
         {

@@ -134,6 +134,32 @@ public sealed class ChildrenTests
         Directory.Delete(folder, recursive: true);
     }
 
+    [Fact]
+    public async Task A_visitors_stated_age_goes_with_them_when_they_sign_in()
+    {
+        var (app, service) = await StartAsync();
+        await using var _ = app;
+        var visitor = await service.PostAsJsonAsync("/api/v1/consents", new
+        {
+            identity = new { type = "cookie_id", value = "ck-8" }, jurisdiction = "eu-gdpr", age = 12,
+            choices = new[] { new { key = "cookie:advertising", choice = "denied" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, visitor.StatusCode);
+        var account = await service.PostAsJsonAsync("/api/v1/consents", new
+        {
+            identity = new { type = "account_id", value = "acct-8" }, jurisdiction = "eu-gdpr",
+            choices = new[] { new { key = "purpose:email-marketing", choice = "granted" } },
+        });
+        Assert.Equal(HttpStatusCode.Created, account.StatusCode);
+
+        var link = await app.Services<PeopleDirectory>().LinkAsync(new Identity(IdentityType.CookieId, "ck-8"), new Identity(IdentityType.AccountId, "acct-8"),
+            "test", CancellationToken.None);
+        Assert.Equal(LinkResult.Merged, link.Result);
+        var response = await service.PostAsJsonAsync("/api/v1/decisions",
+            new { identity = new { type = "account_id", value = "acct-8" }, keys = new[] { "purpose:email-marketing" }, jurisdiction = "eu-gdpr" });
+        Assert.Equal("below-minimum-age", (await StewardTestApp.ReadJsonAsync<DecisionEndpoints.DecisionsResponse>(response)).Decisions.Single().Reason);
+    }
+
     [Theory]
     [InlineData("2012-13-01", null, "The birth date is a date written yyyy-mm-dd")]
     [InlineData("30/04/2012", null, "The birth date is a date written yyyy-mm-dd")]
