@@ -10,8 +10,8 @@ internal sealed record RawConsent(string? IdentityType, string? IdentityValue, s
     string? Language, string? Method, DateTimeOffset? OccurredAt, string? Ip, string? UserAgent, IReadOnlyList<(string? Key, string? Choice)> Choices,
     string? BirthDate = null, int? Age = null);
 
-/// <summary>A checked submission, or the one problem that rejects it (never quoting an identity value).</summary>
-internal readonly record struct IntakeResult(ConsentRecord? Record, string? Problem);
+/// <summary>A checked submission, or the one problem that rejects it (never quoting an identity value); whether that is a grant by a person below the minimum age.</summary>
+internal readonly record struct IntakeResult(ConsentRecord? Record, string? Problem, bool BelowMinimumAge = false);
 
 /// <summary>
 /// Checks submissions against the published policy: the identity's form, the jurisdiction and version, each key (see
@@ -92,8 +92,8 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
         {
             var minimumAge = ConsentRules.MinimumAgeIn(policy.Document, raw.Jurisdiction);
             if (BirthDates.YoungerThan(born, minimumAge, DateOnly.FromDateTime(occurredAt.UtcDateTime)))
-                return Fail($"The person is below the minimum age of {minimumAge} in {raw.Jurisdiction}: consent must be given by a parent or guardian " +
-                    "(method guardian, through a guardian request); nothing was recorded.");
+                return new IntakeResult(null, $"The person is below the minimum age of {minimumAge} in {raw.Jurisdiction}: consent must be given by a parent or guardian " +
+                    "(method guardian, through a guardian request); nothing was recorded.", BelowMinimumAge: true);
         }
         return new IntakeResult(new ConsentRecord(identity, raw.Jurisdiction, version, raw.TextHash, raw.Language, method, occurredAt,
             new BrowserProof(ip, userAgent), choices, stated.BirthDate, guardianId), null);

@@ -209,6 +209,8 @@ internal static class MarketingEndpoints
             if (userAgent.Length > ConsentProofs.MaxUserAgentLength) userAgent = userAgent[..ConsentProofs.MaxUserAgentLength];
             var outcome = await preferences.RecordAsync(link, policy, method, changes, lang, textHash,
                 new BrowserProof(http.Connection.RemoteIpAddress?.ToString(), userAgent), ct);
+            if (outcome.BelowMinimumAge)
+                return Pages.Result<MessagePage>(new { Lang = lang, Title = t.NotRecordedTitle, Text = t.ChildCannotConsent }, StatusCodes.Status400BadRequest);
             // The link is genuine but no longer fits the policy in force (its jurisdiction or a key was removed).
             return outcome.Problem is null ? null : LinkInvalid(lang);
         }

@@ -160,6 +160,27 @@ public sealed class ChildrenTests
         Assert.Equal("below-minimum-age", (await StewardTestApp.ReadJsonAsync<DecisionEndpoints.DecisionsResponse>(response)).Decisions.Single().Reason);
     }
 
+    [Fact]
+    public async Task In_the_preference_centre_a_child_can_say_no_but_a_yes_is_not_saved_and_the_page_says_why()
+    {
+        var (app, service) = await StartAsync();
+        await using var _ = app;
+        Assert.Equal(HttpStatusCode.Created, (await RecordAsync(service, "eu-gdpr", [("channel:post", "denied")], age: 13)).StatusCode);
+        var links = await service.PostAsJsonAsync("/api/v1/preference-links", new { identity = new { type = "email", value = Child }, jurisdiction = "eu-gdpr" });
+        var path = new Uri((await StewardTestApp.ReadJsonAsync<MarketingEndpoints.PreferenceLinkResponse>(links)).Url).AbsolutePath;
+        var browser = app.Client();
+        var html = await browser.GetStringAsync(path);
+        var form = new Dictionary<string, string> { ["__af"] = StewardTestApp.AntiforgeryField().Match(html).Groups[1].Value, ["policyVersion"] = "1" };
+
+        var yes = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["channel:email"] = "yes" }));
+        Assert.Equal(HttpStatusCode.BadRequest, yes.StatusCode);
+        Assert.Contains("a parent or guardian must give it for you", await yes.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await EventCountAsync(app));
+        var no = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>(form) { ["channel:email"] = "no" }));
+        Assert.Equal(HttpStatusCode.OK, no.StatusCode);
+        Assert.Equal(2, await EventCountAsync(app));
+    }
+
     [Theory]
     [InlineData("2012-13-01", null, "The birth date is a date written yyyy-mm-dd")]
     [InlineData("30/04/2012", null, "The birth date is a date written yyyy-mm-dd")]
