@@ -18,7 +18,7 @@ internal readonly record struct IntakeResult(ConsentRecord? Record, string? Prob
 /// <see cref="ConsentKeys"/>), the proof's form; truncates IP addresses. Nothing is written here. One instance per
 /// request or import: it keeps the policy versions it has read.
 /// </summary>
-internal sealed class ConsentIntake(IdentityParser identities, PolicyStore policies, BirthDates birthDates, TimeProvider time)
+internal sealed class ConsentIntake(IdentityParser identities, PolicyStore policies, PeopleDirectory people, ConsentStateCache states, TimeProvider time)
 {
     public const int MaxChoices = 100;
     /// <summary>The oldest age taken as stated; anything above is a typing error.</summary>
@@ -88,7 +88,7 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
         }
         // A child may refuse or withdraw; only a parent or guardian may grant (GDPR Art. 8, PIPL Art. 31).
         if (method != ConsentMethod.Guardian && choices.Any(c => c.Choice == ConsentChoice.Granted)
-            && (stated.BirthDate ?? await birthDates.FindAsync(identity, ct)) is { } born)
+            && (stated.BirthDate ?? await StoredBirthDateAsync(identity, ct)) is { } born)
         {
             var minimumAge = ConsentRules.MinimumAgeIn(policy.Document, raw.Jurisdiction);
             if (BirthDates.YoungerThan(born, minimumAge, DateOnly.FromDateTime(occurredAt.UtcDateTime)))
@@ -98,6 +98,10 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
         return new IntakeResult(new ConsentRecord(identity, raw.Jurisdiction, version, raw.TextHash, raw.Language, method, occurredAt,
             new BrowserProof(ip, userAgent), choices, stated.BirthDate, guardianId), null);
     }
+
+    /// <summary>The birth date stored for whoever has <paramref name="identity"/>, from the consent state every node keeps current.</summary>
+    private async Task<DateOnly?> StoredBirthDateAsync(Identity identity, CancellationToken ct) =>
+        await people.FindAsync(identity, ct) is { } subject && await states.GetAsync(subject, ct) is { } state ? state.BirthDate : null;
 
     /// <summary>
     /// The birth date the submission states: as given, or for an age the latest date consistent with it (the youngest

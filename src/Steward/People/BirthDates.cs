@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.EntityFrameworkCore;
-using Steward.Storage;
 
 namespace Steward.People;
 
@@ -10,17 +8,8 @@ namespace Steward.People;
 /// A person's stated birth date: personal data, so stored only sealed (AES-256-GCM) under the person's data key and bound
 /// to the person, in <see cref="DataSubject.BirthDate"/>. Erasing the person (destroying the key) leaves it unreadable.
 /// </summary>
-internal sealed class BirthDates(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys)
+internal sealed class BirthDates(SubjectKeys keys)
 {
-    /// <summary>The birth date stated for whoever has <paramref name="identity"/>; null when no one has it, none was stated or the person was erased.</summary>
-    public async Task<DateOnly?> FindAsync(Identity identity, CancellationToken ct)
-    {
-        if (await people.FindAsync(identity, ct) is not { } subjectId) return null;
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var subject = await db.Set<DataSubject>().AsNoTracking().SingleOrDefaultAsync(s => s.Id == subjectId, ct);
-        return subject is null ? null : await OpenAsync(subject, ct);
-    }
-
     /// <summary>The subject's birth date, opened with its data key only when one is stored; null when none is, or the key was destroyed.</summary>
     public async Task<DateOnly?> OpenAsync(DataSubject subject, CancellationToken ct) =>
         subject.BirthDate is { } sealedDate && await keys.OpenAsync(subject, ct) is { } dataKey ? Open(dataKey, subject.Id, sealedDate) : null;
