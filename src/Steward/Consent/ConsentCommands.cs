@@ -12,7 +12,7 @@ internal static partial class ConsentCommands
 {
     /// <summary>Columns every import file has (any order, named in the first line).</summary>
     public static readonly string[] RequiredColumns = ["identity_type", "identity", "key", "choice", "occurred_at", "jurisdiction"];
-    public static readonly string[] OptionalColumns = ["policy_version", "language", "text_hash", "ip", "user_agent"];
+    public static readonly string[] OptionalColumns = ["policy_version", "language", "text_hash", "ip", "user_agent", "birth_date", "age"];
 
     public static Command Build()
     {
@@ -145,8 +145,14 @@ internal static partial class ConsentCommands
             if (WithOffset().IsMatch(at) && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) occurred = t;
             else problem ??= "occurred_at is a time in ISO 8601 with its offset, e.g. 2025-11-03T14:20:00Z or 2025-11-03T22:20:00+08:00.";
         }
+        int? age = null;
+        if (Get("age") is { } a)
+        {
+            if (int.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var years)) age = years;
+            else problem ??= $"age is a whole number of years from 0 to {ConsentIntake.MaxAge}.";
+        }
         return new RawConsent(Get("identity_type"), Get("identity"), Get("jurisdiction"), version, Get("text_hash"), Get("language"), null,
-            occurred, Get("ip"), Get("user_agent"), [(Get("key"), Get("choice"))]);
+            occurred, Get("ip"), Get("user_agent"), [(Get("key"), Get("choice"))], Get("birth_date"), age);
     }
 
     private static async Task<int> ShowAsync(ParseResult parse, IdentityType type, string value, CancellationToken ct)

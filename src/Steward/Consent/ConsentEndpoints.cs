@@ -20,10 +20,12 @@ internal static class ConsentEndpoints
     /// <summary>
     /// Choices one person made at one moment, with the proof: method (default api), the policy version shown (default: the version
     /// in force), SHA-256 of the exact text shown, its language, the jurisdiction, when (default: now), and for a browser its IP
-    /// address and user agent (the address is stored truncated to /24 or /48).
+    /// address and user agent (the address is stored truncated to /24 or /48). The person's birth date (yyyy-mm-dd) or age in
+    /// whole years, when stated, is kept encrypted: below the policy's minimum age only a parent or guardian can grant consent.
     /// </summary>
     public sealed record RecordConsentRequest(IdentityRequest? Identity, string? Jurisdiction, List<ChoiceRequest>? Choices, string? Method = null,
-        int? PolicyVersion = null, string? TextHash = null, string? Language = null, DateTimeOffset? OccurredAt = null, string? Ip = null, string? UserAgent = null);
+        int? PolicyVersion = null, string? TextHash = null, string? Language = null, DateTimeOffset? OccurredAt = null, string? Ip = null, string? UserAgent = null,
+        string? BirthDate = null, int? Age = null);
 
     public sealed record RecordedConsentResponse(Guid SubjectId, List<Guid> EventIds);
 
@@ -43,7 +45,7 @@ internal static class ConsentEndpoints
             .RequireRoles(Roles.Service, Roles.PrivacyOfficer)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
         group.MapPost("", RecordAsync).WithName("RecordConsent")
-            .WithSummary("Record one person's choices (granted, denied, withdrawn) with their proof; all or nothing. 400 names the problem: an unknown key, a malformed identity, a bad proof field.")
+            .WithSummary("Record one person's choices (granted, denied, withdrawn) with their proof, and optionally their birth date or age; all or nothing. 400 names the problem: an unknown key, a malformed identity, a bad proof field, a grant by a person below the minimum age.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapPost("/query", QueryAsync).WithName("QueryConsent")
             .WithSummary("A person's current consent state and full history, found by an identity sent in the body.")
@@ -56,7 +58,7 @@ internal static class ConsentEndpoints
     {
         var raw = new RawConsent(request.Identity?.Type, request.Identity?.Value, request.Jurisdiction, request.PolicyVersion, request.TextHash,
             request.Language, request.Method, request.OccurredAt, request.Ip, request.UserAgent,
-            (request.Choices ?? []).Select(c => (c?.Key, c?.Choice)).ToList());
+            (request.Choices ?? []).Select(c => (c?.Key, c?.Choice)).ToList(), request.BirthDate, request.Age);
         var checkedConsent = await intake.CheckAsync(raw, imported: false, ct);
         if (checkedConsent.Record is not { } record) return Invalid(checkedConsent.Problem!);
         try

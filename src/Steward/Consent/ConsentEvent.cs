@@ -40,6 +40,8 @@ internal sealed class ConsentEvent
     public DateTimeOffset RecordedAt { get; init; }
     /// <summary>Truncated IP address and user agent, sealed (AES-256-GCM) with the subject's data key; null when the caller had neither.</summary>
     public byte[]? Proof { get; init; }
+    /// <summary>The parent or guardian who made the choice for a child (method guardian), a subject of their own; null otherwise.</summary>
+    public Guid? GuardianId { get; init; }
 }
 
 /// <summary>The stored names of choices and methods: they are the API's and the CSV's words too, so they never change.</summary>
@@ -92,6 +94,8 @@ internal sealed class ConsentEventConfiguration : IEntityTypeConfiguration<Conse
         e.HasIndex(x => new { x.SubjectId, x.Key, x.OccurredAt });
         // Events are evidence: a subject row that still has them cannot be deleted.
         e.HasOne<DataSubject>().WithMany().HasForeignKey(x => x.SubjectId).OnDelete(DeleteBehavior.Restrict);
+        // The guardian named in the proof stays as long as the proof does.
+        e.HasOne<DataSubject>().WithMany().HasForeignKey(x => x.GuardianId).OnDelete(DeleteBehavior.Restrict);
     }
 
     private static ConsentChoice ParseChoice(string name) =>

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Steward.Consent.Decisions;
 using Steward.People;
 using Steward.Policy;
 
@@ -5,19 +7,22 @@ namespace Steward.Consent;
 
 /// <summary>A submission as it arrived (API body or CSV line), before any check.</summary>
 internal sealed record RawConsent(string? IdentityType, string? IdentityValue, string? Jurisdiction, int? PolicyVersion, string? TextHash,
-    string? Language, string? Method, DateTimeOffset? OccurredAt, string? Ip, string? UserAgent, IReadOnlyList<(string? Key, string? Choice)> Choices);
+    string? Language, string? Method, DateTimeOffset? OccurredAt, string? Ip, string? UserAgent, IReadOnlyList<(string? Key, string? Choice)> Choices,
+    string? BirthDate = null, int? Age = null);
 
-/// <summary>A checked submission, or the one problem that rejects it (never quoting an identity value).</summary>
-internal readonly record struct IntakeResult(ConsentRecord? Record, string? Problem);
+/// <summary>A checked submission, or the one problem that rejects it (never quoting an identity value); whether that is a grant by a person below the minimum age.</summary>
+internal readonly record struct IntakeResult(ConsentRecord? Record, string? Problem, bool BelowMinimumAge = false);
 
 /// <summary>
 /// Checks submissions against the published policy: the identity's form, the jurisdiction and version, each key (see
 /// <see cref="ConsentKeys"/>), the proof's form; truncates IP addresses. Nothing is written here. One instance per
 /// request or import: it keeps the policy versions it has read.
 /// </summary>
-internal sealed class ConsentIntake(IdentityParser identities, PolicyStore policies, TimeProvider time)
+internal sealed class ConsentIntake(IdentityParser identities, PolicyStore policies, PeopleDirectory people, ConsentStateCache states, TimeProvider time)
 {
     public const int MaxChoices = 100;
+    /// <summary>The oldest age taken as stated; anything above is a typing error.</summary>
+    public const int MaxAge = 130;
     /// <summary>How far ahead of Steward's clock a caller's clock may run.</summary>
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
@@ -25,8 +30,16 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
     private PublishedPolicy? _current;
 
     /// <summary>Checks one submission. <paramref name="imported"/>: from <c>steward consent import</c> (method import, time required).</summary>
-    public async Task<IntakeResult> CheckAsync(RawConsent raw, bool imported, CancellationToken ct)
+    public Task<IntakeResult> CheckAsync(RawConsent raw, bool imported, CancellationToken ct) =>
+        CheckAsync(raw, imported ? ConsentMethod.Import : null, guardianId: null, ct);
+
+    /// <summary>Checks the choices a parent or guardian (subject <paramref name="guardianId"/>) made through a guardian link: method guardian.</summary>
+    public Task<IntakeResult> CheckGuardianAsync(RawConsent raw, Guid guardianId, CancellationToken ct) =>
+        CheckAsync(raw, ConsentMethod.Guardian, guardianId, ct);
+
+    private async Task<IntakeResult> CheckAsync(RawConsent raw, ConsentMethod? fixedMethod, Guid? guardianId, CancellationToken ct)
     {
+        var imported = fixedMethod == ConsentMethod.Import;
         if (raw.IdentityType is null || !IdentityTypes.TryParse(raw.IdentityType, out var type))
             return Fail($"The identity type is one of: {string.Join(", ", IdentityTypes.All)}.");
         if (string.IsNullOrWhiteSpace(raw.Jurisdiction)) return Fail("The jurisdiction is missing: the key of the jurisdiction whose law applies to the person.");
@@ -41,11 +54,11 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
             return Fail($"'{Clip(raw.Jurisdiction)}' is not a jurisdiction of policy version {version} ({string.Join(", ", policy.Document.Jurisdictions)}).");
 
         ConsentMethod method;
-        if (imported) method = ConsentMethod.Import;
+        if (fixedMethod is { } given) method = given;
         else if (!ConsentWords.TryParse(raw.Method ?? "api", out method) || method == ConsentMethod.Import)
             return Fail($"'method' is one of: {string.Join(", ", ConsentWords.AllMethods.Where(m => m != "import"))} (import is for 'steward consent import').");
-        if (method == ConsentMethod.Guardian)
-            return Fail("A guardian's consent needs the guardian's verified identity, which this endpoint does not take yet; it is not recorded.");
+        else if (method == ConsentMethod.Guardian)
+            return Fail("A parent's or guardian's consent is recorded only through a guardian request (POST /api/v1/guardian-requests), whose signed link the guardian opens; nothing was recorded.");
 
         if (ConsentProofs.TextHashProblem(raw.TextHash) is { } hashProblem) return Fail(hashProblem);
         if (ConsentProofs.LanguageProblem(raw.Language) is { } languageProblem) return Fail(languageProblem);
@@ -54,6 +67,8 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
         // Stored in UTC (PostgreSQL keeps no offset); the moment is the same.
         var occurredAt = raw.OccurredAt?.ToUniversalTime() ?? now;
         if (occurredAt > now + ClockSkew) return Fail("The time the choice was made is in the future.");
+        var stated = StatedBirthDate(raw, DateOnly.FromDateTime(now.UtcDateTime));
+        if (stated.Problem is { } birthProblem) return Fail(birthProblem);
 
         string? ip = null;
         if (!string.IsNullOrWhiteSpace(raw.Ip) && (ip = ConsentProofs.Truncate(raw.Ip)) is null) return Fail("The IP address is not an IPv4 or IPv6 address.");
@@ -71,8 +86,38 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
             if (choices.Any(c => c.Key == key)) return Fail($"'{key}' is given twice.");
             choices.Add(new KeyChoice(key!, choice));
         }
+        // A child may refuse or withdraw; only a parent or guardian may grant (GDPR Art. 8, PIPL Art. 31).
+        if (method != ConsentMethod.Guardian && choices.Any(c => c.Choice == ConsentChoice.Granted)
+            && (stated.BirthDate ?? await StoredBirthDateAsync(identity, ct)) is { } born)
+        {
+            var minimumAge = ConsentRules.MinimumAgeIn(policy.Document, raw.Jurisdiction);
+            if (BirthDates.YoungerThan(born, minimumAge, DateOnly.FromDateTime(occurredAt.UtcDateTime)))
+                return new IntakeResult(null, $"The person is below the minimum age of {minimumAge} in {raw.Jurisdiction}: consent must be given by a parent or guardian " +
+                    "(method guardian, through a guardian request); nothing was recorded.", BelowMinimumAge: true);
+        }
         return new IntakeResult(new ConsentRecord(identity, raw.Jurisdiction, version, raw.TextHash, raw.Language, method, occurredAt,
-            new BrowserProof(ip, userAgent), choices), null);
+            new BrowserProof(ip, userAgent), choices, stated.BirthDate, guardianId), null);
+    }
+
+    /// <summary>The birth date stored for whoever has <paramref name="identity"/>, from the consent state every node keeps current.</summary>
+    private async Task<DateOnly?> StoredBirthDateAsync(Identity identity, CancellationToken ct) =>
+        await people.FindAsync(identity, ct) is { } subject && await states.GetAsync(subject, ct) is { } state ? state.BirthDate : null;
+
+    /// <summary>
+    /// The birth date the submission states: as given, or for an age the latest date consistent with it (the youngest
+    /// reading, so that a stated age never makes a child pass for older). Never quotes the value in a problem.
+    /// </summary>
+    private static (DateOnly? BirthDate, string? Problem) StatedBirthDate(RawConsent raw, DateOnly today)
+    {
+        if (raw.BirthDate is not null && raw.Age is not null) return (null, "Give the birth date or the age, not both.");
+        if (raw.Age is { } age)
+            return age is < 0 or > MaxAge ? (null, $"The age is a whole number of years from 0 to {MaxAge}.") : (today.AddYears(-age), null);
+        if (raw.BirthDate is not { } text) return (null, null);
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var born))
+            return (null, "The birth date is a date written yyyy-mm-dd, e.g. 2012-04-30.");
+        if (born > today) return (null, "The birth date is in the future.");
+        if (born < today.AddYears(-MaxAge)) return (null, $"The birth date is more than {MaxAge} years ago.");
+        return (born, null);
     }
 
     private async Task<PublishedPolicy?> VersionAsync(int version, CancellationToken ct)

@@ -11,7 +11,8 @@ internal sealed record KeyChoice(string Key, ConsentChoice Choice);
 
 /// <summary>A checked submission: one person's choices made at one moment, with their proof. Identity values stay in memory only.</summary>
 internal sealed record ConsentRecord(Identity Identity, string Jurisdiction, int PolicyVersion, string? TextHash, string? Language,
-    ConsentMethod Method, DateTimeOffset OccurredAt, BrowserProof Browser, IReadOnlyList<KeyChoice> Choices);
+    ConsentMethod Method, DateTimeOffset OccurredAt, BrowserProof Browser, IReadOnlyList<KeyChoice> Choices, DateOnly? BirthDate = null,
+    Guid? GuardianId = null);
 
 /// <summary>An event as staff and callers see it, proof opened (empty once the subject was erased).</summary>
 internal sealed record ConsentEventView(Guid Id, string Key, ConsentChoice Choice, ConsentMethod Method, int PolicyVersion, string? TextHash,
@@ -108,10 +109,12 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
                 live.Put(subject, generation);
             }
         var imported = await ImportedAsync(db, batch.SelectMany(p => p.Records).ToList(), everyone, ct);
+        var birthDatesStated = false;
         var outcomes = new RecordOutcome[batch.Count];
         for (var b = 0; b < batch.Count; b++)
         {
             var (records, subjects, actor) = batch[b];
+            birthDatesStated |= await StoreBirthDatesAsync(db, records, subjects, dataKeys, actor, ct);
             var ids = new List<Guid>();
             var skipped = 0;
             for (var i = 0; i < records.Count; i++)
@@ -139,9 +142,13 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
                         OccurredAt = r.OccurredAt,
                         RecordedAt = now,
                         Proof = ConsentProofs.Seal(dataKeys[subjects[i]], subjects[i], id, r.Browser),
+                        GuardianId = r.GuardianId,
                     });
                     ids.Add(id);
                 }
+                if (r.GuardianId is { } guardian)
+                    await audit.AppendWithinAsync(db, new AuditEvent(actor, "consent.guardian-recorded", $"subject:{subjects[i]:D}",
+                        new { guardian, events = ids.TakeLast(r.Choices.Count).ToList() }), ct);
             }
             var distinct = subjects.Distinct().ToList();
             var auditEvent = distinct.Count == 1
@@ -151,8 +158,9 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
             outcomes[b] = new RecordOutcome(ids, distinct, skipped);
         }
         await db.SaveChangesAsync(ct);
-        // On PostgreSQL the insert itself notifies every node (trigger consent_events_changed), saving a round trip.
-        if (!notifications.CrossProcess) await ConsentStateCache.PublishWithinAsync(notifications, db, everyone, ct);
+        // On PostgreSQL the insert itself notifies every node (trigger consent_events_changed), saving a round trip; a birth
+        // date is no event, so stating one tells them here (an import run again may insert no event at all).
+        if (!notifications.CrossProcess || birthDatesStated) await ConsentStateCache.PublishWithinAsync(notifications, db, everyone, ct);
         await tx.CommitAsync(ct);
         // Other nodes hear the commit; this one must not answer from what it cached before, even for the moment until it hears it too.
         states.Forget(everyone);
@@ -161,6 +169,25 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
 
     private async Task<byte[]> OpenAsync(DataSubject subject, CancellationToken ct) => await keys.OpenAsync(subject, ct)
         ?? throw new ConsentConflictException("A person was erased or merged while their consent was being recorded; nothing was recorded. Send it again.");
+
+    /// <summary>
+    /// Keeps each birth date stated with the choices, sealed under the person's key, in the recording's transaction: its
+    /// commit drops the person's cached state everywhere, as for the choices. The last one stated for a person wins. True when any was.
+    /// </summary>
+    private async Task<bool> StoreBirthDatesAsync(StewardDbContext db, IReadOnlyList<ConsentRecord> records, List<Guid> subjects,
+        Dictionary<Guid, byte[]> dataKeys, string actor, CancellationToken ct)
+    {
+        var stated = new Dictionary<Guid, DateOnly>();
+        for (var i = 0; i < records.Count; i++)
+            if (records[i].BirthDate is { } born) stated[subjects[i]] = born;
+        foreach (var (subject, born) in stated)
+        {
+            var sealedDate = BirthDates.Seal(dataKeys[subject], subject, born);
+            await db.Set<DataSubject>().Where(s => s.Id == subject).ExecuteUpdateAsync(s => s.SetProperty(x => x.BirthDate, sealedDate), ct);
+            await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.birth-date-stated", $"subject:{subject:D}", null), ct);
+        }
+        return stated.Count > 0;
+    }
 
     /// <summary>The imported events these subjects already have, to skip lines imported before.</summary>
     private static async Task<HashSet<(Guid, string, ConsentChoice, DateTimeOffset)>> ImportedAsync(StewardDbContext db, IReadOnlyList<ConsentRecord> records,
@@ -219,6 +246,14 @@ internal sealed class ConsentMergeStep(ChangeNotifications notifications) : ISub
     public async Task MoveAsync(StewardDbContext db, SubjectMerge merge, CancellationToken ct)
     {
         await ConsentStateCache.PublishWithinAsync(notifications, db, [merge.From, merge.Into], ct);
+        // The visitor's stated birth date goes with them unless the account states one of its own; the visitor's key is destroyed after.
+        var birthDates = await db.Set<DataSubject>().AsNoTracking().Where(s => s.Id == merge.From || s.Id == merge.Into)
+            .Select(s => new { s.Id, s.BirthDate }).ToListAsync(ct);
+        if (birthDates.SingleOrDefault(s => s.Id == merge.From)?.BirthDate is { } visitors && birthDates.SingleOrDefault(s => s.Id == merge.Into)?.BirthDate is null)
+        {
+            var resealed = BirthDates.Seal(merge.IntoKey, merge.Into, BirthDates.Open(merge.FromKey, merge.From, visitors));
+            await db.Set<DataSubject>().Where(s => s.Id == merge.Into).ExecuteUpdateAsync(s => s.SetProperty(x => x.BirthDate, resealed), ct);
+        }
         var events = await db.Set<ConsentEvent>().Where(e => e.SubjectId == merge.From).ToListAsync(ct);
         foreach (var e in events)
         {

@@ -57,12 +57,14 @@ internal static class StewardServer
         app.MapNotices();
         app.MapConsentBanner();
         app.MapMarketingPages();
+        app.MapGuardianPages();
         var api = app.MapGroup("/api/v1");
         api.MapAudit();
         api.MapPolicy();
         api.MapJobs();
         api.MapStaff();
         api.MapConsent();
+        api.MapGuardianRequests();
         api.MapDecisions();
         api.MapAudiences();
         api.MapMarketing();

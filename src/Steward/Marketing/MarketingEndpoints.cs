@@ -41,6 +41,7 @@ internal static class MarketingEndpoints
     public static string WithoutToken(string path) =>
         path.StartsWith(UnsubscribePrefix + "/", StringComparison.OrdinalIgnoreCase) ? UnsubscribePrefix + "/{token}"
         : path.StartsWith(PreferencesPrefix + "/", StringComparison.OrdinalIgnoreCase) ? PreferencesPrefix + "/{token}"
+        : path.StartsWith(Consent.GuardianEndpoints.Prefix + "/", StringComparison.OrdinalIgnoreCase) ? Consent.GuardianEndpoints.Prefix + "/{token}"
         : path;
 
     /// <summary>Maps under the API root group (<c>/api/v1</c>).</summary>
@@ -208,6 +209,8 @@ internal static class MarketingEndpoints
             if (userAgent.Length > ConsentProofs.MaxUserAgentLength) userAgent = userAgent[..ConsentProofs.MaxUserAgentLength];
             var outcome = await preferences.RecordAsync(link, policy, method, changes, lang, textHash,
                 new BrowserProof(http.Connection.RemoteIpAddress?.ToString(), userAgent), ct);
+            if (outcome.BelowMinimumAge)
+                return Pages.Result<MessagePage>(new { Lang = lang, Title = t.NotRecordedTitle, Text = t.ChildCannotConsent }, StatusCodes.Status400BadRequest);
             // The link is genuine but no longer fits the policy in force (its jurisdiction or a key was removed).
             return outcome.Problem is null ? null : LinkInvalid(lang);
         }
@@ -218,13 +221,13 @@ internal static class MarketingEndpoints
     }
 
     /// <summary><c>?lang=</c>, then the language the link was issued with, then the browser's.</summary>
-    private static string PageLanguage(HttpRequest request, string? linkLanguage) =>
+    public static string PageLanguage(HttpRequest request, string? linkLanguage) =>
         Language.Normalize(request.Query["lang"].ToString()) ?? Language.Normalize(linkLanguage) ?? Language.FromRequest(request);
 
-    private static string PathOf(string prefix, string token) => $"{prefix}/{Uri.EscapeDataString(token)}";
+    public static string PathOf(string prefix, string token) => $"{prefix}/{Uri.EscapeDataString(token)}";
 
     /// <summary>A person's page behind a secret link: kept by no cache and by no search engine.</summary>
-    private static void Private(HttpContext http)
+    public static void Private(HttpContext http)
     {
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["X-Robots-Tag"] = "noindex";

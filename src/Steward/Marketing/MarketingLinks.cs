@@ -9,13 +9,15 @@ using Steward.Security.Keys;
 namespace Steward.Marketing;
 
 /// <summary>What a link is for; part of what the token is bound to, so a preference link is no unsubscribe link and back.</summary>
-internal enum LinkKind { Unsubscribe, Preferences }
+internal enum LinkKind { Unsubscribe, Preferences, Guardian }
 
 /// <summary>
 /// What a link stands for, in memory only: the person's identity, the law that applies to them, the channel (unsubscribe
-/// links), the language to show by default and when the link stops working (null: never).
+/// links), the language to show by default and when the link stops working (null: never). Guardian links also hold the
+/// keys asked for and the parent's or guardian's identity.
 /// </summary>
-internal sealed record LinkClaims(Identity Identity, string Jurisdiction, string? Channel, string? Language, DateTimeOffset? ExpiresAt);
+internal sealed record LinkClaims(Identity Identity, string Jurisdiction, string? Channel, string? Language, DateTimeOffset? ExpiresAt,
+    IReadOnlyList<string>? Keys = null, Identity? Guardian = null);
 
 /// <summary>
 /// The tokens of the links in marketing mail (<c>/u/TOKEN</c>, <c>/p/TOKEN</c>). A token is opaque: its claims are
@@ -32,18 +34,26 @@ internal sealed class MarketingLinks(KeyRing keys, IOptions<MarketingOptions> op
     private const int HeaderSize = 1 + sizeof(int);
 
     /// <summary>A link of <paramref name="kind"/> for an identity, expiring as the settings say for its kind.</summary>
-    public async Task<(string Token, DateTimeOffset? ExpiresAt)> IssueAsync(LinkKind kind, Identity identity, string jurisdiction, string? channel,
-        string? language, CancellationToken ct)
+    public Task<(string Token, DateTimeOffset? ExpiresAt)> IssueAsync(LinkKind kind, Identity identity, string jurisdiction, string? channel,
+        string? language, CancellationToken ct) =>
+        IssueAsync(kind, new LinkClaims(identity, jurisdiction, channel, language, ExpiresAt: null), ct);
+
+    /// <summary>A link of <paramref name="kind"/> standing for <paramref name="claims"/>, whose expiry the settings for its kind set.</summary>
+    public async Task<(string Token, DateTimeOffset? ExpiresAt)> IssueAsync(LinkKind kind, LinkClaims claims, CancellationToken ct)
     {
-        var lifetime = kind == LinkKind.Unsubscribe ? options.Value.UnsubscribeLinkLifetime : options.Value.PreferenceLinkLifetime;
+        var lifetime = kind switch
+        {
+            LinkKind.Unsubscribe => options.Value.UnsubscribeLinkLifetime,
+            LinkKind.Guardian => options.Value.GuardianLinkLifetime,
+            _ => options.Value.PreferenceLinkLifetime,
+        };
         // Whole seconds: the token keeps no finer time, and the caller is told the time the token holds.
         DateTimeOffset? expires = lifetime is { } l ? DateTimeOffset.FromUnixTimeSeconds((time.GetUtcNow() + l).ToUnixTimeSeconds()) : null;
         var key = await keys.CurrentAsync(KeyPurpose, ct);
         var header = new byte[HeaderSize];
         header[0] = Format;
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(1), key.Version);
-        var claims = Write(new LinkClaims(identity, jurisdiction, channel, language, expires));
-        var sealedClaims = Sealed.Seal(key.Material, claims, Associated(kind, header));
+        var sealedClaims = Sealed.Seal(key.Material, Write(claims with { ExpiresAt = expires }), Associated(kind, header));
         return (Base64Url.EncodeToString([.. header, .. sealedClaims]), expires);
     }
 
@@ -71,7 +81,7 @@ internal sealed class MarketingLinks(KeyRing keys, IOptions<MarketingOptions> op
 
     // Binds the sealed claims to the kind of link and to the readable header: neither can be changed without breaking the token.
     private static byte[] Associated(LinkKind kind, ReadOnlySpan<byte> header) =>
-        [.. Encoding.UTF8.GetBytes($"steward-marketing-link\n{(kind == LinkKind.Unsubscribe ? "u" : "p")}\n"), .. header];
+        [.. Encoding.UTF8.GetBytes($"steward-marketing-link\n{kind switch { LinkKind.Unsubscribe => "u", LinkKind.Guardian => "g", _ => "p" }}\n"), .. header];
 
     private static byte[] Write(LinkClaims c)
     {
@@ -84,6 +94,13 @@ internal sealed class MarketingLinks(KeyRing keys, IOptions<MarketingOptions> op
             w.Write(c.Jurisdiction);
             w.Write(c.Channel ?? "");
             w.Write(c.Language ?? "");
+            // Guardian links only, after what every link holds: tokens issued before keep reading as they did.
+            if (c.Guardian is { } guardian)
+            {
+                w.Write(IdentityTypes.Name(guardian.Type));
+                w.Write(guardian.Value);
+                w.Write(string.Join('\n', c.Keys ?? []));
+            }
         }
         return buffer.ToArray();
     }
@@ -98,7 +115,15 @@ internal sealed class MarketingLinks(KeyRing keys, IOptions<MarketingOptions> op
         var jurisdiction = r.ReadString();
         var channel = r.ReadString();
         var language = r.ReadString();
+        Identity? guardian = null;
+        string[]? keys = null;
+        if (r.BaseStream.Position < r.BaseStream.Length)
+        {
+            if (!IdentityTypes.TryParse(r.ReadString(), out var guardianType)) throw new AuthenticationTagMismatchException();
+            guardian = new Identity(guardianType, r.ReadString());
+            keys = r.ReadString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
         return new LinkClaims(identity, jurisdiction, channel.Length == 0 ? null : channel, language.Length == 0 ? null : language,
-            expires == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(expires));
+            expires == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(expires), keys, guardian);
     }
 }

@@ -86,8 +86,8 @@ internal static class PreferenceRules
             shown.SelectMany(i => i.Description is null ? [i.Name.In(lang)] : new[] { i.Name.In(lang), i.Description.In(lang) })))));
 }
 
-/// <summary>What recording through a link did: how many events were written, or why nothing could be.</summary>
-internal readonly record struct LinkRecording(int Recorded, string? Problem);
+/// <summary>What recording through a link did: how many events were written, or why nothing could be (and whether that is a child's grant).</summary>
+internal readonly record struct LinkRecording(int Recorded, string? Problem, bool BelowMinimumAge = false);
 
 /// <summary>
 /// A person's marketing choices reached through a link: the standing choices, and new ones recorded as consent events
@@ -124,7 +124,7 @@ internal sealed class MarketingPreferences(PeopleDirectory people, ConsentLedger
             ConsentWords.Name(method), OccurredAt: null, browser.Ip, browser.UserAgent,
             changes.Select(c => ((string?)c.Key, (string?)ConsentWords.Name(c.Choice))).ToList());
         var checkedConsent = await intake.CheckAsync(raw, imported: false, ct);
-        if (checkedConsent.Record is not { } record) return new LinkRecording(0, checkedConsent.Problem);
+        if (checkedConsent.Record is not { } record) return new LinkRecording(0, checkedConsent.Problem, checkedConsent.BelowMinimumAge);
         var outcome = await ledger.RecordAsync([record], Actor, progress: null, ct);
         return new LinkRecording(outcome.EventIds.Count, null);
     }

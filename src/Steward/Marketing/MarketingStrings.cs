@@ -28,6 +28,7 @@ internal sealed record MarketingStrings : ILocalised<MarketingStrings>
     public required string NothingChanged { get; init; }
     public required string FormExpired { get; init; }
     public required string NothingToChoose { get; init; }
+    public required string ChildCannotConsent { get; init; }
 
     public static MarketingStrings English { get; } = new()
     {
@@ -53,6 +54,7 @@ internal sealed record MarketingStrings : ILocalised<MarketingStrings>
         NothingChanged = "Nothing was changed: your choices were already as shown.",
         FormExpired = "The form has expired. Open the link again and save your choices once more.",
         NothingToChoose = "There is nothing for you to choose here at the moment.",
+        ChildCannotConsent = "You are below the age at which you can give consent yourself, so a parent or guardian must give it for you. Nothing was saved. You can still say no to anything listed.",
     };
 
     public static MarketingStrings Chinese { get; } = new()
@@ -79,5 +81,6 @@ internal sealed record MarketingStrings : ILocalised<MarketingStrings>
         NothingChanged = "未作任何更改：您的选择与页面所示一致。",
         FormExpired = "表单已过期。请重新打开链接，再次保存您的选择。",
         NothingToChoose = "目前没有需要您选择的事项。",
+        ChildCannotConsent = "您未达到可以自行作出同意的年龄，须由您的父母或其他监护人代为同意。您的选择未保存。您仍可以对所列任何事项选择“不同意”。",
     };
 }

@@ -21,6 +21,8 @@ internal sealed class DataSubject
     public DateTimeOffset? ErasedAt { get; set; }
     /// <summary>The subject this one was merged into (a cookie's visitor who signed in); its identities and history moved there.</summary>
     public Guid? MergedIntoId { get; set; }
+    /// <summary>The birth date the person stated (or the latest one consistent with a stated age), sealed with the data key; see <see cref="BirthDates"/>.</summary>
+    public byte[]? BirthDate { get; set; }
 }
 
 /// <summary>
@@ -52,6 +54,7 @@ internal sealed class DataSubjectConfiguration : IEntityTypeConfiguration<DataSu
         e.Property(x => x.Id).ValueGeneratedNever();
         e.Property(x => x.Jurisdiction).HasMaxLength(PeopleDirectory.MaxJurisdictionLength);
         e.Property(x => x.WrappedDataKey).HasMaxLength(SubjectKeys.WrappedSize);
+        e.Property(x => x.BirthDate).HasMaxLength(Sealed.Overhead + sizeof(int));
     }
 }
 

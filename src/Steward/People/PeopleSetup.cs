@@ -15,6 +15,7 @@ internal static class PeopleSetup
         services.AddSingleton<SubjectLookupCache>();
         services.AddSingleton<LiveSubjectCache>();
         services.AddSingleton<PeopleDirectory>();
+        services.AddSingleton<BirthDates>();
         return services;
     }
 }

@@ -160,7 +160,7 @@ public sealed class ConsentApiTests
 
     [Theory]
     [InlineData("method", "import", "'method' is one of")]
-    [InlineData("method", "guardian", "guardian's verified identity")]
+    [InlineData("method", "guardian", "only through a guardian request (POST /api/v1/guardian-requests)")]
     [InlineData("textHash", "sha1:abc", "The text hash is the SHA-256")]
     [InlineData("language", "not a language", "The language is a language tag")]
     [InlineData("ip", "203.0.113.999", "The IP address is not an IPv4 or IPv6 address")]

@@ -7,7 +7,7 @@ using Steward.Tests.Policy;
 
 namespace Steward.Tests.Marketing;
 
-/// <summary>The unsubscribe and preference-centre pages in a real browser: accessible (axe-core, WCAG 2 AA) in both languages.</summary>
+/// <summary>The unsubscribe, preference-centre and guardian pages in a real browser: accessible (axe-core, WCAG 2 AA) in both languages.</summary>
 public sealed class MarketingPageAccessibilityTests
 {
     [Theory]
@@ -15,6 +15,8 @@ public sealed class MarketingPageAccessibilityTests
     [InlineData("unsubscribe-links", "zh-CN")]
     [InlineData("preference-links", "en")]
     [InlineData("preference-links", "zh-CN")]
+    [InlineData("guardian-requests", "en")]
+    [InlineData("guardian-requests", "zh-CN")]
     public async Task Link_pages_have_no_accessibility_violations(string endpoint, string language)
     {
         await using var browser = await BrowserSession.StartAsync();
@@ -22,7 +24,13 @@ public sealed class MarketingPageAccessibilityTests
         await app.PublishAsync(PolicyFixture.ExamplePath);
         var service = await app.ClientForRoleAsync(Roles.Service);
         var issued = await service.PostAsJsonAsync($"/api/v1/{endpoint}",
-            new { identity = new { type = "email", value = "mei.chen@example.com" }, channel = "email", jurisdiction = "cn-pipl", language });
+            new
+            {
+                identity = new { type = "email", value = "mei.chen@example.com" }, channel = "email", jurisdiction = "cn-pipl", language,
+                // Guardian requests: the child, the keys asked for, the guardian.
+                child = new { type = "email", value = "mei.chen@example.com" }, keys = new[] { "purpose:email-marketing", "channel:email" },
+                guardianEmail = "chen.parent@example.com",
+            });
         var url = (await StewardTestApp.ReadJsonAsync<MarketingEndpoints.PreferenceLinkResponse>(issued)).Url;
 
         var page = await browser.Browser.NewPageAsync(new() { BypassCSP = true }); // lets the test inject axe-core past our own CSP

@@ -52,8 +52,10 @@ internal sealed class AudienceExport(IDbContextFactory<StewardDbContext> context
                 StandingChoice[] choices = standing.TryGetValue(subject.Id, out var e)
                     ? [new StandingChoice(keyId, e.Choice, e.Method, e.PolicyVersion, e.OccurredAt)]
                     : [];
-                if (!ConsentDecisions.Decide(new SubjectState(choices, jurisdiction, null), rule, gpc: false, now).Allowed) continue;
+                // A child's own grant does not count: the stated birth date decides too.
                 if (await keys.OpenAsync(subject, ct) is not { } dataKey) continue;
+                DateOnly? birthDate = subject.BirthDate is { } sealedDate ? BirthDates.Open(dataKey, subject.Id, sealedDate) : null;
+                if (!ConsentDecisions.Decide(new SubjectState(choices, jurisdiction, birthDate), rule, gpc: false, now).Allowed) continue;
                 var hashes = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var row in rows.Where(r => r.SubjectId == subject.Id))
                 {

@@ -92,6 +92,14 @@ internal sealed class ConsentRules
         _byJurisdiction.TryGetValue(jurisdiction, out var keys) && keys.TryGetValue(key, out var rule) ? rule : null;
 
     /// <summary>
+    /// The age below which a person cannot consent themselves in <paramref name="jurisdiction"/>: the policy's
+    /// <c>children.minimum_age</c> there, else its <c>default_minimum_age</c>; without a children section, the law's own.
+    /// </summary>
+    public static int MinimumAgeIn(PolicyDocument policy, string jurisdiction) => policy.Children is { } children
+        ? children.MinimumAge.GetValueOrDefault(jurisdiction, children.DefaultMinimumAge)
+        : JurisdictionCatalogue.Bundled.Find(jurisdiction)?.MinimumChildAge ?? 0;
+
+    /// <summary>
     /// Compiles <paramref name="history"/>'s last version (the one in force); the earlier ones say where a purpose widened.
     /// </summary>
     public static ConsentRules Compile(IReadOnlyList<PublishedPolicy> history, ConsentKeyIds ids)
@@ -105,9 +113,7 @@ internal sealed class ConsentRules
             var law = JurisdictionCatalogue.Bundled.Find(jurisdiction);
             var optOut = law?.ConsentDefault == ConsentDefault.OptOut;
             var reach = OptOutReach.Of(policy, jurisdiction);
-            var minimumAge = policy.Children is { } children
-                ? children.MinimumAge.GetValueOrDefault(jurisdiction, children.DefaultMinimumAge)
-                : law?.MinimumChildAge ?? 0;
+            var minimumAge = MinimumAgeIn(policy, jurisdiction);
             var rules = new Dictionary<string, KeyRule>(StringComparer.Ordinal);
             KeyRule Rule(string key, KeyStanding standing, bool gpc = false, Duration? validity = null, IReadOnlyList<LegalBasis>? bases = null) => new()
             {

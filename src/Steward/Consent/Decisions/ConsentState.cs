@@ -63,8 +63,7 @@ internal readonly struct SubjectState(StandingChoice[] choices, string? jurisdic
     public bool YoungerThan(int age, DateTimeOffset now)
     {
         if (_birthDay == 0) return false;
-        var born = DateOnly.FromDayNumber(_birthDay - 1);
-        return born.AddYears(age) > DateOnly.FromDateTime(now.UtcDateTime);
+        return BirthDates.YoungerThan(DateOnly.FromDayNumber(_birthDay - 1), age, DateOnly.FromDateTime(now.UtcDateTime));
     }
 }
 
@@ -89,13 +88,15 @@ internal sealed class ConsentStateCache : IDisposable
     private readonly ConcurrentDictionary<string, string> _jurisdictions = new(StringComparer.Ordinal);
     private readonly IDbContextFactory<StewardDbContext> _contexts;
     private readonly ConsentKeyIds _ids;
+    private readonly BirthDates _birthDates;
     private readonly int _capacity;
     private readonly IDisposable _subscription;
     private long _generation;
 
-    public ConsentStateCache(IDbContextFactory<StewardDbContext> contexts, ChangeNotifications notifications, ConsentKeyIds ids, IOptions<ConsentDecisionOptions> options)
+    public ConsentStateCache(IDbContextFactory<StewardDbContext> contexts, ChangeNotifications notifications, ConsentKeyIds ids, BirthDates birthDates,
+        IOptions<ConsentDecisionOptions> options)
     {
-        (_contexts, _ids, _capacity) = (contexts, ids, options.Value.DecisionCacheSize);
+        (_contexts, _ids, _birthDates, _capacity) = (contexts, ids, birthDates, options.Value.DecisionCacheSize);
         _subscription = notifications.Subscribe(ChangedChannel, Changed);
     }
 
@@ -110,9 +111,10 @@ internal sealed class ConsentStateCache : IDisposable
         if (_states.TryGetValue(subjectId, out var cached)) return cached;
         var generation = Interlocked.Read(ref _generation);
         await using var db = await _contexts.CreateDbContextAsync(ct);
-        var subject = await db.Set<DataSubject>().AsNoTracking().Where(s => s.Id == subjectId)
-            .Select(s => new { s.Jurisdiction }).FirstOrDefaultAsync(ct);
+        var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct);
         if (subject is null) return null;
+        // Only a person who stated a birth date costs a key unwrap.
+        var birthDate = await _birthDates.OpenAsync(subject, ct);
         var events = await db.Set<ConsentEvent>().AsNoTracking().Where(e => e.SubjectId == subjectId)
             .Select(e => new { e.Id, e.Key, e.Choice, e.Method, e.PolicyVersion, e.OccurredAt, e.RecordedAt }).ToListAsync(ct);
         // The same order as the history's state: the latest choice made, then the latest recorded.
@@ -120,7 +122,7 @@ internal sealed class ConsentStateCache : IDisposable
             .Select(g => g.OrderBy(e => e.OccurredAt).ThenBy(e => e.RecordedAt).ThenBy(e => e.Id).Last())
             .Select(e => new StandingChoice(_ids.Of(e.Key), e.Choice, e.Method, e.PolicyVersion, e.OccurredAt)).ToArray();
         var jurisdiction = subject.Jurisdiction is { } j ? _jurisdictions.GetOrAdd(j, j) : null;
-        var state = new SubjectState(choices, jurisdiction, null);
+        var state = new SubjectState(choices, jurisdiction, birthDate);
         Put(subjectId, state, generation);
         return state;
     }

@@ -156,6 +156,9 @@ namespace Steward.Storage.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<Guid?>("GuardianId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Jurisdiction")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -195,6 +198,8 @@ namespace Steward.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("GuardianId");
 
                     b.HasIndex("SubjectId", "Key", "OccurredAt");
 
@@ -267,6 +272,10 @@ namespace Steward.Storage.Migrations.Postgres
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
+
+                    b.Property<byte[]>("BirthDate")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -545,6 +554,11 @@ namespace Steward.Storage.Migrations.Postgres
 
             modelBuilder.Entity("Steward.Consent.ConsentEvent", b =>
                 {
+                    b.HasOne("Steward.People.DataSubject", null)
+                        .WithMany()
+                        .HasForeignKey("GuardianId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Steward.People.DataSubject", null)
                         .WithMany()
                         .HasForeignKey("SubjectId")

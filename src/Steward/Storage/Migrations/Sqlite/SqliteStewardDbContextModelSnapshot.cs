@@ -145,6 +145,9 @@ namespace Steward.Storage.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("GuardianId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Jurisdiction")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -184,6 +187,8 @@ namespace Steward.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("GuardianId");
 
                     b.HasIndex("SubjectId", "Key", "OccurredAt");
 
@@ -256,6 +261,10 @@ namespace Steward.Storage.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("BirthDate")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -534,6 +543,11 @@ namespace Steward.Storage.Migrations.Sqlite
 
             modelBuilder.Entity("Steward.Consent.ConsentEvent", b =>
                 {
+                    b.HasOne("Steward.People.DataSubject", null)
+                        .WithMany()
+                        .HasForeignKey("GuardianId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Steward.People.DataSubject", null)
                         .WithMany()
                         .HasForeignKey("SubjectId")
