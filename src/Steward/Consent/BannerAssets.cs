@@ -56,7 +56,7 @@ internal static class BannerAssets
 /// <summary>One file, plain and gzipped.</summary>
 internal sealed record BannerAsset(byte[] Plain, byte[] Gzipped, string ContentType, string ETag)
 {
-    /// <summary>Serves the file; <paramref name="revalidate"/> when it holds a configuration, which changes with each published version.</summary>
+    /// <summary>Serves the file; <paramref name="revalidate"/> for the script, whose configuration changes with each published version.</summary>
     public IResult Serve(HttpContext http, bool revalidate = false)
     {
         var response = http.Response;
