@@ -69,7 +69,7 @@ internal static class BannerEndpoints
 
     public static IEndpointRouteBuilder MapConsentBanner(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/consent.js", (HttpContext http) => BannerAssets.Script.Serve(http)).Public().ExcludeFromDescription();
+        routes.MapGet("/consent.js", ScriptAsync).Public().ExcludeFromDescription();
         routes.MapGet("/consent.css", (HttpContext http) => BannerAssets.Stylesheet.Serve(http)).Public().ExcludeFromDescription();
         routes.MapGet("/.well-known/gpc.json", GpcAsync).Public().ExcludeFromDescription();
         var pages = routes.MapGroup("/privacy").ExcludeFromDescription().Public().CacheOutput(NoticeCache.PolicyName);
@@ -105,20 +105,45 @@ internal static class BannerEndpoints
     private static async Task<Results<Ok<BannerConfigResponse>, StatusCodeHttpResult, ProblemHttpResult>> ConfigAsync(string? lang, string? jurisdiction, HttpContext http,
         PolicyStore store, IOptions<BannerOptions> options, CancellationToken ct)
     {
-        if (await store.CurrentAsync(ct) is not { } policy)
+        if (await ConfigOfAsync(lang, jurisdiction, http, store, options, ct) is not { } config)
             return TypedResults.Problem(statusCode: 503, title: "Nothing published", detail: "No policy has been published yet.");
-        jurisdiction = string.IsNullOrEmpty(jurisdiction) ? options.Value.DefaultJurisdiction : jurisdiction;
-        if (JurisdictionProblem(policy, jurisdiction) is { } problem) return Invalid(problem);
-        var config = BannerConfig.Build(policy, Language.Normalize(lang) ?? Language.FromRequest(http.Request), jurisdiction!);
-        var gpcSignal = http.Request.Headers["Sec-GPC"] == "1";
+        if (config.Problem is { } problem) return Invalid(problem);
         http.Response.Headers.CacheControl = "no-cache";
         // Appended: the CORS middleware's Vary: Origin must stay.
         http.Response.Headers.Append("Vary", "Sec-GPC, Accept-Language");
-        var etag = $"\"{config.PolicyVersion}-{config.TextHash[..32]}{(gpcSignal ? "-gpc" : "")}\"";
+        var etag = $"\"{config.Response!.PolicyVersion}-{config.Response.TextHash[..32]}{(config.Response.GpcSignal ? "-gpc" : "")}\"";
         http.Response.Headers.ETag = etag;
         if (BannerAsset.Matches(http.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        return TypedResults.Ok(new BannerConfigResponse(config.PolicyVersion, config.Language, config.Jurisdiction, config.TextHash, config.MaxAgeSeconds,
-            gpcSignal, config.Texts, config.Categories));
+        return TypedResults.Ok(config.Response);
+    }
+
+    /// <summary>
+    /// The script, with the configuration <c>/consent/config</c> would answer for the same <c>?lang=</c>,
+    /// <c>?jurisdiction=</c> and headers inside: the banner shows as soon as it runs. With nothing published or an unknown
+    /// jurisdiction the script holds none and asks <c>/consent/config</c>, which says why (and the banner stays hidden).
+    /// </summary>
+    private static async Task<IResult> ScriptAsync(string? lang, string? jurisdiction, HttpContext http, PolicyStore store, IOptions<BannerOptions> options,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
+    {
+        var config = await ConfigOfAsync(lang, jurisdiction, http, store, options, ct);
+        var script = config?.Response is { } response
+            ? BannerAssets.ScriptWith(System.Text.Json.JsonSerializer.Serialize(response, json.Value.SerializerOptions))
+            : BannerAssets.Script;
+        return script.Serve(http, revalidate: true);
+    }
+
+    /// <summary>What a banner shows for the version in force (null when nothing is published), or why it cannot.</summary>
+    private sealed record ConfigOrProblem(BannerConfigResponse? Response, string? Problem);
+
+    private static async Task<ConfigOrProblem?> ConfigOfAsync(string? lang, string? jurisdiction, HttpContext http, PolicyStore store,
+        IOptions<BannerOptions> options, CancellationToken ct)
+    {
+        if (await store.CurrentAsync(ct) is not { } policy) return null;
+        jurisdiction = string.IsNullOrEmpty(jurisdiction) ? options.Value.DefaultJurisdiction : jurisdiction;
+        if (JurisdictionProblem(policy, jurisdiction) is { } problem) return new(null, problem);
+        var config = BannerConfig.Build(policy, Language.Normalize(lang) ?? Language.FromRequest(http.Request), jurisdiction!);
+        return new(new BannerConfigResponse(config.PolicyVersion, config.Language, config.Jurisdiction, config.TextHash, config.MaxAgeSeconds,
+            http.Request.Headers["Sec-GPC"] == "1", config.Texts, config.Categories), null);
     }
 
     private static async Task<Results<Created<BannerStateResponse>, ProblemHttpResult>> ChoicesAsync(BannerChoicesRequest request, HttpContext http,

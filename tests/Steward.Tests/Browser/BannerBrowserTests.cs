@@ -25,6 +25,8 @@ public sealed class BannerBrowserTests
         public required StewardTestApp App { get; init; }
         public required EmbeddingSite Site { get; init; }
         public required HttpClient Api { get; init; }
+        /// <summary>What the visited pages asked Steward for, method and path.</summary>
+        public List<string> StewardRequests { get; } = [];
 
         public static async Task<Scene> StartAsync(string jurisdiction = "eu-gdpr", Action<Dictionary<string, string?>>? settings = null)
         {
@@ -43,6 +45,10 @@ public sealed class BannerBrowserTests
         public async Task<(IBrowserContext Context, IPage Page)> VisitAsync(BrowserNewContextOptions? options = null)
         {
             var context = await Browser.Browser.NewContextAsync(options ?? new() { Locale = "en-GB" });
+            context.Request += (_, r) =>
+            {
+                if (new Uri(r.Url) is var url && url.Authority == App.BaseAddress.Authority) lock (StewardRequests) StewardRequests.Add($"{r.Method} {url.PathAndQuery}");
+            };
             var page = await context.NewPageAsync();
             await page.GotoAsync(Site.Origin.ToString());
             return (context, page);
@@ -86,6 +92,8 @@ public sealed class BannerBrowserTests
         var (context, page) = await scene.VisitAsync();
         var banner = page.Locator(Banner);
         await banner.WaitForAsync();
+        // One request before the banner shows: the script holds its stylesheet and configuration.
+        Assert.Equal(["GET /consent.js?jurisdiction=eu-gdpr"], scene.StewardRequests);
 
         Assert.Equal((0, 0), await StoredAsync(context, page));
         Assert.False(await RanAsync(page, "analyticsRan"));
@@ -238,6 +246,41 @@ public sealed class BannerBrowserTests
         Assert.Equal("zh-CN", await banner.GetAttributeAsync("lang"));
         Assert.Equal("本网站的 Cookie", await banner.Locator("h2").InnerTextAsync());
         Assert.Equal(["全部接受", "全部拒绝", "设置"], await banner.Locator(".stw-b button").AllInnerTextsAsync());
+    }
+
+    [Fact]
+    public async Task A_tag_that_names_its_jurisdiction_only_in_an_attribute_fetches_the_configuration_and_records_under_that_law()
+    {
+        await using var scene = await Scene.StartAsync(settings: s => s["Consent:DefaultJurisdiction"] = "eu-gdpr");
+        scene.Site.Html = EmbeddingSite.ShopPage(scene.App.BaseAddress,
+            scriptTag: $"<script src=\"{new Uri(scene.App.BaseAddress, "/consent.js")}\" async data-jurisdiction=\"us-ca\"></script>");
+        var (context, page) = await scene.VisitAsync(new() { Locale = "zh-CN" });
+        var banner = page.Locator(Banner);
+        await banner.WaitForAsync();
+        // The script came with the default law's configuration; the tag asks for California's, so it is fetched.
+        Assert.Equal(["GET /consent.js", "GET /consent/config?lang=zh-CN&jurisdiction=us-ca"], scene.StewardRequests);
+        Assert.Equal("全部拒绝", await banner.Locator(".stw-b button").Nth(1).InnerTextAsync());
+        await banner.Locator(".stw-b button").Nth(1).ClickAsync();
+        await banner.WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        var recorded = (await scene.RecordedAsync(context)).History[0];
+        Assert.Equal(("zh-CN", "us-ca"), (recorded.Language, recorded.Jurisdiction));
+        var config = await scene.App.Client().GetFromJsonAsync<JsonElement>("/consent/config?lang=zh-CN&jurisdiction=us-ca");
+        Assert.Equal(config.GetProperty("textHash").GetString(), recorded.TextHash);
+    }
+
+    [Fact]
+    public async Task The_banner_is_styled_on_a_site_whose_content_security_policy_allows_no_inline_style()
+    {
+        await using var scene = await Scene.StartAsync();
+        var steward = scene.App.BaseAddress.GetLeftPart(UriPartial.Authority);
+        // The site allows Steward's script and calls, and its own inline scripts; no style from anywhere but itself.
+        scene.Site.Html = EmbeddingSite.ShopPage(scene.App.BaseAddress, head:
+            $"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self' 'unsafe-inline' {steward}; connect-src {steward}; style-src 'self'\">");
+        var (_, page) = await scene.VisitAsync();
+        var banner = page.Locator(Banner);
+        await banner.WaitForAsync();
+        Assert.Equal("fixed", await banner.EvaluateAsync<string>("e => getComputedStyle(e).position"));
+        Assert.Equal(["GET /consent.js?jurisdiction=eu-gdpr"], scene.StewardRequests);
     }
 
     [Fact]

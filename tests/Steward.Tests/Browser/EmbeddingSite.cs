@@ -41,13 +41,16 @@ public sealed class EmbeddingSite : IAsyncDisposable
         return site;
     }
 
-    /// <summary>A shop page: the banner's script, two tagged scripts that only run after consent, and the footer link that reopens the settings.</summary>
-    public static string ShopPage(Uri steward, string jurisdiction = "eu-gdpr", string lang = "en") => $$"""
+    /// <summary>
+    /// A shop page: the banner's script (<paramref name="scriptTag"/>: the jurisdiction in its URL, as documented), two
+    /// tagged scripts that only run after consent, and the footer link that reopens the settings.
+    /// </summary>
+    public static string ShopPage(Uri steward, string jurisdiction = "eu-gdpr", string lang = "en", string? scriptTag = null, string? head = null) => $$"""
         <!DOCTYPE html>
         <html lang="{{lang}}">
         <head>
-        <meta charset="utf-8"><title>Northwind shop</title>
-        <script src="{{new Uri(steward, "/consent.js")}}" async data-jurisdiction="{{WebUtility.HtmlEncode(jurisdiction)}}"></script>
+        <meta charset="utf-8"><title>Northwind shop</title>{{head}}
+        {{scriptTag ?? $"<script src=\"{WebUtility.HtmlEncode(new Uri(steward, "/consent.js?jurisdiction=" + Uri.EscapeDataString(jurisdiction)).ToString())}\" async></script>"}}
         <script type="text/plain" data-category="analytics">window.analyticsRan = (window.analyticsRan || 0) + 1;</script>
         <script type="text/plain" data-category="advertising">window.advertisingRan = (window.advertisingRan || 0) + 1;</script>
         <script>window.pageScriptRan = true;</script>

@@ -197,30 +197,78 @@ public sealed class BannerApiTests
         Assert.Equal(0, await EventsAsync(app));
     }
 
+    /// <summary>The script as a browser with <paramref name="language"/> gets it, unzipped, and the configuration inside it.</summary>
+    private static async Task<(HttpResponseMessage Response, string Script, JsonElement? Config)> ScriptAsync(HttpClient client, string path,
+        string language = "en-GB", string? gpc = null, System.Net.Http.Headers.EntityTagHeaderValue? known = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        request.Headers.AcceptLanguage.ParseAdd(language);
+        if (gpc is not null) request.Headers.Add("Sec-GPC", gpc);
+        if (known is not null) request.Headers.IfNoneMatch.Add(known);
+        var response = await client.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.OK) return (response, "", null);
+        Assert.Equal("gzip", response.Content.Headers.ContentEncoding.Single());
+        await using var unzip = new GZipStream(await response.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
+        var script = await new StreamReader(unzip).ReadToEndAsync();
+        // The script ends by calling itself with the configuration (or null) and the stylesheet.
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(script[(script.LastIndexOf("})(", StringComparison.Ordinal) + 3)..]));
+        var config = JsonElement.ParseValue(ref reader);
+        return (response, script, config.ValueKind == JsonValueKind.Null ? null : config);
+    }
+
     [Fact]
-    public async Task The_script_is_small_cached_by_a_strong_etag_and_gzipped()
+    public async Task The_script_carries_the_configuration_and_stylesheet_is_small_revalidated_by_a_strong_etag_per_variant_and_gzipped()
+    {
+        var (app, client, hash) = await StartAsync();
+        await using var _ = app;
+        var (response, script, config) = await ScriptAsync(client, "/consent.js?jurisdiction=eu-gdpr");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // What /consent/config answers for the same question, so the banner needs no second request.
+        Assert.Equal(hash, config!.Value.GetProperty("textHash").GetString());
+        Assert.Equal(("en", "eu-gdpr"), (config.Value.GetProperty("language").GetString(), config.Value.GetProperty("jurisdiction").GetString()));
+        Assert.Contains(".stw{position:fixed", script, StringComparison.Ordinal);
+        Assert.Equal("no-cache", response.Headers.CacheControl!.ToString()); // a new version shows on the next page
+        Assert.Superset(new HashSet<string> { "Accept-Encoding", "Accept-Language", "Sec-GPC" }, response.Headers.Vary.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToHashSet());
+        var etag = response.Headers.ETag!;
+        Assert.False(etag.IsWeak);
+        Assert.Equal(HttpStatusCode.NotModified, (await ScriptAsync(client, "/consent.js?jurisdiction=eu-gdpr", known: etag)).Response.StatusCode);
+
+        // Each variant its own tag: the browser's language, the signal, the jurisdiction in the URL.
+        var chinese = await ScriptAsync(client, "/consent.js?jurisdiction=eu-gdpr", language: "zh-CN,zh;q=0.9", known: etag);
+        Assert.Equal("本网站的 Cookie", chinese.Config!.Value.GetProperty("texts").GetProperty("title").GetString());
+        var signalled = await ScriptAsync(client, "/consent.js?jurisdiction=us-ca&lang=en", gpc: "1", known: etag);
+        Assert.True(signalled.Config!.Value.GetProperty("gpcSignal").GetBoolean());
+        Assert.Equal("us-ca", signalled.Config.Value.GetProperty("jurisdiction").GetString());
+        Assert.Equal(3, new[] { etag, chinese.Response.Headers.ETag!, signalled.Response.Headers.ETag! }.Distinct().Count());
+
+        foreach (var (variant, bytes) in new[] { ("en", response), ("zh-CN", chinese.Response) }.Select(v => (v.Item1, v.Item2.Content.Headers.ContentLength)))
+            Assert.True(bytes <= 8 * 1024, $"the banner in {variant} needs {bytes} bytes gzipped; the budget is 8 KiB");
+
+        // An unknown jurisdiction: the script holds nothing and asks /consent/config, which names the problem.
+        Assert.Null((await ScriptAsync(client, "/consent.js?jurisdiction=atlantis")).Config);
+    }
+
+    [Fact]
+    public async Task With_nothing_published_the_script_still_loads_and_the_stylesheet_is_cached_an_hour()
     {
         await using var app = await StewardTestApp.StartAsync();
         var client = app.Client();
-        var gzipped = 0L;
-        foreach (var path in new[] { "/consent.js", "/consent.css" })
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.AcceptEncoding.ParseAdd("gzip");
-            var response = await client.SendAsync(request);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal("gzip", response.Content.Headers.ContentEncoding.Single());
-            var bytes = await response.Content.ReadAsByteArrayAsync();
-            gzipped += bytes.Length;
-            await using (var unzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress)) Assert.True(new StreamReader(unzip).ReadToEnd().Length > bytes.Length);
-            var etag = response.Headers.ETag!;
-            Assert.False(etag.IsWeak);
-            Assert.Contains("max-age=", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
-            var again = new HttpRequestMessage(HttpMethod.Get, path);
-            again.Headers.IfNoneMatch.Add(etag);
-            Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
-        }
-        Assert.True(gzipped <= 8 * 1024, $"the banner needs {gzipped} bytes gzipped; the budget is 8 KiB");
+        var (response, script, config) = await ScriptAsync(client, "/consent.js");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(config);
+        Assert.Contains("/consent/config?", script, StringComparison.Ordinal);
+
+        // The stylesheet, for browsers without constructed stylesheets.
+        var css = new HttpRequestMessage(HttpMethod.Get, "/consent.css");
+        css.Headers.AcceptEncoding.ParseAdd("gzip");
+        var styles = await client.SendAsync(css);
+        Assert.Equal("gzip", styles.Content.Headers.ContentEncoding.Single());
+        Assert.Contains("max-age=3600", styles.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        Assert.False(styles.Headers.ETag!.IsWeak);
+        var again = new HttpRequestMessage(HttpMethod.Get, "/consent.css");
+        again.Headers.IfNoneMatch.Add(styles.Headers.ETag);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
     }
 
     [Fact]
@@ -277,7 +325,7 @@ public sealed class BannerApiTests
         Assert.Contains(item, list, StringComparison.Ordinal);
         var preferences = await client.GetStringAsync(centre);
         Assert.Contains($"<h1>{centreTitle}</h1>", preferences, StringComparison.Ordinal);
-        Assert.Contains("src=\"/consent.js\"", preferences, StringComparison.Ordinal);
+        Assert.Contains($"src=\"/consent.js?lang={lang}&amp;jurisdiction=", preferences, StringComparison.Ordinal); // its configuration comes inside
     }
 
     [Theory]

@@ -1,11 +1,15 @@
-/* Steward's cookie banner. Embed: <script src="https://STEWARD/consent.js" async data-jurisdiction="eu-gdpr"></script>
-   (docs/consent.md). Written by hand, no framework: nothing is stored before a choice, nothing blocks the page. */
-(() => {
+/* Steward's cookie banner. Embed: <script src="https://STEWARD/consent.js?jurisdiction=eu-gdpr" async></script>
+   (docs/consent.md). Written by hand, no framework: nothing is stored before a choice, nothing blocks the page.
+   Steward serves it with the configuration for the URL's jurisdiction and language (or the browser's) and the
+   stylesheet inside, so a first visit shows the banner as soon as the script runs, with no second round trip. */
+((inline, styles) => {
   const me = document.currentScript;
   if (!me || window.stewardConsent) return;
   const api = window.stewardConsent = {};
   const ds = me.dataset;
-  const base = new URL(me.src).origin;
+  const src = new URL(me.src);
+  const base = src.origin;
+  const asked = src.searchParams;
   const NAME = ds.cookie || 'steward_consent';
   const SIGNALS = ['ad_storage', 'ad_user_data', 'ad_personalization', 'analytics_storage', 'functionality_storage', 'personalization_storage', 'security_storage'];
   const dataLayer = window.dataLayer = window.dataLayer || [];
@@ -15,14 +19,26 @@
   // Consent Mode defaults before any tag: every signal denied until the policy's categories and the choice say otherwise.
   gtag('consent', 'default', { ...signals(() => false), wait_for_update: 500 });
 
-  const lang = ds.lang || (navigator.languages || [navigator.language]).map(l => /^zh/i.test(l) ? 'zh-CN' : /^en/i.test(l) ? 'en' : '').find(Boolean) || 'en';
+  const lang = ds.lang || asked.get('lang') || (navigator.languages || [navigator.language]).map(l => /^zh/i.test(l) ? 'zh-CN' : /^en/i.test(l) ? 'en' : '').find(Boolean) || 'en';
   const raw = (document.cookie.match(new RegExp('(?:^|; )' + NAME + '=([^;]*)')) || [])[1];
   const json = r => r.ok ? r.json() : Promise.reject(r.status);
   const post = (path, body) => fetch(base + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(json);
   const uuid = () => '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, c => (c ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> c / 4).toString(16));
+  const jurisdiction = ds.jurisdiction || asked.get('jurisdiction');
   const q = new URLSearchParams({ lang });
-  if (ds.jurisdiction) q.set('jurisdiction', ds.jurisdiction);
-  const css = new Promise((ok, fail) => document.head.append(h('link', { rel: 'stylesheet', href: base + '/consent.css', onload: ok, onerror: fail })));
+  if (jurisdiction) q.set('jurisdiction', jurisdiction);
+  // The configuration that came with the script is used when it is the one this tag asks for; otherwise it is fetched.
+  const fits = inline && inline.language === lang && (!jurisdiction || inline.jurisdiction === jurisdiction);
+  // A constructed stylesheet needs no request (and no style-src for an inline style); older browsers load the file.
+  let css;
+  if (styles && document.adoptedStyleSheets && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(styles);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } else css = new Promise((ok, fail) => document.head.append(h('link', { rel: 'stylesheet', href: base + '/consent.css', onload: ok, onerror: fail })));
+  // Tagged scripts are looked for once the page is parsed; the banner shows as soon as there is a body to show it in.
+  const parsed = new Promise(ok => document.readyState === 'loading' ? document.addEventListener('DOMContentLoaded', ok) : ok());
+  const withBody = f => document.body ? f() : parsed.then(f);
 
   let cfg, state, gpc, box, back;
   const t = k => cfg.texts[k];
@@ -31,7 +47,7 @@
 
   // Steward slow or down: nothing is shown and the tagged scripts stay inert; the page never waits for us.
   Promise.all([
-    fetch(base + '/consent/config?' + q).then(json),
+    fits ? inline : fetch(base + '/consent/config?' + q).then(json),
     /^[\w-]+\.\d+\.[\w-]+$/.test(raw || '') ? post('/consent/state', { cookie: raw }).catch(() => null) : null,
     css,
   ]).then(([c, s]) => {
@@ -45,9 +61,9 @@
     });
     // The browser's signal is the visitor's choice for what it reaches: recorded once, then kept in the cookie.
     return (gpc && !(state && state.gpc) ? send('gpc').catch(() => {}) : Promise.resolve()).then(() => {
-      apply();
-      if (ds.mode === 'preferences') panel(document.getElementById(ds.target || 'steward-preferences'), 'preference-centre');
-      else if (cfg.categories.some(c => !c.required && !choice(c.key))) show(false);
+      parsed.then(apply);
+      if (ds.mode === 'preferences') parsed.then(() => panel(document.getElementById(ds.target || 'steward-preferences'), 'preference-centre'));
+      else if (cfg.categories.some(c => !c.required && !choice(c.key))) withBody(() => show(false));
     });
   }).catch(() => {});
 
@@ -145,4 +161,4 @@
     e.append(...children);
     return e;
   }
-})();
+})(/*config*/null, /*styles*/'');
