@@ -175,7 +175,9 @@ public sealed class DecisionTests
         var decisions = app.Services<ConsentDecisions>();
         var decided = await decisions.DecideAsync(subject, "eu-gdpr", "purpose:targeted-advertising", gpc: false, CancellationToken.None);
         Assert.Equal((true, DecisionReason.Granted), (decided!.Value.Allowed, decided.Value.Reason));
-        Assert.True(app.Services<ConsentStateCache>().TryGet(subject, out var state));
+        // The state as the cache holds it (read again if the SQLite poller dropped it in between).
+        var state = await decisions.StateAsync(subject, CancellationToken.None);
+        Assert.Equal(1, state.Choices.Length);
 
         // The same person stated a birth date that makes them 15 (the EU minimum age is 16 in the example policy).
         var rules = (await decisions.RulesAsync(CancellationToken.None))!;
