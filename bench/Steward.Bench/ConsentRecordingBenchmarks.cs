@@ -15,6 +15,8 @@ namespace Steward.Bench;
 /// the change notification, one transaction: acknowledged means committed) against the baseline of one raw batched
 /// INSERT of the same three event rows in a transaction, with 1 and 32 concurrent clients. SQLite, or PostgreSQL when
 /// STEWARD_BENCH_POSTGRES is set. Target: recording ≥ 50% of the baseline's rate.
+/// To see where a single client's time goes: BENCH_NO_CHAINER=1 turns the background audit chainer off,
+/// BENCH_NO_CHECKPOINTS=1 keeps it but signs no checkpoint during the run (each checkpoint verifies the whole log).
 /// </summary>
 [MemoryDiagnoser(false)]
 public class ConsentRecordingBenchmarks
@@ -36,7 +38,7 @@ public class ConsentRecordingBenchmarks
     public void Setup()
     {
         ConcurrentWriters.Prepare(Clients);
-        _services = ConsentBench.StartServices();
+        _services = ConsentBench.StartServices(Environment.GetEnvironmentVariable("BENCH_NO_CHAINER") == "1" ? new() { ["Audit:Background"] = "false" } : Environment.GetEnvironmentVariable("BENCH_NO_CHECKPOINTS") == "1" ? new() { ["Audit:CheckpointEveryEntries"] = "10000000" } : null);
         _ledger = _services.GetRequiredService<ConsentLedger>();
         _contexts = _services.GetRequiredService<IDbContextFactory<StewardDbContext>>();
         var directory = _services.GetRequiredService<PeopleDirectory>();
