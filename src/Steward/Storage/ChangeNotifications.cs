@@ -207,6 +207,15 @@ internal sealed partial class SqliteChangePoller(ChangeNotifications notificatio
                 {
                     await PollAsync(stoppingToken);
                 }
+                catch (Exception) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The host is going away (e.g. it failed to start): nothing to report, nothing left to do.
+                    return;
+                }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // A busy file: try again next second; meanwhile this process's own changes still notify.

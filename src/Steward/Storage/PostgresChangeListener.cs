@@ -46,8 +46,14 @@ internal sealed partial class PostgresChangeListener(StorageConnection storage, 
                 reconnecting = false;
                 while (true) await connection.WaitAsync(stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
             {
+                // Stopping, possibly before the host started (its port was taken): whatever broke off is not a failure.
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host is going away (e.g. it failed to start): nothing to report, nothing left to do.
                 return;
             }
             catch (Exception e) when (e is NpgsqlException or System.IO.IOException or System.Net.Sockets.SocketException or TimeoutException)
