@@ -44,7 +44,6 @@ internal readonly struct SubjectState(StandingChoice[] choices, string? jurisdic
     public ReadOnlySpan<StandingChoice> Choices => _choices;
     public string? Jurisdiction { get; } = jurisdiction;
     public DateOnly? BirthDate => _birthDay == 0 ? null : DateOnly.FromDayNumber(_birthDay - 1);
-    public bool Known => _choices is not null;
 
     /// <summary>The standing choice for <paramref name="keyId"/>: a scan of a handful of entries, no allocation.</summary>
     public bool TryFind(ushort keyId, out StandingChoice choice)
@@ -84,32 +83,29 @@ internal sealed class ConsentStateCache : IDisposable
     /// <summary>Carries the ids of the people whose consent changed (N format, comma-separated), or <c>*</c> for everyone.</summary>
     public const string ChangedChannel = "consent.changed";
 
-    private readonly ConcurrentDictionary<Guid, SubjectState> _states = new();
+    private readonly PerSubjectCache<SubjectState> _states;
     private readonly ConcurrentDictionary<string, string> _jurisdictions = new(StringComparer.Ordinal);
     private readonly IDbContextFactory<StewardDbContext> _contexts;
     private readonly ConsentKeyIds _ids;
     private readonly BirthDates _birthDates;
-    private readonly int _capacity;
-    private readonly IDisposable _subscription;
-    private long _generation;
 
     public ConsentStateCache(IDbContextFactory<StewardDbContext> contexts, ChangeNotifications notifications, ConsentKeyIds ids, BirthDates birthDates,
         IOptions<ConsentDecisionOptions> options)
     {
-        (_contexts, _ids, _birthDates, _capacity) = (contexts, ids, birthDates, options.Value.DecisionCacheSize);
-        _subscription = notifications.Subscribe(ChangedChannel, Changed);
+        (_contexts, _ids, _birthDates) = (contexts, ids, birthDates);
+        _states = new PerSubjectCache<SubjectState>(notifications, ChangedChannel, options.Value.DecisionCacheSize);
     }
 
     public int Count => _states.Count;
 
     /// <summary>The cached state, without touching the database (for code that must not wait).</summary>
-    public bool TryGet(Guid subjectId, out SubjectState state) => _states.TryGetValue(subjectId, out state);
+    public bool TryGet(Guid subjectId, out SubjectState state) => _states.TryGet(subjectId, out state);
 
     /// <summary>The state, loaded when not cached; null when there is no such person.</summary>
     public async ValueTask<SubjectState?> GetAsync(Guid subjectId, CancellationToken ct)
     {
-        if (_states.TryGetValue(subjectId, out var cached)) return cached;
-        var generation = Interlocked.Read(ref _generation);
+        if (_states.TryGet(subjectId, out var cached)) return cached;
+        var generation = _states.Generation;
         await using var db = await _contexts.CreateDbContextAsync(ct);
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct);
         if (subject is null) return null;
@@ -123,46 +119,22 @@ internal sealed class ConsentStateCache : IDisposable
             .Select(e => new StandingChoice(_ids.Of(e.Key), e.Choice, e.Method, e.PolicyVersion, e.OccurredAt)).ToArray();
         var jurisdiction = subject.Jurisdiction is { } j ? _jurisdictions.GetOrAdd(j, j) : null;
         var state = new SubjectState(choices, jurisdiction, birthDate);
-        Put(subjectId, state, generation);
+        _states.Put(subjectId, state, generation);
         return state;
     }
 
     /// <summary>The current change generation, to pass to <see cref="Put"/> for a state read after it.</summary>
-    public long Generation => Interlocked.Read(ref _generation);
+    public long Generation => _states.Generation;
 
-    /// <summary>
-    /// Keeps a state read from the database after <paramref name="readAfter"/> (see <see cref="Generation"/>), unless a
-    /// change was heard since: what was read may miss it, so it serves the answer at hand but is not kept.
-    /// </summary>
-    public void Put(Guid subjectId, SubjectState state, long readAfter)
-    {
-        if (Interlocked.Read(ref _generation) != readAfter) return;
-        if (_states.Count >= _capacity) _states.Clear();
-        _states[subjectId] = state;
-        if (Interlocked.Read(ref _generation) != readAfter) _states.TryRemove(subjectId, out _);
-    }
+    /// <summary>Keeps a state read after <paramref name="readAfter"/>, unless a change was heard since (it serves the answer at hand only).</summary>
+    public void Put(Guid subjectId, SubjectState state, long readAfter) => _states.Put(subjectId, state, readAfter);
 
     /// <summary>Drops these people's state (their consent changed here).</summary>
-    public void Forget(IEnumerable<Guid> subjects)
-    {
-        Interlocked.Increment(ref _generation);
-        foreach (var id in subjects) _states.TryRemove(id, out _);
-    }
+    public void Forget(IEnumerable<Guid> subjects) => _states.Forget(subjects);
 
     /// <summary>Tells every node that these people's consent changed; delivered when <paramref name="db"/>'s transaction commits.</summary>
     public static Task PublishWithinAsync(ChangeNotifications notifications, StewardDbContext db, IReadOnlyCollection<Guid> subjects, CancellationToken ct) =>
-        notifications.PublishWithinAsync(db, ChangedChannel,
-            SubjectIdsPayload.Of(subjects), ct);
+        notifications.PublishWithinAsync(db, ChangedChannel, SubjectIdsPayload.Of(subjects), ct);
 
-    private void Changed(ChangeNotification n)
-    {
-        if (SubjectIdsPayload.Read(n) is { } ids) Forget(ids);
-        else
-        {
-            Interlocked.Increment(ref _generation);
-            _states.Clear();
-        }
-    }
-
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose() => _states.Dispose();
 }
