@@ -102,9 +102,10 @@ internal sealed partial class JobRunner(IDbContextFactory<StewardDbContext> cont
         {
             LogLeaseLost(logger, job.Id, job.Kind);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception e) when (stopping.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException)
         {
-            // Shutting down is not the job's fault: give it back at once, without counting the attempt.
+            // Shutting down (also before the host started, when its services are disposed under the job) is not the
+            // job's fault: give it back at once, without counting the attempt; if even that cannot be done, its lease expires.
             await ReleaseAsync(job.Id);
         }
         catch (Exception e)
