@@ -21,6 +21,10 @@ internal static partial class ServeCommand
             }
             catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {
+                // The background services started before the port was tried: stop them (a job in flight is given back)
+                // before the services they use are disposed under them, which would print their failures.
+                try { await app.StopAsync(CancellationToken.None); }
+                catch (Exception) { /* the one-line reason below is what matters */ }
                 throw new StewardException($"Cannot listen on {app.Configuration["urls"] ?? StewardServer.DefaultUrls}: the address is already in use; stop the program that holds it or choose another with --urls.", inner: e);
             }
             // The host stops on SIGTERM itself (letting running requests finish), so the token is not passed.
