@@ -44,6 +44,7 @@ internal static class Cli
         root.Subcommands.Add(JobCommands.Build());
         root.Subcommands.Add(KeyCommands.Build());
         root.Subcommands.Add(Consent.ConsentCommands.Build());
+        root.Subcommands.Add(Rights.RightsCommands.Build());
         return root;
     }
 

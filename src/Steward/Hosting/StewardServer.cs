@@ -8,6 +8,7 @@ using Steward.Marketing;
 using Steward.Hosting.Telemetry;
 using Steward.Notices;
 using Steward.Policy;
+using Steward.Rights;
 using Steward.Security;
 using Steward.StaffConsole;
 using Steward.Storage;
@@ -68,6 +69,7 @@ internal static class StewardServer
         api.MapDecisions();
         api.MapAudiences();
         api.MapMarketing();
+        api.MapRights();
         return app;
     }
 

@@ -5,6 +5,7 @@ using Steward.Consent;
 using Steward.Jobs;
 using Steward.Marketing;
 using Steward.People;
+using Steward.Rights;
 using Steward.Policy;
 using Steward.Security;
 using Steward.Storage;
@@ -26,6 +27,7 @@ internal static class StewardServices
         services.AddStewardPeople();
         services.AddStewardConsent();
         services.AddStewardMarketing();
+        services.AddStewardRights();
         services.AddRedaction(r =>
         {
             r.SetRedactor<ErasingRedactor>(new DataClassificationSet(PrivacyTaxonomy.PersonalData), new DataClassificationSet(PrivacyTaxonomy.Secret));

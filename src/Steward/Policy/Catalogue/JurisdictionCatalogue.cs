@@ -28,7 +28,8 @@ internal sealed record Jurisdiction(
     LawfulnessRule? LawfulnessRule = null,
     ConsentDefault? ConsentDefault = null,
     bool GpcBinding = false,
-    IReadOnlyList<string>? OptOutUses = null)
+    IReadOnlyList<string>? OptOutUses = null,
+    RequestDeadlines? Deadlines = null)
 {
     /// <summary>Whether the law's opt-out (of sale, sharing, targeted advertising, profiling) reaches a purpose with these data uses.</summary>
     public bool OptOutReaches(IEnumerable<string> uses) =>
@@ -82,6 +83,9 @@ internal sealed class JurisdictionCatalogue
         // Decisions need to know what silence means in every law.
         if (file.Jurisdictions.FirstOrDefault(j => j.ConsentDefault is null) is { } silent)
             throw new InvalidOperationException($"The jurisdiction catalogue names no consent_default for {silent.Key}.");
+        // Every rights request gets a due date from its law.
+        if (file.Jurisdictions.FirstOrDefault(j => j.Deadlines is null) is { } undated)
+            throw new InvalidOperationException($"The jurisdiction catalogue names no deadlines for {undated.Key}.");
         return new JurisdictionCatalogue(file.Jurisdictions);
     }
 }

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+using Steward.Policy.Model;
+
+namespace Steward.Rights;
+
+/// <summary>Settings of rights requests (section <c>Rights</c>).</summary>
+internal sealed class RightsOptions
+{
+    public const string Section = "Rights";
+
+    /// <summary>Kinds that wait for a staff member's approval after verification before anything is done (default: erasure, rectification, deceased-next-of-kin).</summary>
+    public List<string> ApprovalRequired { get; set; } =
+        [RequestKinds.Name(RightKind.Erasure), RequestKinds.Name(RightKind.Rectification), RequestKinds.Name(RightKind.DeceasedNextOfKin)];
+
+    /// <summary>Requests one client address may submit per hour through the public form and API.</summary>
+    public int SubmissionsPerHour { get; set; } = 10;
+}
+
+/// <summary>One line per bad setting, naming its key.</summary>
+internal sealed class RightsOptionsValidator : IValidateOptions<RightsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RightsOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var kind in options.ApprovalRequired.Where(k => !RequestKinds.All.Contains(k)))
+            failures.Add($"Rights:ApprovalRequired '{kind}' is not a kind of request ({string.Join(", ", RequestKinds.All)}).");
+        if (options.SubmissionsPerHour is < 1 or > 100_000) failures.Add("Rights:SubmissionsPerHour must be between 1 and 100000.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

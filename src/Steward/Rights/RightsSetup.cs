@@ -1,0 +1,47 @@
+using System.Threading.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Steward.People;
+using Steward.Storage;
+
+namespace Steward.Rights;
+
+/// <summary>Registers rights requests: intake, deadlines, the timeline, and the rate limit of the public intake.</summary>
+internal static class RightsSetup
+{
+    public const string IntakeRateLimit = "rights-intake";
+
+    public static IServiceCollection AddStewardRights(this IServiceCollection services)
+    {
+        services.AddOptions<RightsOptions>().BindConfiguration(RightsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RightsOptions>, RightsOptionsValidator>();
+        services.AddSingleton<RightsRequests>();
+        services.AddSingleton<ISubjectMergeStep, RightsMergeStep>();
+        services.AddRateLimiter(o => o.AddPolicy(IntakeRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = ctx.RequestServices.GetRequiredService<IOptions<RightsOptions>>().Value.SubmissionsPerHour,
+                Window = TimeSpan.FromHours(1),
+            })));
+        return services;
+    }
+}
+
+/// <summary>On a merge, the visitor's requests move to the account's subject, their sealed details and texts sealed again for it.</summary>
+internal sealed class RightsMergeStep : ISubjectMergeStep
+{
+    public async Task MoveAsync(StewardDbContext db, SubjectMerge merge, CancellationToken ct)
+    {
+        var requests = await db.Set<RightsRequest>().Where(r => r.SubjectId == merge.From).ToListAsync(ct);
+        foreach (var r in requests)
+        {
+            var details = RequestDetails.Open(merge.FromKey, r);
+            var events = await db.Set<RightsRequestEvent>().Where(e => e.RequestId == r.Id && e.Text != null).ToListAsync(ct);
+            foreach (var e in events)
+                e.Text = RightsRequestEvent.SealText(merge.IntoKey, merge.Into, r.Id, RightsRequestEvent.OpenText(merge.FromKey, merge.From, r.Id, e.Text!));
+            r.SubjectId = merge.Into;
+            r.Details = details.Seal(merge.IntoKey, r.Id, merge.Into);
+        }
+    }
+}
