@@ -18,6 +18,7 @@ public sealed partial class EndpointRoleTests
     private static readonly string Console = string.Join(',', Roles.Console.Order(StringComparer.Ordinal));
     private static readonly string AuditReaders = Of(Roles.Admin, Roles.Auditor);
     private static readonly string PolicyEditors = Of(Roles.Admin, Roles.PrivacyOfficer);
+    private static readonly string RightsStaff = Of(Roles.DsrAgent, Roles.PrivacyOfficer);
     private static readonly string RecordReaders = Of(Roles.Admin, Roles.Auditor, Roles.PrivacyOfficer);
 
     private static string Of(params string[] roles) => string.Join(',', roles.Order(StringComparer.Ordinal));
@@ -63,6 +64,21 @@ public sealed partial class EndpointRoleTests
         ["GET /privacy/versions/{version:int}"] = Anonymous,
         ["GET /privacy/cookies"] = Anonymous,
         ["GET /privacy/preferences"] = Anonymous,
+        ["GET /privacy/rights"] = Anonymous,
+        ["POST /privacy/rights"] = Anonymous,
+        ["GET /privacy/rights/status"] = Anonymous,
+        ["POST /privacy/rights/status"] = Anonymous,
+        ["GET /privacy/rights/status/{token}"] = Anonymous,
+        ["POST /api/v1/rights-requests"] = Anonymous,
+        ["GET /api/v1/rights-requests"] = RightsStaff,
+        ["GET /api/v1/rights-requests/{id:guid}"] = RightsStaff,
+        ["GET /api/v1/rights-requests/{id:guid}/details"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/verify"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/approve"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/deny"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/extend"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/complete"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/assign"] = Of(Roles.PrivacyOfficer),
         ["GET /consent.js"] = Anonymous,
         ["GET /consent.css"] = Anonymous,
         ["GET /consent/config"] = Anonymous,
