@@ -59,6 +59,15 @@ internal sealed record OptOutReach(IReadOnlySet<string> Categories, IReadOnlyLis
     public static OptOutReach Of(PolicyDocument p, string jurisdiction)
     {
         if (JurisdictionCatalogue.Bundled.Find(jurisdiction) is not { GpcBinding: true } law) return Nothing;
+        return Reached(p, law, jurisdiction);
+    }
+
+    /// <summary>What a person's own request to opt out reaches, whether or not the law makes Global Privacy Control binding.</summary>
+    public static OptOutReach OfRequest(PolicyDocument p, string jurisdiction) =>
+        JurisdictionCatalogue.Bundled.Find(jurisdiction) is { } law ? Reached(p, law, jurisdiction) : Nothing;
+
+    private static OptOutReach Reached(PolicyDocument p, Jurisdiction law, string jurisdiction)
+    {
         var reached = p.Purposes.Where(kv => kv.Value.AppliesIn(jurisdiction) && law.OptOutReaches(kv.Value.Uses)).ToList();
         var categories = reached.SelectMany(kv => kv.Value.CookieCategories)
             .Where(c => p.Cookies?.Categories.GetValueOrDefault(c)?.ConsentRequired == true).ToHashSet(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace Steward.Consent;
 internal enum ConsentChoice { Granted, Denied, Withdrawn }
 
 /// <summary>How the choice was made (the proof's "method").</summary>
-internal enum ConsentMethod { Banner, PreferenceCentre, Api, Import, UnsubscribeLink, Gpc, Guardian }
+internal enum ConsentMethod { Banner, PreferenceCentre, Api, Import, UnsubscribeLink, Gpc, Guardian, RightsRequest }
 
 /// <summary>
 /// One choice of one person about one key, as it was made: an immutable event in the spirit of ISO/IEC TS 27560
@@ -63,6 +63,7 @@ internal static class ConsentWords
         [ConsentMethod.UnsubscribeLink] = "unsubscribe-link",
         [ConsentMethod.Gpc] = "gpc",
         [ConsentMethod.Guardian] = "guardian",
+        [ConsentMethod.RightsRequest] = "rights-request",
     };
 
     private static readonly Dictionary<string, ConsentChoice> ChoiceByName = Choices.ToDictionary(kv => kv.Value, kv => kv.Key, StringComparer.Ordinal);

@@ -37,6 +37,10 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
     public Task<IntakeResult> CheckGuardianAsync(RawConsent raw, Guid guardianId, CancellationToken ct) =>
         CheckAsync(raw, ConsentMethod.Guardian, guardianId, ct);
 
+    /// <summary>Checks the choices a rights request carries out (a withdrawal, an opt-out): method rights-request.</summary>
+    public Task<IntakeResult> CheckRightsRequestAsync(RawConsent raw, CancellationToken ct) =>
+        CheckAsync(raw, ConsentMethod.RightsRequest, guardianId: null, ct);
+
     private async Task<IntakeResult> CheckAsync(RawConsent raw, ConsentMethod? fixedMethod, Guid? guardianId, CancellationToken ct)
     {
         var imported = fixedMethod == ConsentMethod.Import;
@@ -55,8 +59,8 @@ internal sealed class ConsentIntake(IdentityParser identities, PolicyStore polic
 
         ConsentMethod method;
         if (fixedMethod is { } given) method = given;
-        else if (!ConsentWords.TryParse(raw.Method ?? "api", out method) || method == ConsentMethod.Import)
-            return Fail($"'method' is one of: {string.Join(", ", ConsentWords.AllMethods.Where(m => m != "import"))} (import is for 'steward consent import').");
+        else if (!ConsentWords.TryParse(raw.Method ?? "api", out method) || method is ConsentMethod.Import or ConsentMethod.RightsRequest)
+            return Fail($"'method' is one of: {string.Join(", ", ConsentWords.AllMethods.Where(m => m is not ("import" or "rights-request")))} (import is for 'steward consent import'; rights-request is recorded by a rights request).");
         else if (method == ConsentMethod.Guardian)
             return Fail("A parent's or guardian's consent is recorded only through a guardian request (POST /api/v1/guardian-requests), whose signed link the guardian opens; nothing was recorded.");
 

@@ -32,6 +32,9 @@ internal static class RightsEndpoints
 
     public static IEndpointRouteBuilder MapRights(this IEndpointRouteBuilder api)
     {
+        var requests = api.ServiceProvider.GetRequiredService<RightsRequests>();
+        Hosting.Telemetry.StewardMetrics.ObserveRightsOverdue(requests.CountOverdue);
+
         api.MapPost("/rights-requests", SubmitAsync).WithTags("Rights").WithName("SubmitRightsRequest")
             .WithSummary("Take in a person's request to exercise a right, or a question for the privacy team. Public and rate-limited per address (Rights:SubmissionsPerHour). A repeat of an open request of the same kind is linked to it. 400 names the problem: an unknown kind or jurisdiction, a right not offered there, a malformed email address.")
             .Public().RequireRateLimiting(RightsSetup.IntakeRateLimit)

@@ -170,6 +170,9 @@ internal sealed class RightsRequestConfiguration : IEntityTypeConfiguration<Righ
         e.Property(x => x.AssignedTo).HasMaxLength(128);
         e.Property(x => x.StatusTokenHash).HasMaxLength(32);
         e.Ignore(x => x.IsOpen);
+        // Compared in queries (overdue, record keeping): stored as UTC date-times, which both databases order and compare.
+        e.Property(x => x.DueAt).HasConversion(v => v!.Value.UtcDateTime, v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)));
+        e.Property(x => x.LastCommunicationAt).HasConversion(v => v.UtcDateTime, v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)));
         // The queue (open requests by due date), a person's requests (duplicates), and record keeping (purge by last contact).
         e.HasIndex(x => new { x.State, x.DueAt });
         e.HasIndex(x => new { x.SubjectId, x.Kind });

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Steward.Audit;
 using Steward.Hosting;
+using Steward.Jobs;
 using Steward.People;
 using Steward.Policy;
 using Steward.Policy.Catalogue;
@@ -41,7 +42,7 @@ internal sealed record RequestFilter(RequestState? State = null, string? Kind = 
 /// </summary>
 internal sealed class RightsRequests(
     IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, IdentityParser identities, SubjectKeys keys, PolicyStore policies,
-    AuditLog audit, IOptions<RightsOptions> options, TimeProvider time)
+    AuditLog audit, BackgroundJobs jobs, IOptions<RightsOptions> options, TimeProvider time)
 {
     public const int MaxNameLength = 200;
     public const int MaxMessageLength = 5_000;
@@ -119,6 +120,7 @@ internal sealed class RightsRequests(
             db.Add(request);
             AddEvent(db, request.Id, RequestEvents.Received, actor, visible: true, now);
             if (!needsVerification) AddEvent(db, request.Id, RequestEvents.Verified, actor, visible: true, now);
+            await StartWithinAsync(db, request, ct);
         }
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "rights.request-received", Target(request.Id),
             new { kind, jurisdiction, channel, subject = subjectId, state = RequestStates.Name(request.State), duplicateOf = request.DuplicateOfId }), ct);
@@ -129,7 +131,7 @@ internal sealed class RightsRequests(
 
     /// <summary>Identity verified (by a method of the policy, by staff, or by a session): the clock starts where it waited, and the request moves on.</summary>
     public Task<RequestSummary> VerifyAsync(Guid id, string method, string actor, CancellationToken ct) =>
-        ChangeAsync(id, actor, "rights.request-verified", new { method }, (db, r, now) =>
+        ChangeAsync(id, actor, "rights.request-verified", new { method }, async (db, r, now) =>
         {
             if (r.State != RequestState.Verifying) throw Problem($"The request is {RequestStates.Name(r.State)}, not waiting for verification.");
             r.VerifiedAt = now;
@@ -137,17 +139,19 @@ internal sealed class RightsRequests(
             Deadlines.Verified(r, now);
             r.State = AfterVerification(r.Kind);
             AddEvent(db, r.Id, RequestEvents.Verified, actor, visible: true, now);
-            return (object?)null;
+            await StartWithinAsync(db, r, ct);
+            return null;
         }, ct);
 
     /// <summary>Staff approve a verified request that needs approval; fulfilment may start.</summary>
     public Task<RequestSummary> ApproveAsync(Guid id, string actor, CancellationToken ct) =>
-        ChangeAsync(id, actor, "rights.request-approved", null, (db, r, now) =>
+        ChangeAsync(id, actor, "rights.request-approved", null, async (db, r, now) =>
         {
             if (r.State != RequestState.AwaitingApproval) throw Problem($"The request is {RequestStates.Name(r.State)}, not waiting for approval.");
             r.State = RequestState.InProgress;
             AddEvent(db, r.Id, RequestEvents.Approved, actor, visible: true, now);
-            return (object?)null;
+            await StartWithinAsync(db, r, ct);
+            return null;
         }, ct);
 
     /// <summary>
@@ -228,15 +232,14 @@ internal sealed class RightsRequests(
             .Take(Math.Clamp(filter.Limit, 1, 1000)).ToList();
     }
 
-    /// <summary>Open requests past their due date, for the metric and the console.</summary>
-    public async Task<int> CountOverdueAsync(CancellationToken ct)
+    /// <summary>Open requests past their due date, for the metric (read synchronously: a gauge's callback cannot wait) and the console.</summary>
+    public long CountOverdue()
     {
         var now = time.GetUtcNow();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var due = await db.Set<RightsRequest>().AsNoTracking()
+        using var db = contexts.CreateDbContext();
+        return db.Set<RightsRequest>().AsNoTracking()
             .Where(r => r.State == RequestState.Verifying || r.State == RequestState.AwaitingApproval || r.State == RequestState.InProgress)
-            .Where(r => r.DueAt != null).Select(r => r.DueAt).ToListAsync(ct);
-        return due.Count(d => d < now);
+            .LongCount(r => r.DueAt != null && r.DueAt < now);
     }
 
     /// <summary>The request's timeline with texts opened; staff reads of personal text are audited by the caller's <paramref name="actor"/>.</summary>
@@ -332,6 +335,13 @@ internal sealed class RightsRequests(
         }
         await tx.CommitAsync(ct);
         return Summary(request, now);
+    }
+
+    /// <summary>A request that just went in progress and that Steward fulfils itself gets its job, in the same transaction.</summary>
+    private async Task StartWithinAsync(StewardDbContext db, RightsRequest request, CancellationToken ct)
+    {
+        if (request.State == RequestState.InProgress && RightsFulfilment.Automatic(request.Kind))
+            await jobs.EnqueueWithinAsync(db, RightsFulfilment.JobKind, new RightsFulfilment.Payload(request.Id), dedupKey: $"{RightsFulfilment.JobKind}:{request.Id:N}", ct: ct);
     }
 
     private async Task AddTextEventAsync(StewardDbContext db, RightsRequest r, string type, string actor, string text, DateTimeOffset now, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Steward.Jobs;
 using Steward.People;
 using Steward.Storage;
 
@@ -17,6 +18,8 @@ internal static class RightsSetup
         services.AddSingleton<IValidateOptions<RightsOptions>, RightsOptionsValidator>();
         services.AddSingleton<RightsRequests>();
         services.AddSingleton<ISubjectMergeStep, RightsMergeStep>();
+        services.AddJobHandler<RightsFulfilment>();
+        services.AddRecurringJob<RightsRecordsPurge>(TimeSpan.FromDays(1));
         services.AddRateLimiter(o => o.AddPolicy(IntakeRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
             ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
             _ => new FixedWindowRateLimiterOptions

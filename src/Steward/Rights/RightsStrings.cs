@@ -70,6 +70,12 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     public required string EventCompleted { get; init; }
     public required string EventDuplicate { get; init; }
     public required string NothingPublished { get; init; }
+    /// <summary>{0}: the purposes, cookie categories and channels.</summary>
+    public required string ConsentWithdrawn { get; init; }
+    public required string NoConsentToWithdraw { get; init; }
+    /// <summary>{0}: the purposes and cookie categories.</summary>
+    public required string OptedOut { get; init; }
+    public required string NothingToOptOut { get; init; }
 
     public static RightsStrings English { get; } = new()
     {
@@ -134,6 +140,10 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         EventCompleted = "Request completed",
         EventDuplicate = "A repeat of this request was received",
         NothingPublished = "No privacy policy has been published yet.",
+        ConsentWithdrawn = "We have recorded the withdrawal of your consent to: {0}. We no longer process your personal information on the basis of that consent; the withdrawal does not affect what we did before it.",
+        NoConsentToWithdraw = "We hold no consent of yours that is still in force, so there was nothing to withdraw.",
+        OptedOut = "We have recorded your opt-out of the sale and sharing of your personal information for: {0}.",
+        NothingToOptOut = "None of our processing of your personal information counts as sale or sharing, or you had opted out already, so there was nothing more to opt out of.",
     };
 
     public static RightsStrings Chinese { get; } = new()
@@ -199,6 +209,10 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         EventCompleted = "请求已完成",
         EventDuplicate = "收到一项重复请求",
         NothingPublished = "尚未发布隐私政策。",
+        ConsentWithdrawn = "我们已记录您撤回对以下事项的同意：{0}。我们不再基于该同意处理您的个人信息；撤回不影响撤回前基于同意已进行的处理。",
+        NoConsentToWithdraw = "我们没有您仍然有效的同意，因此无需撤回。",
+        OptedOut = "我们已记录您拒绝出售和共享您个人信息的选择，适用于：{0}。",
+        NothingToOptOut = "我们对您个人信息的处理均不构成出售或共享，或您此前已选择拒绝，因此无需再作处理。",
     };
 
     public string State(RequestState state) => state switch

@@ -31,6 +31,16 @@ internal static class StewardMetrics
         () => _auditChainLag is { } read ? [new Measurement<long>(read())] : Array.Empty<Measurement<long>>(),
         "{entry}", "Audit entries not yet chained.");
 
+    private static Func<long>? _rightsOverdue;
+
+    /// <summary>Open rights requests past their due date; reported once the rights feature registers a source.</summary>
+    public static readonly ObservableGauge<long> RightsOverdue = Meter.CreateObservableGauge("steward.rights.overdue",
+        () => _rightsOverdue is { } read ? [new Measurement<long>(read())] : Array.Empty<Measurement<long>>(),
+        "{request}", "Open rights requests past their legal due date.");
+
+    /// <summary>Registers how to count overdue rights requests (the rights feature calls this once at start).</summary>
+    public static void ObserveRightsOverdue(Func<long> overdue) => _rightsOverdue = overdue;
+
     /// <summary>Registers how to read the number of audit entries not yet chained (the audit chainer calls this once at start).</summary>
     public static void ObserveAuditChainLag(Func<long> entriesNotYetChained) => _auditChainLag = entriesNotYetChained;
 }

@@ -412,7 +412,7 @@ namespace Steward.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
-                    b.Property<DateTimeOffset?>("DueAt")
+                    b.Property<DateTime?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("DuplicateOfId")
@@ -436,7 +436,7 @@ namespace Steward.Storage.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<DateTimeOffset>("LastCommunicationAt")
+                    b.Property<DateTime>("LastCommunicationAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("PolicyVersion")

@@ -401,7 +401,7 @@ namespace Steward.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
-                    b.Property<DateTimeOffset?>("DueAt")
+                    b.Property<DateTime?>("DueAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("DuplicateOfId")
@@ -425,7 +425,7 @@ namespace Steward.Storage.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTimeOffset>("LastCommunicationAt")
+                    b.Property<DateTime>("LastCommunicationAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PolicyVersion")

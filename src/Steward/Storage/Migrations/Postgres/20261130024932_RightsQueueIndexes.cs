@@ -5,7 +5,7 @@
 namespace Steward.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class RightsStatusTokenIndex : Migration
+    public partial class RightsQueueIndexes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

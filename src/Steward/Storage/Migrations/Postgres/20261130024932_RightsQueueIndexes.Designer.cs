@@ -12,8 +12,8 @@ using Steward.Storage;
 namespace Steward.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresStewardDbContext))]
-    [Migration("20261130022425_RightsStatusTokenIndex")]
-    partial class RightsStatusTokenIndex
+    [Migration("20261130024932_RightsQueueIndexes")]
+    partial class RightsQueueIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -415,7 +415,7 @@ namespace Steward.Storage.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
-                    b.Property<DateTimeOffset?>("DueAt")
+                    b.Property<DateTime?>("DueAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("DuplicateOfId")
@@ -439,7 +439,7 @@ namespace Steward.Storage.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
-                    b.Property<DateTimeOffset>("LastCommunicationAt")
+                    b.Property<DateTime>("LastCommunicationAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("PolicyVersion")

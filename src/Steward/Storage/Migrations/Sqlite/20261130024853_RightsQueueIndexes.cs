@@ -5,7 +5,7 @@
 namespace Steward.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class RightsStatusTokenIndex : Migration
+    public partial class RightsQueueIndexes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

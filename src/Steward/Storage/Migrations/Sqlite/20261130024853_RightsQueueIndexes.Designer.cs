@@ -11,8 +11,8 @@ using Steward.Storage;
 namespace Steward.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStewardDbContext))]
-    [Migration("20261130022324_RightsStatusTokenIndex")]
-    partial class RightsStatusTokenIndex
+    [Migration("20261130024853_RightsQueueIndexes")]
+    partial class RightsQueueIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -404,7 +404,7 @@ namespace Steward.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB");
 
-                    b.Property<DateTimeOffset?>("DueAt")
+                    b.Property<DateTime?>("DueAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("DuplicateOfId")
@@ -428,7 +428,7 @@ namespace Steward.Storage.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<DateTimeOffset>("LastCommunicationAt")
+                    b.Property<DateTime>("LastCommunicationAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("PolicyVersion")

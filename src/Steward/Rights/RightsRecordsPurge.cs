@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Steward.Audit;
+using Steward.Policy;
+using Steward.Storage;
+
+namespace Steward.Rights;
+
+/// <summary>
+/// Once a day, deletes the records of requests that ended more than <c>rights_requests.records_kept_for</c> (S18.8: three
+/// years) after the last communication with the person, with their timelines. Open requests are never purged. One audit
+/// entry says how many went. Idempotent: a set-based delete by age.
+/// </summary>
+internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> contexts, PolicyStore policies, AuditLog audit, TimeProvider time) : Jobs.IJobHandler
+{
+    public const string JobKind = "rights.purge";
+
+    public string Kind => JobKind;
+
+    public async Task RunAsync(Jobs.JobContext context, CancellationToken ct)
+    {
+        if ((await policies.CurrentAsync(ct))?.Document.RightsRequests?.RecordsKeptFor is not { } kept) return;
+        var now = time.GetUtcNow();
+        // The earliest last contact still kept: one that ended at the cutoff is kept exactly the period and no longer.
+        var cutoff = now.AddYears(-kept.Years).AddMonths(-kept.Months).AddDays(-(kept.Weeks * 7 + kept.Days));
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var ended = db.Set<RightsRequest>().Where(r => r.State == RequestState.Completed || r.State == RequestState.Denied || r.State == RequestState.Duplicate)
+            .Where(r => r.LastCommunicationAt < cutoff);
+        // Duplicates point at the request they repeat: they go first.
+        var ids = await ended.OrderBy(r => r.DuplicateOfId == null).Select(r => r.Id).Take(10_000).ToListAsync(ct);
+        if (ids.Count == 0) return;
+        await db.Set<RightsRequest>().Where(r => r.DuplicateOfId != null && ids.Contains(r.DuplicateOfId.Value) && !ids.Contains(r.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.DuplicateOfId, (Guid?)null), ct);
+        await db.Set<RightsRequestEvent>().Where(e => ids.Contains(e.RequestId)).ExecuteDeleteAsync(ct);
+        var deleted = await db.Set<RightsRequest>().Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(ct);
+        await audit.AppendWithinAsync(db, new AuditEvent(RightsFulfilment.Actor, "rights.records-purged", "rights-requests",
+            new { requests = deleted, lastContactBefore = cutoff, keptFor = kept.ToString() }), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+}
