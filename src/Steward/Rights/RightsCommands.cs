@@ -25,6 +25,7 @@ internal static class RightsCommands
         rights.Subcommands.Add(Act("complete", "Complete a request in progress that staff answered themselves.",
             reason: null, (r, id, _, ct) => r.CompleteAsync(id, null, AdminCommands.CliActor, ct), answer: true));
         rights.Subcommands.Add(Assign());
+        rights.Subcommands.Add(Package());
         return rights;
     }
 
@@ -96,6 +97,27 @@ internal static class RightsCommands
             if (r.DuplicateOf is { } original) Console.WriteLine($"repeats open request {original}");
             foreach (var step in await requests.TimelineAsync(r.Id, visibleOnly: false, AdminCommands.CliActor, ct))
                 Console.WriteLine($"  {Time(step.At)}  {step.Type,-20} {step.Actor}{(step.Visible ? "" : " (staff only)")}{(step.Text is { } t ? ": " + t : "")}");
+            return Cli.ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Package()
+    {
+        var id = new Argument<Guid>("ID") { Description = "The request id." };
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the zip.", Required = true };
+        var command = new Command("package", "Write an access or portability request's package (zip: data.json, CSV per collection, index.html) to a file; audited as a read of personal data.") { id, output };
+        command.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
+            var package = await services.GetRequiredService<RequestPackages>().OpenAsync(parse.GetValue(id), AdminCommands.CliActor, ct)
+                ?? throw new StewardException($"Request {parse.GetValue(id)} has no package: it is not an access or portability request, not done yet, or its package expired.");
+            var file = parse.GetValue(output)!;
+            // Written whole or not at all: a temporary file renamed into place.
+            var temporary = file.FullName + ".part";
+            await File.WriteAllBytesAsync(temporary, package.Zip, ct);
+            File.Move(temporary, file.FullName, overwrite: true);
+            Console.WriteLine($"{file.FullName}: {package.Zip.Length} bytes, available until {Date(package.ExpiresAt)}");
             return Cli.ExitCodes.Ok;
         });
         return command;

@@ -52,6 +52,9 @@ internal static class RightsEndpoints
         staff.MapGet("/{id:guid}/details", DetailsAsync).WithName("GetRightsRequestDetails")
             .WithSummary("What the person gave (email address, name, message, corrections); audited as a read of personal data.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        staff.MapGet("/{id:guid}/package", PackageAsync).WithName("GetRightsRequestPackage")
+            .WithSummary("The access or portability package (zip: data.json, one CSV per collection, index.html) while it is kept; audited as a read of personal data.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip").ProducesProblem(StatusCodes.Status404NotFound);
         staff.MapPost("/{id:guid}/verify", VerifyAsync).WithName("VerifyRightsRequest")
             .WithSummary("Record that staff verified the person's identity by other means; the deadline starts where the law paused it.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -110,6 +113,14 @@ internal static class RightsEndpoints
         if (await VisibleAsync(id, http, requests, ct) is null) return NotFound(id);
         return await requests.RevealAsync(id, StewardClaims.ActorOf(http.User), ct) is { } details ? TypedResults.Ok(details)
             : TypedResults.Problem(statusCode: 404, title: "The details are gone", detail: "The person's data was erased, so what they gave can no longer be read.");
+    }
+
+    private static async Task<IResult> PackageAsync(Guid id, HttpContext http, RightsRequests requests, RequestPackages packages, CancellationToken ct)
+    {
+        if (await VisibleAsync(id, http, requests, ct) is null) return NotFound(id);
+        return await packages.OpenAsync(id, StewardClaims.ActorOf(http.User), ct) is { } package
+            ? TypedResults.File(package.Zip, "application/zip", package.FileName)
+            : TypedResults.Problem(statusCode: 404, title: "No package", detail: "The request has no package: it is not an access or portability request, it is not done yet, or its package expired and was deleted.");
     }
 
     private static Task<Results<Ok<RequestSummary>, ProblemHttpResult>> VerifyAsync(Guid id, HttpContext http, RightsRequests requests, CancellationToken ct) =>

@@ -12,6 +12,9 @@ internal sealed class RightsOptions
     public List<string> ApprovalRequired { get; set; } =
         [RequestKinds.Name(RightKind.Erasure), RequestKinds.Name(RightKind.Rectification), RequestKinds.Name(RightKind.DeceasedNextOfKin)];
 
+    /// <summary>How long the person can download an access or portability package; it is deleted after.</summary>
+    public TimeSpan PackageAvailableFor { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Requests one client address may submit per hour through the public form and API.</summary>
     public int SubmissionsPerHour { get; set; } = 10;
 }
@@ -24,6 +27,8 @@ internal sealed class RightsOptionsValidator : IValidateOptions<RightsOptions>
         var failures = new List<string>();
         foreach (var kind in options.ApprovalRequired.Where(k => !RequestKinds.All.Contains(k)))
             failures.Add($"Rights:ApprovalRequired '{kind}' is not a kind of request ({string.Join(", ", RequestKinds.All)}).");
+        if (options.PackageAvailableFor < TimeSpan.FromHours(1) || options.PackageAvailableFor > TimeSpan.FromDays(365))
+            failures.Add("Rights:PackageAvailableFor must be between 01:00:00 and 365.00:00:00.");
         if (options.SubmissionsPerHour is < 1 or > 100_000) failures.Add("Rights:SubmissionsPerHour must be between 1 and 100000.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -18,7 +18,8 @@ namespace Steward.Rights;
 public sealed record RightRow(string Kind, string Name, string Description, string? How, string? Limits);
 
 /// <summary>One request's progress as the person sees it.</summary>
-public sealed record StatusView(string Number, string Kind, string State, string Received, string? Due, IReadOnlyList<StatusStep> Steps, string? Complaints, bool Closed);
+public sealed record StatusView(string Number, string Kind, string State, string Received, string? Due, IReadOnlyList<StatusStep> Steps, string? Complaints, bool Closed,
+    string? PackagePath = null, string? PackageUntil = null);
 
 public sealed record StatusStep(string When, string What, string? Text);
 
@@ -39,6 +40,7 @@ internal static class RightsPages
         pages.MapGet("/status", LookupForm);
         pages.MapPost("/status", LookupAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit).WithMetadata(new RequireAntiforgeryTokenAttribute());
         pages.MapGet("/status/{token}", StatusByLinkAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit);
+        pages.MapGet("/status/{token}/package", PackageAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit);
         return routes;
     }
 
@@ -103,10 +105,25 @@ internal static class RightsPages
             var tokens = af.GetAndStoreTokens(http);
             return Pages.Result<RightsStatusPage>(new { Lang = lang, AntiforgeryField = tokens.FormFieldName, AntiforgeryToken = tokens.RequestToken ?? "", Problem = t.NotFound }, 404);
         }
-        return await StatusAsync(found, lang, requests, policies, time, ct);
+        return Pages.Result<RightsStatusPage>(new { Lang = lang, Status = await StatusAsync(found, lang, requests, policies, time, ct) });
     }
 
-    private static async Task<IResult> StatusByLinkAsync(string token, HttpContext http, RightsRequests requests, PolicyStore policies, TimeProvider time, CancellationToken ct)
+    /// <summary>The person's package, through the status link they hold, while it is available; every download is audited.</summary>
+    private static async Task<IResult> PackageAsync(string token, HttpContext http, RightsRequests requests, RequestPackages packages, CancellationToken ct)
+    {
+        MarketingEndpoints.Private(http);
+        var found = await requests.ForTokenAsync(token, ct);
+        var lang = Language.Normalize(http.Request.Query["lang"].ToString()) ?? found?.Language ?? Language.FromRequest(http.Request);
+        if (found is null || await packages.OpenAsync(found.Id, "person:status-link", ct) is not { } package)
+        {
+            var t = Language.Strings<RightsStrings>(lang);
+            return Pages.Result<MessagePage>(new { Lang = lang, Title = t.PackageGoneTitle, Text = t.PackageGoneText }, 404);
+        }
+        return TypedResults.File(package.Zip, "application/zip", package.FileName);
+    }
+
+    private static async Task<IResult> StatusByLinkAsync(string token, HttpContext http, RightsRequests requests, RequestPackages packages, PolicyStore policies,
+        TimeProvider time, CancellationToken ct)
     {
         MarketingEndpoints.Private(http);
         var found = await requests.ForTokenAsync(token, ct);
@@ -116,10 +133,14 @@ internal static class RightsPages
             var t = Language.Strings<RightsStrings>(lang);
             return Pages.Result<MessagePage>(new { Lang = lang, Title = t.StatusTitle, Text = t.NotFound, LinkHref = $"{StatusPath}?lang={lang}", LinkText = t.Look }, 404);
         }
-        return await StatusAsync(found, lang, requests, policies, time, ct);
+        var view = await StatusAsync(found, lang, requests, policies, time, ct);
+        // The download goes through the link itself, which only the person holds; the lookup form leads back to it by email.
+        if (!view.Closed && await packages.AvailableUntilAsync(found.Id, ct) is { } until)
+            view = view with { PackagePath = $"{StatusLink(token)}/package?lang={lang}", PackageUntil = Vocabulary.Date(DateOnly.FromDateTime(until.UtcDateTime), lang) };
+        return Pages.Result<RightsStatusPage>(new { Lang = lang, Status = view });
     }
 
-    private static async Task<IResult> StatusAsync(RightsRequest request, string lang, RightsRequests requests, PolicyStore policies, TimeProvider time, CancellationToken ct)
+    private static async Task<StatusView> StatusAsync(RightsRequest request, string lang, RightsRequests requests, PolicyStore policies, TimeProvider time, CancellationToken ct)
     {
         var t = Language.Strings<RightsStrings>(lang);
         var policy = await policies.CurrentAsync(ct);
@@ -132,10 +153,9 @@ internal static class RightsPages
             .Select(s => new StatusStep(Date(s.At), t.Event(s.Type), s.Text)).ToList();
         var kindName = request.Kind == RequestKinds.Question ? t.QuestionKind
             : doc?.Rights.Values.FirstOrDefault(r => RequestKinds.Name(r.Kind) == request.Kind)?.Name?.In(lang) ?? request.Kind;
-        var view = new StatusView(request.Id.ToString(), kindName, t.State(request.State), Date(request.ReceivedAt),
+        return new StatusView(request.Id.ToString(), kindName, t.State(request.State), Date(request.ReceivedAt),
             request.IsOpen && request.DueAt is { } due ? Date(due) : null, steps,
             request.State == RequestState.Denied ? doc?.Complaints?.SupervisoryAuthority?.In(lang) : null, closed);
-        return Pages.Result<RightsStatusPage>(new { Lang = lang, Status = view });
     }
 
     /// <summary>When a period that started at <paramref name="start"/> ends.</summary>

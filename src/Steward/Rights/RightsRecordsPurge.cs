@@ -8,9 +8,10 @@ namespace Steward.Rights;
 /// <summary>
 /// Once a day, deletes the records of requests that ended more than <c>rights_requests.records_kept_for</c> (S18.8: three
 /// years) after the last communication with the person, with their timelines. Open requests are never purged. One audit
-/// entry says how many went. Idempotent: a set-based delete by age.
+/// entry says how many went. Packages past their download period are deleted first. Idempotent: set-based deletes by age.
 /// </summary>
-internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> contexts, PolicyStore policies, AuditLog audit, TimeProvider time) : Jobs.IJobHandler
+internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> contexts, PolicyStore policies, RequestPackages packages, AuditLog audit, TimeProvider time)
+    : Jobs.IJobHandler
 {
     public const string JobKind = "rights.purge";
 
@@ -18,6 +19,9 @@ internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> con
 
     public async Task RunAsync(Jobs.JobContext context, CancellationToken ct)
     {
+        // Packages go when their download period ends, whatever happens to the request's record.
+        if (await packages.DeleteExpiredAsync(ct) is > 0 and var expired)
+            await audit.AppendAsync(new AuditEvent(RightsFulfilment.Actor, "rights.packages-expired", "rights-packages", new { packages = expired }), ct);
         if ((await policies.CurrentAsync(ct))?.Document.RightsRequests?.RecordsKeptFor is not { } kept) return;
         var now = time.GetUtcNow();
         // The earliest last contact still kept: one that ended at the cutoff is kept exactly the period and no longer.
@@ -32,6 +36,7 @@ internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> con
         await db.Set<RightsRequest>().Where(r => r.DuplicateOfId != null && ids.Contains(r.DuplicateOfId.Value) && !ids.Contains(r.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.DuplicateOfId, (Guid?)null), ct);
         await db.Set<RightsRequestEvent>().Where(e => ids.Contains(e.RequestId)).ExecuteDeleteAsync(ct);
+        await db.Set<RightsPackage>().Where(p => ids.Contains(p.RequestId)).ExecuteDeleteAsync(ct);
         var deleted = await db.Set<RightsRequest>().Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(ct);
         await audit.AppendWithinAsync(db, new AuditEvent(RightsFulfilment.Actor, "rights.records-purged", "rights-requests",
             new { requests = deleted, lastContactBefore = cutoff, keptFor = kept.ToString() }), ct);

@@ -17,6 +17,7 @@ internal static class RightsSetup
         services.AddOptions<RightsOptions>().BindConfiguration(RightsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RightsOptions>, RightsOptionsValidator>();
         services.AddSingleton<RightsRequests>();
+        services.AddSingleton<RequestPackages>();
         services.AddSingleton<ISubjectMergeStep, RightsMergeStep>();
         services.AddJobHandler<RightsFulfilment>();
         services.AddRecurringJob<RightsRecordsPurge>(TimeSpan.FromDays(1));

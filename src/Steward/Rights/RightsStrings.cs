@@ -76,6 +76,11 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     /// <summary>{0}: the purposes and cookie categories.</summary>
     public required string OptedOut { get; init; }
     public required string NothingToOptOut { get; init; }
+    public required string DownloadPackage { get; init; }
+    /// <summary>{0}: the last day.</summary>
+    public required string PackageUntil { get; init; }
+    public required string PackageGoneTitle { get; init; }
+    public required string PackageGoneText { get; init; }
 
     public static RightsStrings English { get; } = new()
     {
@@ -143,6 +148,10 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         ConsentWithdrawn = "We have recorded the withdrawal of your consent to: {0}. We no longer process your personal information on the basis of that consent; the withdrawal does not affect what we did before it.",
         NoConsentToWithdraw = "We hold no consent of yours that is still in force, so there was nothing to withdraw.",
         OptedOut = "We have recorded your opt-out of the sale and sharing of your personal information for: {0}.",
+        DownloadPackage = "Download a copy of your personal information (zip)",
+        PackageUntil = "Available until {0}.",
+        PackageGoneTitle = "This download is no longer available",
+        PackageGoneText = "The copy of your personal information was deleted when its download period ended. You can make a new request at any time.",
         NothingToOptOut = "None of our processing of your personal information counts as sale or sharing, or you had opted out already, so there was nothing more to opt out of.",
     };
 
@@ -212,6 +221,10 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         ConsentWithdrawn = "我们已记录您撤回对以下事项的同意：{0}。我们不再基于该同意处理您的个人信息；撤回不影响撤回前基于同意已进行的处理。",
         NoConsentToWithdraw = "我们没有您仍然有效的同意，因此无需撤回。",
         OptedOut = "我们已记录您拒绝出售和共享您个人信息的选择，适用于：{0}。",
+        DownloadPackage = "下载您的个人信息副本（zip 文件）",
+        PackageUntil = "可下载至 {0}。",
+        PackageGoneTitle = "该下载已失效",
+        PackageGoneText = "下载期限届满后，您的个人信息副本已被删除。您可随时重新提出请求。",
         NothingToOptOut = "我们对您个人信息的处理均不构成出售或共享，或您此前已选择拒绝，因此无需再作处理。",
     };
 
