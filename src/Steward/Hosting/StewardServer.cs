@@ -60,6 +60,7 @@ internal static class StewardServer
         app.MapMarketingPages();
         app.MapGuardianPages();
         app.MapRightsPages();
+        app.MapRightsConsole();
         var api = app.MapGroup("/api/v1");
         api.MapAudit();
         api.MapPolicy();

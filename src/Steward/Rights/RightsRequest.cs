@@ -62,13 +62,13 @@ internal sealed class RightsRequest
 }
 
 /// <summary>What the person gave that is personal: how to reach them, their name, what they wrote, corrections asked for.</summary>
-internal sealed record RequestDetails(string Email, string? Name, string? Message, IReadOnlyDictionary<string, string>? Corrections = null)
+public sealed record RequestDetails(string Email, string? Name, string? Message, IReadOnlyDictionary<string, string>? Corrections = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public byte[] Seal(byte[] dataKey, Guid requestId, Guid subjectId) => Sealed.Seal(dataKey, JsonSerializer.SerializeToUtf8Bytes(this, Json), Associated(requestId, subjectId));
+    internal byte[] Seal(byte[] dataKey, Guid requestId, Guid subjectId) => Sealed.Seal(dataKey, JsonSerializer.SerializeToUtf8Bytes(this, Json), Associated(requestId, subjectId));
 
-    public static RequestDetails Open(byte[] dataKey, RightsRequest request) =>
+    internal static RequestDetails Open(byte[] dataKey, RightsRequest request) =>
         JsonSerializer.Deserialize<RequestDetails>(Sealed.Open(dataKey, request.Details, Associated(request.Id, request.SubjectId)), Json)!;
 
     private static byte[] Associated(Guid requestId, Guid subjectId) => System.Text.Encoding.UTF8.GetBytes($"steward-rights-request\n{requestId:D}\n{subjectId:D}");

@@ -24,12 +24,12 @@ internal sealed record RequestIntake(string? Kind, string? Email, string? Jurisd
 internal sealed record SubmittedRequest(Guid Id, string StatusToken, RequestState State, Guid? DuplicateOf, DateTimeOffset? DueAt);
 
 /// <summary>A request as staff see it; personal details only through <see cref="RightsRequests.RevealAsync"/>.</summary>
-internal sealed record RequestSummary(Guid Id, string Kind, string State, string Jurisdiction, string Language, string Channel, DateTimeOffset ReceivedAt,
+public sealed record RequestSummary(Guid Id, string Kind, string State, string Jurisdiction, string Language, string Channel, DateTimeOffset ReceivedAt,
     DateTimeOffset? AcknowledgeBy, DateTimeOffset? DueAt, bool Overdue, DateTimeOffset? ExtendedAt, DateTimeOffset? VerifiedAt, string? VerifiedBy,
     string? AssignedTo, Guid? DuplicateOf, DateTimeOffset? ClosedAt, Guid SubjectId);
 
 /// <summary>One step of the timeline; <see cref="Text"/> is opened only for those allowed to read it.</summary>
-internal sealed record TimelineStep(DateTimeOffset At, string Type, string Actor, bool Visible, string? Text);
+public sealed record TimelineStep(DateTimeOffset At, string Type, string Actor, bool Visible, string? Text);
 
 /// <summary>Which requests to list.</summary>
 internal sealed record RequestFilter(RequestState? State = null, string? Kind = null, string? Jurisdiction = null, bool OverdueOnly = false,

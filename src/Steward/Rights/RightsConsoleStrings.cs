@@ -1,0 +1,145 @@
+using Steward.Web;
+
+namespace Steward.Rights;
+
+/// <summary>The texts of the console's rights-request queue and request pages.</summary>
+internal sealed record RightsConsoleStrings : ILocalised<RightsConsoleStrings>
+{
+    public required string Queue { get; init; }
+    public required string QueueIntro { get; init; }
+    public required string Empty { get; init; }
+    public required string OpenOnly { get; init; }
+    public required string OverdueOnly { get; init; }
+    public required string AllRequests { get; init; }
+    public required string Filter { get; init; }
+    public required string Request { get; init; }
+    public required string Kind { get; init; }
+    public required string State { get; init; }
+    public required string Law { get; init; }
+    public required string Received { get; init; }
+    public required string Due { get; init; }
+    public required string Assigned { get; init; }
+    public required string Overdue { get; init; }
+    public required string WaitsForVerification { get; init; }
+    public required string Extended { get; init; }
+    public required string Details { get; init; }
+    public required string Email { get; init; }
+    public required string Name { get; init; }
+    public required string Message { get; init; }
+    public required string Corrections { get; init; }
+    public required string DetailsGone { get; init; }
+    public required string Timeline { get; init; }
+    public required string StaffOnly { get; init; }
+    public required string Actions { get; init; }
+    public required string Verify { get; init; }
+    public required string Approve { get; init; }
+    public required string Deny { get; init; }
+    public required string DenyReason { get; init; }
+    public required string Extend { get; init; }
+    public required string ExtendReason { get; init; }
+    public required string Complete { get; init; }
+    public required string Answer { get; init; }
+    public required string AssignTo { get; init; }
+    public required string Nobody { get; init; }
+    public required string AssignButton { get; init; }
+    public required string Package { get; init; }
+    public required string Progress { get; init; }
+    public required string Back { get; init; }
+    public required string BackToConsole { get; init; }
+    public required string Done { get; init; }
+    public required string Problem { get; init; }
+
+    public static RightsConsoleStrings English { get; } = new()
+    {
+        Queue = "Rights requests",
+        QueueIntro = "Open requests first, the nearest deadline at the top.",
+        Empty = "No requests.",
+        OpenOnly = "Open",
+        OverdueOnly = "Overdue",
+        AllRequests = "All",
+        Filter = "Show",
+        Request = "Request",
+        Kind = "Kind",
+        State = "Status",
+        Law = "Law",
+        Received = "Received",
+        Due = "Due",
+        Assigned = "Assigned to",
+        Overdue = "overdue",
+        WaitsForVerification = "once verified",
+        Extended = "extended",
+        Details = "What the person gave",
+        Email = "Email address",
+        Name = "Name",
+        Message = "Message",
+        Corrections = "Corrections asked for",
+        DetailsGone = "The person's data was erased; what they gave can no longer be read.",
+        Timeline = "Timeline",
+        StaffOnly = "staff only",
+        Actions = "Actions",
+        Verify = "Identity verified by other means",
+        Approve = "Approve",
+        Deny = "Deny",
+        DenyReason = "Reason, told to the person (their right to complain is added)",
+        Extend = "Extend the deadline",
+        ExtendReason = "Reason, told to the person",
+        Complete = "Complete",
+        Answer = "Answer to the person (optional)",
+        AssignTo = "Assign to",
+        Nobody = "nobody",
+        AssignButton = "Assign",
+        Package = "Download the package",
+        Progress = "Fulfilment",
+        Back = "Back to the queue",
+        BackToConsole = "Back to the console",
+        Done = "Saved.",
+        Problem = "Not done:",
+    };
+
+    public static RightsConsoleStrings Chinese { get; } = new()
+    {
+        Queue = "权利请求",
+        QueueIntro = "未结请求在前，期限最近的排在最上。",
+        Empty = "没有请求。",
+        OpenOnly = "未结",
+        OverdueOnly = "已逾期",
+        AllRequests = "全部",
+        Filter = "显示",
+        Request = "请求",
+        Kind = "类型",
+        State = "状态",
+        Law = "适用法律",
+        Received = "收到时间",
+        Due = "答复期限",
+        Assigned = "负责人",
+        Overdue = "已逾期",
+        WaitsForVerification = "身份核实后起算",
+        Extended = "已延期",
+        Details = "请求人提供的信息",
+        Email = "电子邮箱",
+        Name = "姓名",
+        Message = "留言",
+        Corrections = "要求更正的内容",
+        DetailsGone = "该个人的数据已被删除，其提供的信息已无法读取。",
+        Timeline = "处理记录",
+        StaffOnly = "仅员工可见",
+        Actions = "操作",
+        Verify = "已通过其他方式核实身份",
+        Approve = "批准",
+        Deny = "拒绝",
+        DenyReason = "理由（将告知请求人，并附其投诉权利）",
+        Extend = "延长期限",
+        ExtendReason = "理由（将告知请求人）",
+        Complete = "完成",
+        Answer = "给请求人的答复（选填）",
+        AssignTo = "分配给",
+        Nobody = "无",
+        AssignButton = "分配",
+        Package = "下载信息包",
+        Progress = "执行进度",
+        Back = "返回请求列表",
+        BackToConsole = "返回控制台",
+        Done = "已保存。",
+        Problem = "未完成：",
+    };
+}
