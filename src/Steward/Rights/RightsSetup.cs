@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Steward.Jobs;
 using Steward.People;
 using Steward.Storage;
 
@@ -16,6 +17,9 @@ internal static class RightsSetup
         services.AddOptions<RightsOptions>().BindConfiguration(RightsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RightsOptions>, RightsOptionsValidator>();
         services.AddSingleton<RightsRequests>();
+        services.AddSingleton<RightsMail>();
+        services.AddSingleton<RightsVerification>();
+        services.AddJobHandler<RightsMailHandler>();
         services.AddSingleton<ISubjectMergeStep, RightsMergeStep>();
         services.AddRateLimiter(o => o.AddPolicy(IntakeRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
             ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
