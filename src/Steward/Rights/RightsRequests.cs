@@ -293,7 +293,9 @@ internal sealed class RightsRequests(
         // A duplicate follows the request it repeats.
         var followed = request.DuplicateOfId ?? request.Id;
         var events = await db.Set<RightsRequestEvent>().AsNoTracking().Where(e => e.RequestId == request.Id || e.RequestId == followed)
-            .Where(e => !visibleOnly || e.Visible).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
+            .Where(e => !visibleOnly || e.Visible).ToListAsync(ct);
+        // Ordered here: SQLite cannot order by a date-time with offset.
+        events = [.. events.OrderBy(e => e.At).ThenBy(e => e.Id)];
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(s => s.Id == request.SubjectId, ct);
         var dataKey = events.Any(e => e.Text is not null) ? await keys.OpenAsync(subject, ct) : null;
         if (!visibleOnly && events.Any(e => e.Text is not null))

@@ -19,7 +19,7 @@ internal static class RightsVerificationEndpoints
 
     public static IEndpointRouteBuilder MapRightsVerification(this IEndpointRouteBuilder api)
     {
-        var person = api.MapGroup("/rights-requests/{id:guid}/verification").WithTags("Rights").Public().RequireRateLimiting(RightsSetup.IntakeRateLimit);
+        var person = api.MapGroup("/rights-requests/{id:guid}/verification").WithTags("Rights").Public().RequireRateLimiting(RightsSetup.VerificationRateLimit);
         person.MapPost("/code", SendCodeAsync).WithName("SendRightsVerificationCode")
             .WithSummary("Send a new verification code to the address the request gave (statusToken in the body). One a minute and five a day per request; 503 when this service sends no mail.")
             .WithMetadata(new RequestSizeLimitAttribute(RightsEndpoints.MaxBodyBytes))
