@@ -19,6 +19,7 @@ public sealed partial class EndpointRoleTests
     private static readonly string AuditReaders = Of(Roles.Admin, Roles.Auditor);
     private static readonly string PolicyEditors = Of(Roles.Admin, Roles.PrivacyOfficer);
     private static readonly string RecordReaders = Of(Roles.Admin, Roles.Auditor, Roles.PrivacyOfficer);
+    private static readonly string RightsStaff = Of(Roles.DsrAgent, Roles.PrivacyOfficer);
 
     private static string Of(params string[] roles) => string.Join(',', roles.Order(StringComparer.Ordinal));
 
@@ -52,6 +53,22 @@ public sealed partial class EndpointRoleTests
         ["POST /api/v1/unsubscribe-links"] = Of(Roles.PrivacyOfficer, Roles.Service),
         ["POST /api/v1/preference-links"] = Of(Roles.DsrAgent, Roles.PrivacyOfficer, Roles.Service),
         ["GET /api/v1/suppression"] = Of(Roles.PrivacyOfficer, Roles.Service),
+        ["GET /api/v1/mail"] = Of(Roles.Admin, Roles.DsrAgent, Roles.PrivacyOfficer),
+        ["POST /api/v1/rights-requests"] = Anonymous,
+        ["GET /api/v1/rights-requests"] = RightsStaff,
+        ["GET /api/v1/rights-requests/{id:guid}"] = RightsStaff,
+        ["GET /api/v1/rights-requests/{id:guid}/details"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/verify"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/approve"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/deny"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/extend"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/complete"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/assign"] = Of(Roles.PrivacyOfficer),
+        ["POST /api/v1/rights-requests/{id:guid}/verification/code"] = Anonymous,
+        ["POST /api/v1/rights-requests/{id:guid}/verification"] = Anonymous,
+        ["POST /api/v1/rights-requests/{id:guid}/verification/document"] = Anonymous,
+        ["GET /api/v1/rights-requests/{id:guid}/verification/document"] = RightsStaff,
+        ["POST /api/v1/rights-requests/{id:guid}/verification/decision"] = RightsStaff,
         ["GET /u/{token}"] = Anonymous,
         ["POST /u/{token}"] = Anonymous,
         ["GET /p/{token}"] = Anonymous,
@@ -85,9 +102,9 @@ public sealed partial class EndpointRoleTests
             {
                 var roles = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>()
                     .Select(a => a.Roles).Where(r => !string.IsNullOrEmpty(r)).ToList();
-                declared = roles.Count == 1
-                    ? string.Join(',', roles[0]!.Split(',').Order(StringComparer.Ordinal))
-                    : "undeclared";
+                // Role sets on a group and on its endpoint both apply: the caller needs one role of each.
+                declared = roles.Count == 0 ? "undeclared"
+                    : string.Join(',', roles.Select(r => r!.Split(',')).Aggregate((a, b) => [.. a.Intersect(b)]).Order(StringComparer.Ordinal));
             }
             foreach (var m in methods) list.Add(($"{m} {pattern}", m, pattern, declared));
         }
