@@ -40,6 +40,8 @@ internal sealed record MailSecrets(string? StatusToken, string? Code);
 internal sealed class RightsMail(BackgroundJobs jobs, IOptions<MailOptions> mail)
 {
     public const string JobKind = "rights.mail";
+    /// <summary>With the back-off doubling up to an hour, a message is tried for about a day before its job is dead (and kept for <c>steward jobs retry</c>).</summary>
+    public const int MaxAttempts = 30;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>False when Mail:SmtpHost is not set: nothing is queued, nothing sent.</summary>
@@ -54,7 +56,7 @@ internal sealed class RightsMail(BackgroundJobs jobs, IOptions<MailOptions> mail
             : Convert.ToBase64String(People.Sealed.Seal(dataKey ?? throw new ArgumentNullException(nameof(dataKey)),
                 JsonSerializer.SerializeToUtf8Bytes(secrets, Json), Associated(request.Id, message)));
         var once = message == RightsMessages.Code ? null : $"{JobKind}:{request.Id:D}:{message}";
-        await jobs.EnqueueWithinAsync(db, JobKind, new RightsMailPayload(request.Id, message, sealedSecrets), dedupKey: once, ct: ct);
+        await jobs.EnqueueWithinAsync(db, JobKind, new RightsMailPayload(request.Id, message, sealedSecrets), dedupKey: once, maxAttempts: MaxAttempts, ct: ct);
         return true;
     }
 
