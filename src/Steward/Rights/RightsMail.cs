@@ -60,9 +60,19 @@ internal sealed class RightsMail(BackgroundJobs jobs, IOptions<MailOptions> mail
         return true;
     }
 
-    public static MailSecrets Open(byte[] dataKey, RightsMailPayload payload) =>
-        payload.Sealed is null ? new MailSecrets(null, null)
-            : JsonSerializer.Deserialize<MailSecrets>(People.Sealed.Open(dataKey, Convert.FromBase64String(payload.Sealed), Associated(payload.Request, payload.Message)), Json)!;
+    public static MailSecrets Open(byte[] dataKey, RightsMailPayload payload)
+    {
+        if (payload.Sealed is null) return new MailSecrets(null, null);
+        try
+        {
+            return JsonSerializer.Deserialize<MailSecrets>(People.Sealed.Open(dataKey, Convert.FromBase64String(payload.Sealed), Associated(payload.Request, payload.Message)), Json)!;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // The person's record was merged into another since the message was queued: the secret went with the old key.
+            throw new StewardException($"The {payload.Message} message of rights request {payload.Request} was sealed for a record merged since; it cannot be sent.");
+        }
+    }
 
     private static byte[] Associated(Guid requestId, string message) => System.Text.Encoding.UTF8.GetBytes($"steward-rights-mail\n{requestId:D}\n{message}");
 }
