@@ -60,6 +60,7 @@ internal static class StewardServer
         app.MapConsentBanner();
         app.MapMarketingPages();
         app.MapGuardianPages();
+        app.MapRightsPages();
         var api = app.MapGroup("/api/v1");
         api.MapAudit();
         api.MapPolicy();

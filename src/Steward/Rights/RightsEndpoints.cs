@@ -70,7 +70,8 @@ internal static class RightsEndpoints
         staff.MapPost("/{id:guid}/complete", CompleteAsync).WithName("CompleteRightsRequest")
             .WithSummary("Complete a request in progress that staff answered themselves, with the answer for the person.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
-        staff.MapPost("/{id:guid}/assign", AssignAsync).RequireRoles(Roles.PrivacyOfficer).WithName("AssignRightsRequest")
+        api.MapPost("/rights-requests/{id:guid}/assign", AssignAsync).WithTags("Rights").RequireRoles(Roles.PrivacyOfficer).WithName("AssignRightsRequest")
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .WithSummary("Assign an open request to a staff member (a user id), or to nobody with a null userId. Privacy officers only.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return api;

@@ -115,9 +115,9 @@ internal sealed class RightsMailHandler(IDbContextFactory<StewardDbContext> cont
         switch (message)
         {
             case RightsMessages.Received:
-                var link = RightsPaths.StatusLink(web.Value.PublicBase ?? throw new StewardException("Web:PublicUrl is not set: the status link cannot be made."),
-                    secrets.StatusToken ?? throw new StewardException($"The receipt of rights request {r.Id} carries no status token."));
-                var parts = new List<string> { Language.Format(s.Received, reference, link) };
+                var site = web.Value.PublicBase ?? throw new StewardException("Web:PublicUrl is not set: the status link cannot be made.");
+                var token = secrets.StatusToken ?? throw new StewardException($"The receipt of rights request {r.Id} carries no status token.");
+                var parts = new List<string> { Language.Format(s.Received, reference, RightsPaths.StatusLink(site, token), token, site + RightsPaths.StatusPrefix) };
                 if (secrets.Code is { } code) parts.Add(Language.Format(s.CodeInReceipt, code, (int)VerificationChallenge.Lifetime.TotalMinutes));
                 parts.Add(r.DueAt is { } due ? Language.Format(s.DueBy, Date(s, r.Language, due)) : s.DueAfterVerification);
                 return (s.ReceivedSubject, string.Join("\n\n", parts));

@@ -17,7 +17,7 @@ internal sealed record RightsMailStrings : ILocalised<RightsMailStrings>
     public required string DateFormat { get; init; }
 
     public required string ReceivedSubject { get; init; }
-    /// <summary>{0}: reference; {1}: the status link.</summary>
+    /// <summary>{0}: the request number; {1}: the status link; {2}: the access code (the status token); {3}: the page that looks a request up by number and code.</summary>
     public required string Received { get; init; }
     /// <summary>{0}: the due date.</summary>
     public required string DueBy { get; init; }
@@ -55,9 +55,9 @@ internal sealed record RightsMailStrings : ILocalised<RightsMailStrings>
         DefaultSender = "The privacy team",
         DateFormat = "d MMMM yyyy",
         ReceivedSubject = "We have received your privacy request",
-        Received = "We have received your request about your personal information. Its reference is {0}.\n\n"
-            + "You can follow it at any time on its status page:\n{1}\n\n"
-            + "Keep this link to yourself: anyone who has it can see the status of your request.",
+        Received = "We have received your request about your personal information.\n\nRequest number: {0}\nAccess code: {2}\n\n"
+            + "You can follow it at any time on its status page:\n{1}\nor by entering the request number and access code at {3}\n\n"
+            + "Keep the link and the access code to yourself: anyone who has them can see the status of your request.",
         DueBy = "We will answer by {0}. If we need more time, as the law allows in some cases, we will tell you why before then.",
         DueAfterVerification = "The time we have to answer runs from when we have confirmed that the request comes from you. If we need more time, as the law allows in some cases, we will tell you why.",
         CodeInReceipt = "Before we act on your request, we need to confirm that it comes from you. Your verification code is:\n\n    {0}\n\n"
@@ -88,9 +88,9 @@ internal sealed record RightsMailStrings : ILocalised<RightsMailStrings>
         DefaultSender = "隐私团队",
         DateFormat = "yyyy年M月d日",
         ReceivedSubject = "我们已收到您的个人信息相关请求",
-        Received = "我们已收到您就个人信息提出的请求，编号为 {0}。\n\n"
-            + "您可随时通过以下状态页面查看办理进度：\n{1}\n\n"
-            + "请妥善保管此链接，不要告诉他人：任何获得该链接的人均可查看您请求的状态。",
+        Received = "我们已收到您就个人信息提出的请求。\n\n请求编号：{0}\n查询码：{2}\n\n"
+            + "您可随时通过以下状态页面查看办理进度：\n{1}\n也可在 {3} 输入请求编号和查询码查询。\n\n"
+            + "请妥善保管此链接和查询码，不要告诉他人：任何获得它们的人均可查看您请求的状态。",
         DueBy = "我们将于 {0} 前答复您。如需在法律允许的范围内延长期限，我们会在此之前告知您延期理由。",
         DueAfterVerification = "答复期限自我们确认请求确系您本人提出之日起计算。如需在法律允许的范围内延长期限，我们会告知您延期理由。",
         CodeInReceipt = "在办理您的请求之前，我们需要确认请求确系您本人提出。您的验证码为：\n\n    {0}\n\n"

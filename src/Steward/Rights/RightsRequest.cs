@@ -175,6 +175,8 @@ internal sealed class RightsRequestConfiguration : IEntityTypeConfiguration<Righ
         e.HasIndex(x => new { x.State, x.DueAt });
         e.HasIndex(x => new { x.SubjectId, x.Kind });
         e.HasIndex(x => x.LastCommunicationAt);
+        // The status link carries only the token: its hash finds the request.
+        e.HasIndex(x => x.StatusTokenHash).IsUnique();
         e.HasOne<DataSubject>().WithMany().HasForeignKey(x => x.SubjectId).OnDelete(DeleteBehavior.Restrict);
     }
 }

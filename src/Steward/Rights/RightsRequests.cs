@@ -293,9 +293,7 @@ internal sealed class RightsRequests(
         // A duplicate follows the request it repeats.
         var followed = request.DuplicateOfId ?? request.Id;
         var events = await db.Set<RightsRequestEvent>().AsNoTracking().Where(e => e.RequestId == request.Id || e.RequestId == followed)
-            .Where(e => !visibleOnly || e.Visible).ToListAsync(ct);
-        // Ordered here: SQLite cannot order by a date-time with offset.
-        events = [.. events.OrderBy(e => e.At).ThenBy(e => e.Id)];
+            .Where(e => !visibleOnly || e.Visible).OrderBy(e => e.Id).ToListAsync(ct);
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(s => s.Id == request.SubjectId, ct);
         var dataKey = events.Any(e => e.Text is not null) ? await keys.OpenAsync(subject, ct) : null;
         if (!visibleOnly && events.Any(e => e.Text is not null))
@@ -325,6 +323,15 @@ internal sealed class RightsRequests(
         await using var db = await contexts.CreateDbContextAsync(ct);
         var request = await db.Set<RightsRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
         return request is not null && CryptographicOperations.FixedTimeEquals(request.StatusTokenHash, HashToken(token)) ? request : null;
+    }
+
+    /// <summary>The request a status link's token opens, or null.</summary>
+    public async Task<RightsRequest?> ForTokenAsync(string token, CancellationToken ct)
+    {
+        if (token.Length is < 20 or > 100) return null;
+        var hash = HashToken(token);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<RightsRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.StatusTokenHash == hash, ct);
     }
 
     /// <summary>The rights the policy offers under a law: those without a jurisdiction list apply everywhere the policy does.</summary>

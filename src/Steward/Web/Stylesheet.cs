@@ -22,6 +22,7 @@ internal static class Stylesheet
         .banner{background:var(--accent);border:1px solid #b38600;padding:.75rem 1rem;margin:1rem 0;border-radius:4px}
         .muted{color:var(--muted)}.error{color:#a4000f;font-weight:600}form.stack label{display:block;margin-top:1rem;font-weight:600}
         form.stack input{display:block;width:100%;max-width:24rem;padding:.5rem;font:inherit;border:1px solid #6b6b6b;border-radius:4px}
+        form.stack select,form.stack textarea{display:block;width:100%;max-width:36rem;padding:.5rem;font:inherit;border:1px solid #6b6b6b;border-radius:4px}form.stack textarea{min-height:6rem}form.stack .hint{margin:.2rem 0 0;font-weight:400}
         button{margin-top:1rem;padding:.5rem 1.2rem;font:inherit;background:#0b4f9c;color:#fff;border:0;border-radius:4px;cursor:pointer}
         nav.toc ol{columns:2}.diff-added{color:#0a5d00}.diff-removed{color:#a4000f}
         details{margin:.35rem 0}summary{cursor:pointer;font-weight:600;padding:.15rem 0}details[open]{margin-bottom:.9rem}details>:not(summary){margin-left:1.1rem}

@@ -50,7 +50,7 @@ public sealed class OperationsTests
         await using var app = await StewardTestApp.StartAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client().GetAsync("/no-such-page")).StatusCode);
 
-        var browser = new HttpRequestMessage(HttpMethod.Get, "/privacy/rights?lang=zh-CN");
+        var browser = new HttpRequestMessage(HttpMethod.Get, "/privacy/no-such-page?lang=zh-CN");
         browser.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
         var page = await app.Client().SendAsync(browser);
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);

@@ -98,6 +98,7 @@ public sealed partial class RightsVerificationTests
         Assert.Equal("privacy@northwind.example", receipt.From.Mailboxes.Single().Address);
         Assert.Contains(s.Id.ToString(), receipt.TextBody, StringComparison.Ordinal);
         Assert.Contains($"https://privacy.northwind.example{RightsPaths.StatusPrefix}/{s.StatusToken}", receipt.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"Access code: {s.StatusToken}", receipt.TextBody, StringComparison.Ordinal);
         var code = CodeIn(receipt);
         Assert.Matches("^[0-9]{6}$", code);
 

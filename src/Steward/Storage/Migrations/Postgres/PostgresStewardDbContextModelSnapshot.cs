@@ -469,6 +469,9 @@ namespace Steward.Storage.Migrations.Postgres
 
                     b.HasIndex("LastCommunicationAt");
 
+                    b.HasIndex("StatusTokenHash")
+                        .IsUnique();
+
                     b.HasIndex("State", "DueAt");
 
                     b.HasIndex("SubjectId", "Kind");

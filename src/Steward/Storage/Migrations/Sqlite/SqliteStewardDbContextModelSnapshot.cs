@@ -458,6 +458,9 @@ namespace Steward.Storage.Migrations.Sqlite
 
                     b.HasIndex("LastCommunicationAt");
 
+                    b.HasIndex("StatusTokenHash")
+                        .IsUnique();
+
                     b.HasIndex("State", "DueAt");
 
                     b.HasIndex("SubjectId", "Kind");

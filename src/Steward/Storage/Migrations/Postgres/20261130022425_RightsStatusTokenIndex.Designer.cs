@@ -12,8 +12,8 @@ using Steward.Storage;
 namespace Steward.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresStewardDbContext))]
-    [Migration("20261130022143_RightsVerification")]
-    partial class RightsVerification
+    [Migration("20261130022425_RightsStatusTokenIndex")]
+    partial class RightsStatusTokenIndex
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -472,6 +472,9 @@ namespace Steward.Storage.Migrations.Postgres
 
                     b.HasIndex("LastCommunicationAt");
 
+                    b.HasIndex("StatusTokenHash")
+                        .IsUnique();
+
                     b.HasIndex("State", "DueAt");
 
                     b.HasIndex("SubjectId", "Kind");
@@ -514,73 +517,6 @@ namespace Steward.Storage.Migrations.Postgres
                     b.HasIndex("RequestId", "Id");
 
                     b.ToTable("rights_request_events", (string)null);
-                });
-
-            modelBuilder.Entity("Steward.Rights.VerificationChallenge", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer");
-
-                    b.Property<byte[]>("CodeHash")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("bytea");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("RequestId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("UsedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RequestId", "CreatedAt");
-
-                    b.ToTable("rights_verification_codes", (string)null);
-                });
-
-            modelBuilder.Entity("Steward.Rights.VerificationDocument", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
-
-                    b.Property<byte[]>("Content")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
-                    b.Property<string>("ContentType")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("Method")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<Guid>("RequestId")
-                        .HasColumnType("uuid");
-
-                    b.Property<long>("Size")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset>("UploadedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RequestId");
-
-                    b.ToTable("rights_verification_documents", (string)null);
                 });
 
             modelBuilder.Entity("Steward.Security.ApiKey", b =>
@@ -786,24 +722,6 @@ namespace Steward.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("Steward.Rights.RightsRequestEvent", b =>
-                {
-                    b.HasOne("Steward.Rights.RightsRequest", null)
-                        .WithMany()
-                        .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Steward.Rights.VerificationChallenge", b =>
-                {
-                    b.HasOne("Steward.Rights.RightsRequest", null)
-                        .WithMany()
-                        .HasForeignKey("RequestId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Steward.Rights.VerificationDocument", b =>
                 {
                     b.HasOne("Steward.Rights.RightsRequest", null)
                         .WithMany()

@@ -1,0 +1,233 @@
+using Steward.Web;
+
+namespace Steward.Rights;
+
+/// <summary>The texts of the rights pages: the request form, the confirmation and the status page.</summary>
+internal sealed record RightsStrings : ILocalised<RightsStrings>
+{
+    public required string Title { get; init; }
+    public required string Intro { get; init; }
+    public required string LawLabel { get; init; }
+    public required string ShowRights { get; init; }
+    /// <summary>{0}: the law's name.</summary>
+    public required string RightsHeading { get; init; }
+    public required string HowHeading { get; init; }
+    public required string LimitsHeading { get; init; }
+    public required string FormHeading { get; init; }
+    public required string KindLabel { get; init; }
+    public required string QuestionKind { get; init; }
+    public required string EmailLabel { get; init; }
+    public required string EmailHint { get; init; }
+    public required string NameLabel { get; init; }
+    public required string MessageLabel { get; init; }
+    /// <summary>{0}: what the policy says a request collects.</summary>
+    public required string Collects { get; init; }
+    public required string VerificationHeading { get; init; }
+    public required string Send { get; init; }
+    public required string ComplaintsHeading { get; init; }
+    public required string FollowHeading { get; init; }
+    public required string FollowText { get; init; }
+    public required string FormExpired { get; init; }
+    public required string SubmittedTitle { get; init; }
+    /// <summary>{0}: the request number.</summary>
+    public required string SubmittedText { get; init; }
+    public required string StatusLinkText { get; init; }
+    public required string KeepLink { get; init; }
+    public required string VerifyNext { get; init; }
+    /// <summary>{0}: the date.</summary>
+    public required string DueBy { get; init; }
+    public required string DueAfterVerification { get; init; }
+    public required string DuplicateText { get; init; }
+    public required string StatusTitle { get; init; }
+    public required string StatusIntro { get; init; }
+    public required string RequestNumber { get; init; }
+    public required string AccessCode { get; init; }
+    public required string Look { get; init; }
+    public required string NotFound { get; init; }
+    public required string KindHeading { get; init; }
+    public required string StateHeading { get; init; }
+    public required string ReceivedHeading { get; init; }
+    public required string DueHeading { get; init; }
+    public required string TimelineHeading { get; init; }
+    public required string ClosedTitle { get; init; }
+    public required string ClosedText { get; init; }
+    public required string Verifying { get; init; }
+    public required string AwaitingApproval { get; init; }
+    public required string InProgress { get; init; }
+    public required string Completed { get; init; }
+    public required string Denied { get; init; }
+    public required string Duplicate { get; init; }
+    public required string EventReceived { get; init; }
+    public required string EventAcknowledged { get; init; }
+    public required string EventVerificationSent { get; init; }
+    public required string EventVerified { get; init; }
+    public required string EventVerificationFailed { get; init; }
+    public required string EventDocumentReceived { get; init; }
+    public required string EventApproved { get; init; }
+    public required string EventDenied { get; init; }
+    public required string EventExtended { get; init; }
+    public required string EventMessage { get; init; }
+    public required string EventStarted { get; init; }
+    public required string EventCompleted { get; init; }
+    public required string EventDuplicate { get; init; }
+    public required string NothingPublished { get; init; }
+
+    public static RightsStrings English { get; } = new()
+    {
+        Title = "Your privacy rights",
+        Intro = "Here you can see the rights you have over your personal information and ask us to act on them. Making a request is free.",
+        LawLabel = "The law that applies to you",
+        ShowRights = "Show my rights",
+        RightsHeading = "Your rights: {0}",
+        HowHeading = "How to exercise it",
+        LimitsHeading = "Limits",
+        FormHeading = "Make a request",
+        KindLabel = "What would you like us to do?",
+        QuestionKind = "Something else: a question about your personal information",
+        EmailLabel = "Your email address",
+        EmailHint = "We send our answers there, and check that the address is yours before we act.",
+        NameLabel = "Your name (optional)",
+        MessageLabel = "Anything we should know (optional)",
+        Collects = "We ask for {0}.",
+        VerificationHeading = "How we check that it is you",
+        Send = "Send request",
+        ComplaintsHeading = "If you are not satisfied",
+        FollowHeading = "Already made a request?",
+        FollowText = "Follow its progress",
+        FormExpired = "The form expired. Please go back, reload the page and send it again.",
+        SubmittedTitle = "We have received your request",
+        SubmittedText = "Your request number is {0}.",
+        StatusLinkText = "Follow your request",
+        KeepLink = "Keep this link, or the email we send you: it is the only way to see your request's progress here.",
+        VerifyNext = "Before we act, we check that the request comes from you. Please look for our email.",
+        DueBy = "We will answer by {0} at the latest.",
+        DueAfterVerification = "The time we have to answer starts once we have confirmed your identity.",
+        DuplicateText = "You already have an open request of this kind. We have added this one to it, so you receive one answer.",
+        StatusTitle = "Your request",
+        StatusIntro = "Enter the request number and the access code from our email.",
+        RequestNumber = "Request number",
+        AccessCode = "Access code",
+        Look = "Show progress",
+        NotFound = "We found no request with this number and access code. Check both against our email.",
+        KindHeading = "Request",
+        StateHeading = "Status",
+        ReceivedHeading = "Received",
+        DueHeading = "Answer due by",
+        TimelineHeading = "Progress",
+        ClosedTitle = "This request is closed",
+        ClosedText = "Its progress is no longer shown here. If you have a question about it, please contact us.",
+        Verifying = "Waiting for confirmation of your identity",
+        AwaitingApproval = "Being reviewed",
+        InProgress = "Being handled",
+        Completed = "Completed",
+        Denied = "Refused",
+        Duplicate = "Added to your earlier request",
+        EventReceived = "Request received",
+        EventAcknowledged = "Receipt confirmed",
+        EventVerificationSent = "Verification code sent",
+        EventVerified = "Identity confirmed",
+        EventVerificationFailed = "Identity could not be confirmed",
+        EventDocumentReceived = "Identity document received",
+        EventApproved = "Accepted for handling",
+        EventDenied = "Request refused",
+        EventExtended = "Time to answer extended",
+        EventMessage = "Message from us",
+        EventStarted = "Handling started",
+        EventCompleted = "Request completed",
+        EventDuplicate = "A repeat of this request was received",
+        NothingPublished = "No privacy policy has been published yet.",
+    };
+
+    public static RightsStrings Chinese { get; } = new()
+    {
+        Title = "您的个人信息权利",
+        Intro = "您可以在此了解您对个人信息享有的权利，并请求我们予以落实。提出请求不收取费用。",
+        LawLabel = "适用于您的法律",
+        ShowRights = "查看我的权利",
+        RightsHeading = "您的权利：{0}",
+        HowHeading = "行使方式",
+        LimitsHeading = "限制",
+        FormHeading = "提出请求",
+        KindLabel = "您希望我们做什么？",
+        QuestionKind = "其他：关于您个人信息的问题",
+        EmailLabel = "您的电子邮箱",
+        EmailHint = "我们将答复发送至该邮箱，并在处理前核实该邮箱属于您本人。",
+        NameLabel = "您的姓名（选填）",
+        MessageLabel = "补充说明（选填）",
+        Collects = "我们收集{0}。",
+        VerificationHeading = "我们如何核实您的身份",
+        Send = "提交请求",
+        ComplaintsHeading = "如您不满意",
+        FollowHeading = "已提交过请求？",
+        FollowText = "查询处理进度",
+        FormExpired = "表单已过期。请返回并刷新页面后重新提交。",
+        SubmittedTitle = "我们已收到您的请求",
+        SubmittedText = "您的请求编号为 {0}。",
+        StatusLinkText = "查询请求进度",
+        KeepLink = "请保存此链接或我们发给您的邮件，这是在此查询请求进度的唯一方式。",
+        VerifyNext = "处理前，我们需要核实请求确由您本人提出，请留意我们的邮件。",
+        DueBy = "我们最迟将于 {0} 前答复。",
+        DueAfterVerification = "答复期限自我们核实您的身份之日起计算。",
+        DuplicateText = "您已有一项同类请求正在处理，本次请求已并入该请求，您将收到一份答复。",
+        StatusTitle = "您的请求",
+        StatusIntro = "请输入我们邮件中的请求编号和查询码。",
+        RequestNumber = "请求编号",
+        AccessCode = "查询码",
+        Look = "查询进度",
+        NotFound = "未找到与该编号和查询码相符的请求，请对照我们的邮件核对。",
+        KindHeading = "请求事项",
+        StateHeading = "状态",
+        ReceivedHeading = "收到时间",
+        DueHeading = "答复期限",
+        TimelineHeading = "处理进度",
+        ClosedTitle = "该请求已结束",
+        ClosedText = "其处理进度已不再在此显示。如有疑问，请与我们联系。",
+        Verifying = "等待核实您的身份",
+        AwaitingApproval = "审核中",
+        InProgress = "处理中",
+        Completed = "已完成",
+        Denied = "已拒绝",
+        Duplicate = "已并入您之前的请求",
+        EventReceived = "收到请求",
+        EventAcknowledged = "已确认收到",
+        EventVerificationSent = "已发送验证码",
+        EventVerified = "身份已核实",
+        EventVerificationFailed = "未能核实身份",
+        EventDocumentReceived = "已收到身份证件",
+        EventApproved = "已受理",
+        EventDenied = "请求被拒绝",
+        EventExtended = "答复期限已延长",
+        EventMessage = "我们的消息",
+        EventStarted = "开始处理",
+        EventCompleted = "请求已完成",
+        EventDuplicate = "收到一项重复请求",
+        NothingPublished = "尚未发布隐私政策。",
+    };
+
+    public string State(RequestState state) => state switch
+    {
+        RequestState.Verifying => Verifying,
+        RequestState.AwaitingApproval => AwaitingApproval,
+        RequestState.InProgress => InProgress,
+        RequestState.Completed => Completed,
+        RequestState.Denied => Denied,
+        _ => Duplicate,
+    };
+
+    public string Event(string type) => type switch
+    {
+        RequestEvents.Received => EventReceived,
+        RequestEvents.Acknowledged => EventAcknowledged,
+        RequestEvents.VerificationSent => EventVerificationSent,
+        RequestEvents.Verified => EventVerified,
+        RequestEvents.VerificationFailed => EventVerificationFailed,
+        RequestEvents.DocumentReceived => EventDocumentReceived,
+        RequestEvents.Approved => EventApproved,
+        RequestEvents.Denied => EventDenied,
+        RequestEvents.Extended => EventExtended,
+        RequestEvents.Started => EventStarted,
+        RequestEvents.Completed => EventCompleted,
+        RequestEvents.Duplicate => EventDuplicate,
+        _ => EventMessage,
+    };
+}
