@@ -4,6 +4,7 @@ using Steward.Consent;
 using Steward.Consent.Audiences;
 using Steward.Consent.Decisions;
 using Steward.Jobs;
+using Steward.Mail;
 using Steward.Marketing;
 using Steward.Hosting.Telemetry;
 using Steward.Notices;
@@ -72,6 +73,7 @@ internal static class StewardServer
         api.MapAudiences();
         api.MapMarketing();
         api.MapRights();
+        api.MapMail();
         return app;
     }
 

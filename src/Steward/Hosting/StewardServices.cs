@@ -3,6 +3,7 @@ using Microsoft.Extensions.Compliance.Redaction;
 using Steward.Audit;
 using Steward.Consent;
 using Steward.Jobs;
+using Steward.Mail;
 using Steward.Marketing;
 using Steward.People;
 using Steward.Rights;
@@ -27,6 +28,7 @@ internal static class StewardServices
         services.AddStewardPeople();
         services.AddStewardConsent();
         services.AddStewardMarketing();
+        services.AddStewardMail();
         services.AddStewardRights();
         services.AddRedaction(r =>
         {

@@ -12,15 +12,19 @@ internal static class RightsEndpoints
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    /// <summary>What a person asks. <c>corrections</c> (field → corrected value) belong to a rectification.</summary>
+    /// <summary>What a person asks. <c>corrections</c> (field → corrected value) belong to a rectification.
+    /// <c>signedIn</c>: a company app (role service) submits for an account holder signed in to it, verified by the policy's <c>signed-in</c> method.</summary>
     public sealed record SubmitBody(string? Kind, string? Email, string? Jurisdiction, string? Language, string? Name, string? Message,
-        Dictionary<string, string>? Corrections);
+        Dictionary<string, string>? Corrections, bool? SignedIn = null);
 
     /// <summary>
     /// The request taken in: its id and the status token that, with the id, opens its status page (shown once; Steward keeps
     /// only its hash). <c>duplicateOf</c> names the open request this one repeats and now follows.
+    /// <c>verificationCodeSent</c>: a code went out by email with the receipt; <c>emailVerification</c> says whether a code can be sent at all
+    /// (false when this service sends no mail or the policy has no email-code method).
     /// </summary>
-    public sealed record SubmittedBody(Guid Id, string StatusToken, string State, Guid? DuplicateOf, DateTimeOffset? DueAt);
+    public sealed record SubmittedBody(Guid Id, string StatusToken, string State, Guid? DuplicateOf, DateTimeOffset? DueAt, bool VerificationCodeSent = false,
+        bool EmailVerification = false);
 
     /// <summary>A request with its timeline, for staff.</summary>
     public sealed record RequestBody(RequestSummary Request, List<TimelineStep> Timeline);
@@ -39,7 +43,9 @@ internal static class RightsEndpoints
             .WithSummary("Take in a person's request to exercise a right, or a question for the privacy team. Public and rate-limited per address (Rights:SubmissionsPerHour). A repeat of an open request of the same kind is linked to it. 400 names the problem: an unknown kind or jurisdiction, a right not offered there, a malformed email address.")
             .Public().RequireRateLimiting(RightsSetup.IntakeRateLimit)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapRightsVerification();
 
         var staff = api.MapGroup("/rights-requests").WithTags("Rights").RequireRoles(Roles.PrivacyOfficer, Roles.DsrAgent)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
@@ -77,12 +83,28 @@ internal static class RightsEndpoints
         return api;
     }
 
-    private static async Task<Results<Accepted<SubmittedBody>, ProblemHttpResult>> SubmitAsync(SubmitBody body, RightsRequests requests, CancellationToken ct)
+    private static async Task<Results<Accepted<SubmittedBody>, ProblemHttpResult>> SubmitAsync(SubmitBody body, HttpContext http, RightsRequests requests,
+        RightsMail mail, Policy.PolicyStore policies, CancellationToken ct)
     {
+        var policy = (await policies.CurrentAsync(ct))?.Document;
+        string? verifiedBy = null;
+        var actor = "person:api";
+        if (body.SignedIn == true)
+        {
+            // Only a company app vouches for a session; anyone else could claim one.
+            if (!http.User.IsInRole(Roles.Service))
+                return TypedResults.Problem(statusCode: 403, title: "Only a company app may say the person is signed in",
+                    detail: "'signedIn' is accepted from an API key with the service role, sent by the app the person is signed in to; leave it out otherwise.");
+            if (!RightsVerification.HasSignedIn(policy))
+                return Invalid("'signedIn': the privacy policy has no 'signed-in' verification method, so a session does not verify the person.");
+            verifiedBy = RightsVerification.SignedIn;
+            actor = StewardClaims.ActorOf(http.User);
+        }
         var submitted = await requests.SubmitAsync(new RequestIntake(body.Kind, body.Email, body.Jurisdiction, body.Language, body.Name, body.Message, body.Corrections),
-            channel: "api", actor: "person:api", verified: false, ct);
+            channel: "api", actor: actor, verifiedBy, ct);
         return TypedResults.Accepted((string?)null,
-            new SubmittedBody(submitted.Id, submitted.StatusToken, RequestStates.Name(submitted.State), submitted.DuplicateOf, submitted.DueAt));
+            new SubmittedBody(submitted.Id, submitted.StatusToken, RequestStates.Name(submitted.State), submitted.DuplicateOf, submitted.DueAt,
+                submitted.CodeSent, mail.IsOn && RightsVerification.EmailCodeMethod(policy) is not null));
     }
 
     private static async Task<Results<Ok<List<RequestSummary>>, ProblemHttpResult>> ListAsync(HttpContext http, RightsRequests requests, string? state, string? kind,
@@ -154,7 +176,7 @@ internal static class RightsEndpoints
     }
 
     /// <summary>The request if the caller may see it: a privacy officer all, an agent those assigned to them.</summary>
-    private static async Task<RequestSummary?> VisibleAsync(Guid id, HttpContext http, RightsRequests requests, CancellationToken ct) =>
+    internal static async Task<RequestSummary?> VisibleAsync(Guid id, HttpContext http, RightsRequests requests, CancellationToken ct) =>
         await requests.FindAsync(id, ct) is { } found && (SeesAll(http) || found.AssignedTo == StewardClaims.ActorOf(http.User)) ? found : null;
 
     private static bool SeesAll(HttpContext http) => http.User.IsInRole(Roles.PrivacyOfficer);

@@ -17,6 +17,9 @@ internal sealed class RightsOptions
 
     /// <summary>Requests one client address may submit per hour through the public form and API.</summary>
     public int SubmissionsPerHour { get; set; } = 10;
+
+    /// <summary>The largest identity document (an image) a person may upload, in bytes.</summary>
+    public long MaxDocumentBytes { get; set; } = 5 * 1024 * 1024;
 }
 
 /// <summary>One line per bad setting, naming its key.</summary>
@@ -30,6 +33,8 @@ internal sealed class RightsOptionsValidator : IValidateOptions<RightsOptions>
         if (options.PackageAvailableFor < TimeSpan.FromHours(1) || options.PackageAvailableFor > TimeSpan.FromDays(365))
             failures.Add("Rights:PackageAvailableFor must be between 01:00:00 and 365.00:00:00.");
         if (options.SubmissionsPerHour is < 1 or > 100_000) failures.Add("Rights:SubmissionsPerHour must be between 1 and 100000.");
+        if (options.MaxDocumentBytes is < 64 * 1024 or > RightsVerificationEndpoints.MaxUploadBytes)
+            failures.Add($"Rights:MaxDocumentBytes must be between 65536 and {RightsVerificationEndpoints.MaxUploadBytes}.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

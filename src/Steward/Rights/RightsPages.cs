@@ -19,7 +19,7 @@ public sealed record RightRow(string Kind, string Name, string Description, stri
 
 /// <summary>One request's progress as the person sees it.</summary>
 public sealed record StatusView(string Number, string Kind, string State, string Received, string? Due, IReadOnlyList<StatusStep> Steps, string? Complaints, bool Closed,
-    string? PackagePath = null, string? PackageUntil = null);
+    string? PackagePath = null, string? PackageUntil = null, string? VerifyPath = null, bool EmailCode = false, string? PhotoId = null);
 
 public sealed record StatusStep(string When, string What, string? Text);
 
@@ -30,7 +30,7 @@ public sealed record StatusStep(string When, string What, string? Text);
 /// </summary>
 internal static class RightsPages
 {
-    public const string StatusPath = "/privacy/rights/status";
+    public const string StatusPath = RightsPaths.StatusPrefix;
 
     public static IEndpointRouteBuilder MapRightsPages(this IEndpointRouteBuilder routes)
     {
@@ -41,6 +41,9 @@ internal static class RightsPages
         pages.MapPost("/status", LookupAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit).WithMetadata(new RequireAntiforgeryTokenAttribute());
         pages.MapGet("/status/{token}", StatusByLinkAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit);
         pages.MapGet("/status/{token}/package", PackageAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit);
+        // Verification without JavaScript: the code from our email, a new code, a copy of an identity document.
+        pages.MapPost("/status/{token}/{step:regex(^(code|new-code|document)$)}", VerifyAsync).RequireRateLimiting(RightsSetup.VerificationRateLimit)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute()).WithMetadata(new RequestSizeLimitAttribute(RightsVerificationEndpoints.MaxUploadBytes));
         return routes;
     }
 
@@ -81,6 +84,7 @@ internal static class RightsPages
             Due = submitted.DueAt is { } due ? Vocabulary.Date(DateOnly.FromDateTime(due.UtcDateTime), lang) : null,
             Verifying = submitted.State == RequestState.Verifying,
             Duplicate = submitted.DuplicateOf is not null,
+            CodeSent = submitted.CodeSent,
         });
     }
 
@@ -122,8 +126,33 @@ internal static class RightsPages
         return TypedResults.File(package.Zip, "application/zip", package.FileName);
     }
 
-    private static async Task<IResult> StatusByLinkAsync(string token, HttpContext http, RightsRequests requests, RequestPackages packages, PolicyStore policies,
-        TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> VerifyAsync(string token, string step, HttpContext http, IAntiforgery af, RightsRequests requests, RightsVerification verification,
+        RequestPackages packages, PolicyStore policies, RightsMail mail, TimeProvider time, CancellationToken ct)
+    {
+        MarketingEndpoints.Private(http);
+        var found = await requests.ForTokenAsync(token, ct);
+        var lang = Language.Normalize(http.Request.Query["lang"].ToString()) ?? found?.Language ?? Language.FromRequest(http.Request);
+        var t = Language.Strings<RightsStrings>(lang);
+        if (found is null || !await FormValidAsync(http, af))
+            return Pages.Result<MessagePage>(new { Lang = lang, Title = t.StatusTitle, Text = found is null ? t.NotFound : t.FormExpired }, found is null ? 404 : 400);
+        var form = await http.Request.ReadFormAsync(ct);
+        ProofOutcome outcome;
+        if (step == "code") outcome = await verification.CheckCodeAsync(found.Id, token, form["code"].ToString(), ct);
+        else if (step == "new-code") outcome = await verification.SendCodeAsync(found.Id, token, ct);
+        else if (form.Files.GetFile("document") is { } file)
+        {
+            await using var stream = file.OpenReadStream();
+            outcome = await verification.UploadAsync(found.Id, token, stream, file.Length, ct);
+        }
+        else outcome = ProofOutcome.Problem(400, "No file", "Choose the photo or scan of your identity document to send.");
+        var notice = outcome.Ok ? step switch { "code" => t.CodeAccepted, "new-code" => t.CodeSentAgain, _ => t.DocumentReceived }
+            : lang == Language.Chinese ? (outcome.Status == 429 ? t.TooManyTries : step == "document" ? t.DocumentRefused : t.CodeRefused)
+            : outcome.Detail;
+        return await StatusByLinkAsync(token, http, af, requests, packages, policies, mail, time, ct, notice, outcome.Ok ? 200 : outcome.Status);
+    }
+
+    private static async Task<IResult> StatusByLinkAsync(string token, HttpContext http, IAntiforgery af, RightsRequests requests, RequestPackages packages, PolicyStore policies,
+        RightsMail mail, TimeProvider time, CancellationToken ct, string? notice = null, int status = 200)
     {
         MarketingEndpoints.Private(http);
         var found = await requests.ForTokenAsync(token, ct);
@@ -137,7 +166,18 @@ internal static class RightsPages
         // The download goes through the link itself, which only the person holds; the lookup form leads back to it by email.
         if (!view.Closed && await packages.AvailableUntilAsync(found.Id, ct) is { } until)
             view = view with { PackagePath = $"{StatusLink(token)}/package?lang={lang}", PackageUntil = Vocabulary.Date(DateOnly.FromDateTime(until.UtcDateTime), lang) };
-        return Pages.Result<RightsStatusPage>(new { Lang = lang, Status = view });
+        if (found.State == RequestState.Verifying)
+        {
+            var doc = (await policies.CurrentAsync(ct))?.Document;
+            view = view with
+            {
+                VerifyPath = StatusLink(token),
+                EmailCode = RightsVerification.EmailCodeMethod(doc) is not null && mail.IsOn,
+                PhotoId = RightsVerification.PhotoMethod(doc)?.Method.Description?.In(lang),
+            };
+        }
+        var tokens = af.GetAndStoreTokens(http);
+        return Pages.Result<RightsStatusPage>(new { Lang = lang, Status = view, Notice = notice, AntiforgeryField = tokens.FormFieldName, AntiforgeryToken = tokens.RequestToken ?? "" }, status);
     }
 
     private static async Task<StatusView> StatusAsync(RightsRequest request, string lang, RightsRequests requests, PolicyStore policies, TimeProvider time, CancellationToken ct)

@@ -127,6 +127,7 @@ internal static class RequestEvents
     public const string Duplicate = "duplicate";
     public const string Acknowledged = "acknowledged";
     public const string VerificationSent = "verification-sent";
+    public const string DocumentReceived = "document-received";
     public const string Verified = "verified";
     public const string VerificationFailed = "verification-failed";
     public const string Approved = "approved";

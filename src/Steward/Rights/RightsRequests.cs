@@ -21,7 +21,11 @@ internal sealed record RequestIntake(string? Kind, string? Email, string? Jurisd
 /// A request taken in: its id, the status token to give the person (shown once, stored only hashed), and the open
 /// request it repeats when it does.
 /// </summary>
-internal sealed record SubmittedRequest(Guid Id, string StatusToken, RequestState State, Guid? DuplicateOf, DateTimeOffset? DueAt);
+internal sealed record SubmittedRequest(Guid Id, string StatusToken, RequestState State, Guid? DuplicateOf, DateTimeOffset? DueAt)
+{
+    /// <summary>Whether the receipt was queued with a verification code in it (mail on, verification needed, an email-code method in the policy).</summary>
+    public bool CodeSent { get; init; }
+}
 
 /// <summary>A request as staff see it; personal details only through <see cref="RightsRequests.RevealAsync"/>.</summary>
 public sealed record RequestSummary(Guid Id, string Kind, string State, string Jurisdiction, string Language, string Channel, DateTimeOffset ReceivedAt,
@@ -42,7 +46,7 @@ internal sealed record RequestFilter(RequestState? State = null, string? Kind = 
 /// </summary>
 internal sealed class RightsRequests(
     IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, IdentityParser identities, SubjectKeys keys, PolicyStore policies,
-    AuditLog audit, BackgroundJobs jobs, IOptions<RightsOptions> options, TimeProvider time)
+    AuditLog audit, BackgroundJobs jobs, IOptions<RightsOptions> options, RightsMail mail, TimeProvider time)
 {
     public const int MaxNameLength = 200;
     public const int MaxMessageLength = 5_000;
@@ -50,8 +54,13 @@ internal sealed class RightsRequests(
     public const int MaxReasonLength = 2_000;
 
     /// <summary>Takes a request in. Throws <see cref="StewardException"/> (a message the person can act on) for bad input; nothing is stored then.</summary>
-    public async Task<SubmittedRequest> SubmitAsync(RequestIntake intake, string channel, string actor, bool verified, CancellationToken ct)
+    public Task<SubmittedRequest> SubmitAsync(RequestIntake intake, string channel, string actor, bool verified, CancellationToken ct) =>
+        SubmitAsync(intake, channel, actor, verified ? VerifiedByStaff : null, ct);
+
+    /// <summary>As above; <paramref name="verifiedBy"/> names the method that verified the person already (<c>staff</c>, <c>signed-in</c>), or null.</summary>
+    public async Task<SubmittedRequest> SubmitAsync(RequestIntake intake, string channel, string actor, string? verifiedBy, CancellationToken ct)
     {
+        var verified = verifiedBy is not null;
         var policy = await policies.CurrentAsync(ct) ?? throw Problem("No policy has been published yet, so no rights can be exercised here.");
         var doc = policy.Document;
         var kind = intake.Kind?.Trim() ?? "";
@@ -115,18 +124,22 @@ internal sealed class RightsRequests(
             if (!needsVerification)
             {
                 request.VerifiedAt = now;
-                request.VerifiedBy = verified ? VerifiedByStaff : NotRequired;
+                request.VerifiedBy = verifiedBy ?? NotRequired;
             }
             db.Add(request);
             AddEvent(db, request.Id, RequestEvents.Received, actor, visible: true, now);
             if (!needsVerification) AddEvent(db, request.Id, RequestEvents.Verified, actor, visible: true, now);
             await StartWithinAsync(db, request, ct);
         }
+        // The receipt carries the status link and, where the person must prove who they are by a code, the first code.
+        var code = request.State == RequestState.Verifying && mail.IsOn && RightsVerification.EmailCodeMethod(doc) is not null
+            ? RightsVerification.IssueWithin(db, request.Id, dataKey, now) : null;
+        await mail.EnqueueWithinAsync(db, request, RightsMessages.Received, dataKey, new MailSecrets(token, code), ct);
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "rights.request-received", Target(request.Id),
             new { kind, jurisdiction, channel, subject = subjectId, state = RequestStates.Name(request.State), duplicateOf = request.DuplicateOfId }), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new SubmittedRequest(request.Id, token, request.State, request.DuplicateOfId, request.DueAt);
+        return new SubmittedRequest(request.Id, token, request.State, request.DuplicateOfId, request.DueAt) { CodeSent = code is not null };
     }
 
     /// <summary>Identity verified (by a method of the policy, by staff, or by a session): the clock starts where it waited, and the request moves on.</summary>
@@ -167,6 +180,7 @@ internal sealed class RightsRequests(
             r.ClosedAt = now;
             r.LastCommunicationAt = now;
             await AddTextEventAsync(db, r, RequestEvents.Denied, actor, text, now, ct);
+            await mail.EnqueueWithinAsync(db, r, RightsMessages.Denied, ct: ct);
             return null;
         }, ct);
 
@@ -181,6 +195,7 @@ internal sealed class RightsRequests(
             r.DueAt = newDue;
             r.LastCommunicationAt = now;
             await AddTextEventAsync(db, r, RequestEvents.Extended, actor, text, now, ct);
+            await mail.EnqueueWithinAsync(db, r, RightsMessages.Extended, ct: ct);
             return new { due = newDue };
         }, ct);
 
@@ -204,7 +219,37 @@ internal sealed class RightsRequests(
             r.LastCommunicationAt = now;
             if (Optional(answer, "answer", MaxMessageLength) is { } text) await AddTextEventAsync(db, r, RequestEvents.Completed, actor, text, now, ct);
             else AddEvent(db, r.Id, RequestEvents.Completed, actor, visible: true, now);
+            await mail.EnqueueWithinAsync(db, r, RightsMessages.Completed, ct: ct);
             return null;
+        }, ct);
+
+    /// <summary>
+    /// Staff's decision on a proof of identity (a document): accepted, the request is verified by <c>method</c>; rejected,
+    /// it keeps waiting and the person is told why. <paramref name="alongside"/> runs in the same transaction (it deletes
+    /// the proof) and returns the method and the audit details.
+    /// </summary>
+    public Task<RequestSummary> DecideIdentityAsync(Guid id, bool accept, string? reason, string actor,
+        Func<StewardDbContext, RightsRequest, Task<(string Method, object? Details)>> alongside, CancellationToken ct) =>
+        ChangeAsync(id, actor, accept ? "rights.request-verified" : "rights.verification-failed", null, async (db, r, now) =>
+        {
+            if (r.State != RequestState.Verifying) throw Problem($"The request is {RequestStates.Name(r.State)}, not waiting for verification.");
+            var text = accept ? Optional(reason, "reason", MaxReasonLength) : Required(reason, "reason", MaxReasonLength);
+            var (method, details) = await alongside(db, r);
+            if (accept)
+            {
+                r.VerifiedAt = now;
+                r.VerifiedBy = method;
+                Deadlines.Verified(r, now);
+                r.State = AfterVerification(r.Kind);
+                AddEvent(db, r.Id, RequestEvents.Verified, actor, visible: true, now);
+            }
+            else
+            {
+                r.LastCommunicationAt = now;
+                await AddTextEventAsync(db, r, RequestEvents.VerificationFailed, actor, text!, now, ct);
+                await mail.EnqueueWithinAsync(db, r, RightsMessages.NotVerified, ct: ct);
+            }
+            return new { method, document = details };
         }, ct);
 
     public async Task<RequestSummary?> FindAsync(Guid id, CancellationToken ct)

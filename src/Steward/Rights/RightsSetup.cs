@@ -11,6 +11,9 @@ namespace Steward.Rights;
 internal static class RightsSetup
 {
     public const string IntakeRateLimit = "rights-intake";
+    /// <summary>Codes and documents per client address: more than submissions (a person may mistype), few enough to stop guessing.</summary>
+    public const string VerificationRateLimit = "rights-verification";
+    public const int VerificationStepsPerHour = 60;
 
     public static IServiceCollection AddStewardRights(this IServiceCollection services)
     {
@@ -18,6 +21,9 @@ internal static class RightsSetup
         services.AddSingleton<IValidateOptions<RightsOptions>, RightsOptionsValidator>();
         services.AddSingleton<RightsRequests>();
         services.AddSingleton<RequestPackages>();
+        services.AddSingleton<RightsMail>();
+        services.AddSingleton<RightsVerification>();
+        services.AddJobHandler<RightsMailHandler>();
         services.AddSingleton<ISubjectMergeStep, RightsMergeStep>();
         services.AddJobHandler<RightsFulfilment>();
         services.AddRecurringJob<RightsRecordsPurge>(TimeSpan.FromDays(1));
@@ -28,6 +34,9 @@ internal static class RightsSetup
                 PermitLimit = ctx.RequestServices.GetRequiredService<IOptions<RightsOptions>>().Value.SubmissionsPerHour,
                 Window = TimeSpan.FromHours(1),
             })));
+        services.AddRateLimiter(o => o.AddPolicy(VerificationRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = VerificationStepsPerHour, Window = TimeSpan.FromHours(1) })));
         return services;
     }
 }

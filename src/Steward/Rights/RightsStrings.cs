@@ -62,6 +62,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     public required string EventVerificationSent { get; init; }
     public required string EventVerified { get; init; }
     public required string EventVerificationFailed { get; init; }
+    public required string EventDocumentReceived { get; init; }
     public required string EventApproved { get; init; }
     public required string EventDenied { get; init; }
     public required string EventExtended { get; init; }
@@ -77,6 +78,19 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     public required string OptedOut { get; init; }
     public required string NothingToOptOut { get; init; }
     public required string DownloadPackage { get; init; }
+    public required string VerifyHeading { get; init; }
+    public required string CodeLabel { get; init; }
+    public required string CodeButton { get; init; }
+    public required string NewCodeButton { get; init; }
+    public required string DocumentLabel { get; init; }
+    public required string DocumentButton { get; init; }
+    public required string CodeAccepted { get; init; }
+    public required string CodeSentAgain { get; init; }
+    public required string DocumentReceived { get; init; }
+    public required string CodeRefused { get; init; }
+    public required string DocumentRefused { get; init; }
+    public required string TooManyTries { get; init; }
+    public required string NoEmailVerification { get; init; }
     /// <summary>{0}: the last day.</summary>
     public required string PackageUntil { get; init; }
     public required string PackageGoneTitle { get; init; }
@@ -137,6 +151,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         EventVerificationSent = "Verification code sent",
         EventVerified = "Identity confirmed",
         EventVerificationFailed = "Identity could not be confirmed",
+        EventDocumentReceived = "Identity document received",
         EventApproved = "Accepted for handling",
         EventDenied = "Request refused",
         EventExtended = "Time to answer extended",
@@ -149,6 +164,19 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         NoConsentToWithdraw = "We hold no consent of yours that is still in force, so there was nothing to withdraw.",
         OptedOut = "We have recorded your opt-out of the sale and sharing of your personal information for: {0}.",
         DownloadPackage = "Download a copy of your personal information (zip)",
+        VerifyHeading = "Confirm that it is you",
+        CodeLabel = "The code from our email",
+        CodeButton = "Confirm",
+        NewCodeButton = "Send me a new code",
+        DocumentLabel = "Photo or scan of the document (JPEG, PNG or WebP)",
+        DocumentButton = "Send the document",
+        CodeAccepted = "Thank you: your identity is confirmed and we are working on your request.",
+        CodeSentAgain = "We have sent a new code to your email address. It works for 15 minutes.",
+        DocumentReceived = "Thank you: we have received the document. We will check it and delete it as soon as we have decided.",
+        CodeRefused = "The code was not accepted.",
+        DocumentRefused = "The document was not accepted.",
+        TooManyTries = "Too many tries. Please wait, or ask for a new code.",
+        NoEmailVerification = "We will contact you to confirm your identity.",
         PackageUntil = "Available until {0}.",
         PackageGoneTitle = "This download is no longer available",
         PackageGoneText = "The copy of your personal information was deleted when its download period ended. You can make a new request at any time.",
@@ -210,6 +238,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         EventVerificationSent = "已发送验证码",
         EventVerified = "身份已核实",
         EventVerificationFailed = "未能核实身份",
+        EventDocumentReceived = "已收到身份证件",
         EventApproved = "已受理",
         EventDenied = "请求被拒绝",
         EventExtended = "答复期限已延长",
@@ -222,6 +251,19 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         NoConsentToWithdraw = "我们没有您仍然有效的同意，因此无需撤回。",
         OptedOut = "我们已记录您拒绝出售和共享您个人信息的选择，适用于：{0}。",
         DownloadPackage = "下载您的个人信息副本（zip 文件）",
+        VerifyHeading = "确认您的身份",
+        CodeLabel = "邮件中的验证码",
+        CodeButton = "确认",
+        NewCodeButton = "重新发送验证码",
+        DocumentLabel = "证件照片或扫描件（JPEG、PNG 或 WebP 格式）",
+        DocumentButton = "提交证件",
+        CodeAccepted = "谢谢，您的身份已核实，我们正在处理您的请求。",
+        CodeSentAgain = "我们已向您的邮箱发送新的验证码，15 分钟内有效。",
+        DocumentReceived = "谢谢，我们已收到证件，将予以核对，并在作出决定后立即删除。",
+        CodeRefused = "验证码不正确或已失效，请核对或重新获取。",
+        DocumentRefused = "证件未被接受，请提交 JPEG、PNG 或 WebP 格式且大小适当的图片。",
+        TooManyTries = "尝试次数过多，请稍后再试或重新获取验证码。",
+        NoEmailVerification = "我们将与您联系以核实您的身份。",
         PackageUntil = "可下载至 {0}。",
         PackageGoneTitle = "该下载已失效",
         PackageGoneText = "下载期限届满后，您的个人信息副本已被删除。您可随时重新提出请求。",
@@ -245,6 +287,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         RequestEvents.VerificationSent => EventVerificationSent,
         RequestEvents.Verified => EventVerified,
         RequestEvents.VerificationFailed => EventVerificationFailed,
+        RequestEvents.DocumentReceived => EventDocumentReceived,
         RequestEvents.Approved => EventApproved,
         RequestEvents.Denied => EventDenied,
         RequestEvents.Extended => EventExtended,
