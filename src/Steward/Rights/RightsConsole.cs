@@ -22,7 +22,10 @@ internal static class RightsConsole
             .WithMetadata(new RequestSizeLimitAttribute(RightsEndpoints.MaxBodyBytes));
         group.MapGet("", QueueAsync);
         group.MapGet("/{id:guid}", RequestAsync);
-        group.MapPost("/{id:guid}/{action:regex(^(verify|approve|deny|extend|complete|assign)$)}", ActAsync).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        foreach (var action in (string[])["verify", "approve", "deny", "extend", "complete", "assign"])
+            group.MapPost($"/{{id:guid}}/{action}", (Guid id, HttpContext http, IAntiforgery af, RightsRequests requests, RequestPackages packages, StaffDirectory staff,
+                    IEnumerable<IRequestProgress> progress, CancellationToken ct) => ActAsync(id, action, http, af, requests, packages, staff, progress, ct))
+                .WithMetadata(new RequireAntiforgeryTokenAttribute());
         return routes;
     }
 

@@ -42,8 +42,12 @@ internal static class RightsPages
         pages.MapGet("/status/{token}", StatusByLinkAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit);
         pages.MapGet("/status/{token}/package", PackageAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit);
         // Verification without JavaScript: the code from our email, a new code, a copy of an identity document.
-        pages.MapPost("/status/{token}/{step:regex(^(code|new-code|document)$)}", VerifyAsync).RequireRateLimiting(RightsSetup.VerificationRateLimit)
-            .WithMetadata(new RequireAntiforgeryTokenAttribute()).WithMetadata(new RequestSizeLimitAttribute(RightsVerificationEndpoints.MaxUploadBytes));
+        foreach (var step in (string[])["code", "new-code", "document"])
+            pages.MapPost($"/status/{{token}}/{step}", (string token, HttpContext http, IAntiforgery af, RightsRequests requests, RightsVerification verification,
+                    RequestPackages packages, PolicyStore policies, RightsMail mail, TimeProvider time, CancellationToken ct) =>
+                    VerifyAsync(token, step, http, af, requests, verification, packages, policies, mail, time, ct))
+                .RequireRateLimiting(RightsSetup.VerificationRateLimit).WithMetadata(new RequireAntiforgeryTokenAttribute())
+                .WithMetadata(new RequestSizeLimitAttribute(RightsVerificationEndpoints.MaxUploadBytes));
         return routes;
     }
 
