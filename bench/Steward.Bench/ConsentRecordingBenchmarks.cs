@@ -16,7 +16,7 @@ namespace Steward.Bench;
 /// INSERT of the same three event rows in a transaction, with 1 and 32 concurrent clients. SQLite, or PostgreSQL when
 /// STEWARD_BENCH_POSTGRES is set. Target: recording ≥ 50% of the baseline's rate.
 /// To see where a single client's time goes: BENCH_NO_CHAINER=1 turns the background audit chainer off,
-/// BENCH_NO_CHECKPOINTS=1 keeps it but signs no checkpoint during the run (each checkpoint verifies the whole log).
+/// BENCH_NO_CHECKPOINTS=1 keeps it but signs no checkpoint during the run (each checkpoint verifies the entries since the one before).
 /// </summary>
 [MemoryDiagnoser(false)]
 public class ConsentRecordingBenchmarks

@@ -18,6 +18,14 @@ internal sealed class AuditCheckpoint
     public required string PublicKey { get; set; }
     /// <summary>Ed25519 signature over the text of <c>AuditCheckpoints.SignedText</c>, base64.</summary>
     public required string Signature { get; set; }
+    /// <summary>
+    /// <see cref="MerkleTree.Frontier"/> of the first <see cref="TreeSize"/> entries, so the next checkpoint extends the tree
+    /// instead of rebuilding it. Not signed: trusted only once it reproduces <see cref="RootHash"/>. Null on checkpoints signed
+    /// before it was kept.
+    /// </summary>
+    public string? Frontier { get; set; }
+    /// <summary>Chain MAC of entry <see cref="TreeSize"/>, which the next entry must link to; set with <see cref="Frontier"/>.</summary>
+    public string? LastHash { get; set; }
 }
 
 internal sealed class AuditCheckpointConfiguration : IEntityTypeConfiguration<AuditCheckpoint>
@@ -31,5 +39,6 @@ internal sealed class AuditCheckpointConfiguration : IEntityTypeConfiguration<Au
         e.Property(x => x.RootHash).HasMaxLength(64);
         e.Property(x => x.PublicKey).HasMaxLength(64);
         e.Property(x => x.Signature).HasMaxLength(128);
+        e.Property(x => x.LastHash).HasMaxLength(64);
     }
 }

@@ -62,18 +62,20 @@ internal sealed class AuditCheckpoints(IDbContextFactory<StewardDbContext> conte
         await keys.FindAsync(SigningKeyPurpose, version, ct) is { } k ? PublicKeyOf(k.Material) : null;
 
     /// <summary>
-    /// Chains what is pending, verifies the log, and signs its head, unless the newest checkpoint already
-    /// covers every entry. Refuses to sign a chain that does not verify: a checkpoint must never vouch for
-    /// entries that were tampered with.
+    /// Chains what is pending, verifies the entries since the newest checkpoint, and signs the head, unless the newest
+    /// checkpoint already covers every entry. Refuses to sign a chain that does not verify: a checkpoint must never vouch
+    /// for entries that were tampered with. The tree is extended from the newest checkpoint's frontier, so a checkpoint
+    /// costs the entries since the one before, not the whole log; a checkpoint signed before frontiers were kept costs
+    /// one full verification.
     /// </summary>
     public async Task<CheckpointOutcome> CreateAsync(CancellationToken ct)
     {
         await chainer.ChainPendingAsync(wait: true, ct);
-        var v = await verifier.VerifyAsync(ct);
-        if (v.ChainBroken)
-            throw new StewardException($"The audit log does not verify ({v.Problem}); no checkpoint was made.");
         await using var db = await contexts.CreateDbContextAsync(ct);
         var newest = await NewestAsync(db, ct);
+        var v = newest is { Frontier: not null } ? await verifier.VerifySinceAsync(newest, ct) : await verifier.VerifyAsync(ct);
+        if (v.ChainBroken)
+            throw new StewardException($"The audit log does not verify ({v.Problem}); no checkpoint was made.");
         if (newest is not null && newest.TreeSize == v.Entries) return new CheckpointOutcome(newest, false);
         if (v.Entries == 0) throw new StewardException("The audit log has no chained entries yet; there is nothing to sign.");
         var key = await keys.CurrentAsync(SigningKeyPurpose, ct);
@@ -87,6 +89,8 @@ internal sealed class AuditCheckpoints(IDbContextFactory<StewardDbContext> conte
             KeyVersion = key.Version,
             PublicKey = PublicKeyOf(key.Material),
             Signature = "",
+            Frontier = v.Frontier,
+            LastHash = v.LastHash,
         };
         using (var signing = Key.Import(Ed25519, key.Material, KeyBlobFormat.RawPrivateKey))
             checkpoint.Signature = Convert.ToBase64String(Ed25519.Sign(signing, Encoding.UTF8.GetBytes(SignedText(checkpoint))));

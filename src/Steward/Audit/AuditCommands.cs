@@ -53,10 +53,11 @@ internal static class AuditCommands
 
         var exportTo = new Option<string?>("--export") { Description = "Also write the checkpoint as JSON to this file, for an auditor to keep outside Steward." };
         var checkpoint = new Command("checkpoint", """
-            Chain pending entries, verify the log and sign a checkpoint (Merkle tree head of every chained entry,
-            Ed25519). Prints its number, size, root and the public key to check it with. When the newest checkpoint
-            already covers every entry, that one is printed (and exported). Refuses (exit 1) when a chained entry or a
-            checkpoint does not verify (an entry the chainer refused is reported by 'audit verify' but stops no checkpoint).
+            Chain pending entries, verify those since the newest checkpoint (the whole log when that checkpoint keeps no
+            Merkle frontier) and sign a checkpoint (Merkle tree head of every chained entry, Ed25519). Prints its number,
+            size, root and the public key to check it with. When the newest checkpoint already covers every entry, that
+            one is printed (and exported). Refuses (exit 1) when the newest checkpoint or an entry since does not verify;
+            'audit verify' checks the whole log (an entry the chainer refused is reported there but stops no checkpoint).
             """) { exportTo };
         checkpoint.SetGuardedAction(async (parse, ct) =>
         {

@@ -32,6 +32,10 @@ public sealed record AuditVerification(long Entries, long? BrokenAt, string? Pro
     /// entry waiting to be chained (the chainer refuses it, a checkpoint never covers it) or in a record they describe.
     /// </summary>
     internal bool ChainBroken { get; init; }
+    /// <summary><see cref="MerkleTree.Frontier"/> of the chained entries that held, kept with the checkpoint signed over them.</summary>
+    internal string Frontier { get; init; } = "";
+    /// <summary>Chain MAC of the last chained entry that held.</summary>
+    internal string LastHash { get; init; } = AuditEntryEncoding.GenesisHash;
 }
 
 /// <summary>
@@ -47,13 +51,7 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var warnings = new List<string>();
-        var macKeys = new Dictionary<int, byte[]?>();
-        async Task<byte[]?> MacKeyAsync(int version)
-        {
-            if (!macKeys.TryGetValue(version, out var k))
-                macKeys[version] = k = (await keys.FindAsync(AuditLog.MacKeyPurpose, version, ct))?.Material;
-            return k;
-        }
+        var macKeys = new MacKeys(keys);
 
         // Checkpoints first: their signatures and keys, then the roots they expect at their sizes.
         var checkpoints = await db.Set<AuditCheckpoint>().AsNoTracking().OrderBy(c => c.TreeSize).ThenBy(c => c.Id).ToListAsync(ct);
@@ -67,13 +65,7 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
         foreach (var c in checkpoints)
         {
             var where = $"checkpoint {c.Id}";
-            var held = await keys.FindAsync(AuditCheckpoints.SigningKeyPurpose, c.KeyVersion, ct);
-            if (held is null)
-                return Broken(0, null, where, $"{where}: its signing key {AuditCheckpoints.KeyId(c.KeyVersion)} is gone, so it cannot be trusted");
-            if (!string.Equals(AuditCheckpoints.PublicKeyOf(held.Material), c.PublicKey, StringComparison.Ordinal))
-                return Broken(0, null, where, $"{where} was not signed by Steward's key (its public key differs)");
-            if (!AuditCheckpoints.SignatureHolds(c.PublicKey, c.Signature, AuditCheckpoints.SignedText(c)))
-                return Broken(0, null, where, $"{where} was altered (its signature does not verify)");
+            if (await SignatureProblemAsync(c, where, ct) is { } problem) return Broken(0, null, where, problem);
             expected.Add((where, c.TreeSize, c.RootHash));
         }
         if (against is not null)
@@ -108,22 +100,9 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
         {
             var intact = sequence - 1;
             var where = $"entry {sequence}";
-            if (e.Sequence != sequence)
-                return Broken(intact, sequence, where, e.Sequence > sequence
-                    ? $"entries {sequence}..{e.Sequence - 1} are missing"
-                    : $"entry {e.Sequence} appears out of order");
-            if (!string.Equals(e.PreviousHash, previous, StringComparison.Ordinal))
-                return Broken(intact, sequence, where, $"entry {sequence} does not link to entry {sequence - 1} (previous hash differs)");
             // The MAC binds the entry's random id, not its row: a copy of a real entry is caught here, not only by the unique index.
-            if (!entryIds.Add(e.EntryId))
-                return Broken(intact, sequence, where, $"entry {sequence} repeats an earlier entry (a replayed copy)");
-            var key = await MacKeyAsync(e.KeyVersion);
-            if (key is null)
-                return Broken(intact, sequence, where, $"entry {sequence}: its MAC key {AuditLog.MacKeyPurpose} v{e.KeyVersion} is gone, so it cannot be checked");
-            if (!string.Equals(AuditEntryEncoding.EntryMac(e, key), e.EntryMac, StringComparison.Ordinal))
-                return Broken(intact, sequence, where, $"entry {sequence} was altered (its content does not match its MAC)");
-            if (!string.Equals(AuditEntryEncoding.ChainMac(sequence, e.EntryMac, previous, key), e.Hash, StringComparison.Ordinal))
-                return Broken(intact, sequence, where, $"entry {sequence} was altered or moved (its chain MAC does not match)");
+            if (LinkProblem(e, sequence, previous, repeated: !entryIds.Add(e.EntryId), await macKeys.FindAsync(e.KeyVersion, ct)) is { } problem)
+                return Broken(intact, sequence, where, problem);
             tree.Add(AuditEntryEncoding.LeafHash(e));
             while (next < expected.Count && expected[next].Size == tree.Size)
             {
@@ -147,17 +126,18 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
 
         // The unchained tail: not yet in the chain, but each must carry a MAC Steward made.
         long unchained = 0;
+        // What is wrong beside the chain: it still holds, so a checkpoint may be signed over it.
+        AuditVerification BesideTheChain(string where, string problem) => Broken(entries, null, where, problem, chain: false)
+            with { Unchained = unchained, RootHash = tree.RootHex(), Frontier = tree.Frontier, LastHash = previous };
         await foreach (var e in db.AuditEntries.AsNoTracking().Where(e => e.Sequence == null).OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(ct))
         {
             var where = $"unchained entry (insertion id {e.Id})";
             if (!entryIds.Add(e.EntryId))
-                return Broken(entries, null, where, $"{where} repeats an earlier entry (a replayed copy)", chain: false)
-                    with { Unchained = unchained, RootHash = tree.RootHex() };
-            var key = await MacKeyAsync(e.KeyVersion);
+                return BesideTheChain(where, $"{where} repeats an earlier entry (a replayed copy)");
+            var key = await macKeys.FindAsync(e.KeyVersion, ct);
             if (e.PreviousHash is not null || e.Hash is not null || key is null || !IsJsonObject(e.Details)
                 || !string.Equals(AuditEntryEncoding.EntryMac(e, key), e.EntryMac, StringComparison.Ordinal))
-                return Broken(entries, null, where, $"{where} was altered or not written by Steward (its MAC does not match)", chain: false)
-                    with { Unchained = unchained, RootHash = tree.RootHex() };
+                return BesideTheChain(where, $"{where} was altered or not written by Steward (its MAC does not match)");
             Remember(e, where);
             unchained++;
         }
@@ -170,16 +150,13 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
             {
                 seen.Add(record.Target);
                 if (!digests.TryGetValue(record.Target, out var audited))
-                    return Broken(entries, null, record.Target, $"{record.Target} has no audit entry recording its state (it was added outside Steward)", chain: false)
-                        with { Unchained = unchained, RootHash = tree.RootHex() };
+                    return BesideTheChain(record.Target, $"{record.Target} has no audit entry recording its state (it was added outside Steward)");
                 if (!string.Equals(audited.Digest, record.Digest, StringComparison.Ordinal))
-                    return Broken(entries, null, record.Target, $"{record.Target} does not match what its newest audit entry ({audited.Where}) recorded (it was changed outside Steward)", chain: false)
-                        with { Unchained = unchained, RootHash = tree.RootHex() };
+                    return BesideTheChain(record.Target, $"{record.Target} does not match what its newest audit entry ({audited.Where}) recorded (it was changed outside Steward)");
             }
             foreach (var (target, audited) in digests)
                 if (target.StartsWith(feature.TargetPrefix, StringComparison.Ordinal) && !seen.Contains(target) && audited.Digest != AuditedRecordDigest.Absent)
-                    return Broken(entries, null, target, $"{target} is recorded by {audited.Where} but is missing from the database (it was removed outside Steward)", chain: false)
-                        with { Unchained = unchained, RootHash = tree.RootHex() };
+                    return BesideTheChain(target, $"{target} is recorded by {audited.Where} but is missing from the database (it was removed outside Steward)");
         }
 
         if (checkpoints.Count == 0 && against is null)
@@ -188,8 +165,91 @@ internal sealed class AuditVerifier(IDbContextFactory<StewardDbContext> contexts
                 : "no checkpoint yet: removing the newest entries would go unnoticed (run 'steward audit checkpoint')");
         return new AuditVerification(entries, null, null)
         {
-            Unchained = unchained, Checkpoints = checkpoints.Count, NewestCheckpoint = summary, Warnings = warnings, RootHash = tree.RootHex(),
+            Unchained = unchained, Checkpoints = checkpoints.Count, NewestCheckpoint = summary, Warnings = warnings,
+            RootHash = tree.RootHex(), Frontier = tree.Frontier, LastHash = previous,
         };
+    }
+
+    /// <summary>
+    /// Verifies only the chained entries after checkpoint <paramref name="from"/>, extending the Merkle tree from its stored
+    /// frontier: what signing the next checkpoint needs, at the cost of the entries since. The frontier and last hash are not
+    /// signed, so they count only once the checkpoint verifies with Steward's key and the frontier reproduces its signed root
+    /// (another frontier with that root would take a SHA-256 collision); an altered last hash is caught by the next entry's
+    /// chain MAC, which only Steward can compute. Entries before <paramref name="from"/> are left to the full verification:
+    /// a checkpoint built on the signed root never vouches for a change to them.
+    /// </summary>
+    public async Task<AuditVerification> VerifySinceAsync(AuditCheckpoint from, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var macKeys = new MacKeys(keys);
+        var checkpoint = $"checkpoint {from.Id}";
+        static AuditVerification Broken(long intact, long? at, string where, string problem) => new(intact, at, problem) { Where = where, ChainBroken = true };
+
+        if (await SignatureProblemAsync(from, checkpoint, ct) is { } signature) return Broken(0, null, checkpoint, signature);
+        if (from.Frontier is null || from.LastHash is null || MerkleTree.Resume(from.TreeSize, from.Frontier) is not { } tree
+            || !string.Equals(tree.RootHex(), from.RootHash, StringComparison.Ordinal))
+            return Broken(0, null, checkpoint, $"{checkpoint}: its stored Merkle frontier does not give its signed root (it was altered)");
+        var sequence = from.TreeSize;
+        var previous = from.LastHash;
+        var last = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence == sequence).Select(e => e.Hash).FirstOrDefaultAsync(ct);
+        if (last is null)
+            return Broken(0, sequence, checkpoint, $"{checkpoint} covers {sequence} entries, but entry {sequence} is missing: the newest entries were removed");
+        if (!string.Equals(last, previous, StringComparison.Ordinal))
+            return Broken(0, sequence, $"entry {sequence}", $"entry {sequence} is not the one {checkpoint} covers (its chain MAC differs from the one kept with the checkpoint)");
+
+        var since = db.AuditEntries.AsNoTracking().Where(e => e.Sequence > from.TreeSize).OrderBy(e => e.Sequence)
+            .Select(e => new { Entry = e, Repeated = db.AuditEntries.Any(o => o.EntryId == e.EntryId && o.Sequence < e.Sequence) });
+        await foreach (var row in since.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            var e = row.Entry;
+            sequence++;
+            if (LinkProblem(e, sequence, previous, row.Repeated, await macKeys.FindAsync(e.KeyVersion, ct)) is { } problem)
+                return Broken(sequence - 1, sequence, $"entry {sequence}", problem);
+            tree.Add(AuditEntryEncoding.LeafHash(e));
+            previous = e.Hash!;
+        }
+        return new AuditVerification(sequence, null, null) { RootHash = tree.RootHex(), Frontier = tree.Frontier, LastHash = previous };
+    }
+
+    /// <summary>Why a stored checkpoint cannot be trusted: its key is gone or not Steward's, or its signature fails; null when it holds.</summary>
+    private async Task<string?> SignatureProblemAsync(AuditCheckpoint c, string where, CancellationToken ct)
+    {
+        var held = await keys.FindAsync(AuditCheckpoints.SigningKeyPurpose, c.KeyVersion, ct);
+        if (held is null) return $"{where}: its signing key {AuditCheckpoints.KeyId(c.KeyVersion)} is gone, so it cannot be trusted";
+        if (!string.Equals(AuditCheckpoints.PublicKeyOf(held.Material), c.PublicKey, StringComparison.Ordinal))
+            return $"{where} was not signed by Steward's key (its public key differs)";
+        if (!AuditCheckpoints.SignatureHolds(c.PublicKey, c.Signature, AuditCheckpoints.SignedText(c)))
+            return $"{where} was altered (its signature does not verify)";
+        return null;
+    }
+
+    /// <summary>Why chained entry <paramref name="e"/> is not the one expected at <paramref name="sequence"/> after <paramref name="previous"/>; null when it is.</summary>
+    private static string? LinkProblem(AuditEntry e, long sequence, string previous, bool repeated, byte[]? key)
+    {
+        if (e.Sequence != sequence)
+            return e.Sequence > sequence ? $"entries {sequence}..{e.Sequence - 1} are missing" : $"entry {e.Sequence} appears out of order";
+        if (!string.Equals(e.PreviousHash, previous, StringComparison.Ordinal))
+            return $"entry {sequence} does not link to entry {sequence - 1} (previous hash differs)";
+        if (repeated) return $"entry {sequence} repeats an earlier entry (a replayed copy)";
+        if (key is null) return $"entry {sequence}: its MAC key {AuditLog.MacKeyPurpose} v{e.KeyVersion} is gone, so it cannot be checked";
+        if (!string.Equals(AuditEntryEncoding.EntryMac(e, key), e.EntryMac, StringComparison.Ordinal))
+            return $"entry {sequence} was altered (its content does not match its MAC)";
+        if (!string.Equals(AuditEntryEncoding.ChainMac(sequence, e.EntryMac, previous, key), e.Hash, StringComparison.Ordinal))
+            return $"entry {sequence} was altered or moved (its chain MAC does not match)";
+        return null;
+    }
+
+    /// <summary>The <c>audit.mac</c> keys of one verification, each read once (null when that version is gone).</summary>
+    private sealed class MacKeys(KeyRing keys)
+    {
+        private readonly Dictionary<int, byte[]?> _read = [];
+
+        public async Task<byte[]?> FindAsync(int version, CancellationToken ct)
+        {
+            if (!_read.TryGetValue(version, out var k))
+                _read[version] = k = (await keys.FindAsync(AuditLog.MacKeyPurpose, version, ct))?.Material;
+            return k;
+        }
     }
 
     private static string? DigestOf(string details)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Steward.Audit;
@@ -11,6 +12,31 @@ internal sealed class MerkleTree
     private readonly List<(int Height, byte[] Hash)> _frontier = [];
 
     public long Size { get; private set; }
+
+    /// <summary>
+    /// The tree of <paramref name="size"/> leaves again from its <see cref="Frontier"/>, without the leaves;
+    /// null when the text is not a frontier of that size. Nothing here says the roots are the right ones:
+    /// compare <see cref="Root"/> with a root you trust before building on it.
+    /// </summary>
+    public static MerkleTree? Resume(long size, string frontier)
+    {
+        if (size < 0) return null;
+        var parts = frontier.Length == 0 ? [] : frontier.Split(',');
+        // One perfect subtree per set bit of the size, the tallest first.
+        var heights = Enumerable.Range(0, 63).Reverse().Where(h => ((size >> h) & 1) == 1).ToArray();
+        if (parts.Length != heights.Length) return null;
+        var tree = new MerkleTree { Size = size };
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var hash = new byte[SHA256.HashSizeInBytes];
+            if (Convert.FromHexString(parts[i], hash, out _, out var written) != OperationStatus.Done || written != hash.Length) return null;
+            tree._frontier.Add((heights[i], hash));
+        }
+        return tree;
+    }
+
+    /// <summary>The roots of the perfect subtrees, left to right, in hex and comma-separated: what <see cref="Resume"/> takes.</summary>
+    public string Frontier => string.Join(',', _frontier.Select(f => Convert.ToHexStringLower(f.Hash)));
 
     public void Add(byte[] leafHash)
     {

@@ -29,11 +29,15 @@ internal sealed class RecurringJobs(IEnumerable<RecurringJob> schedules, IEnumer
         {
             // This node already saw this occurrence enqueued; no database work until the next one.
             if (_checkedUntil.TryGetValue(kind, out var until) && now < until) continue;
-            var occurrence = new DateTimeOffset(now.UtcTicks - now.UtcTicks % interval.Ticks, TimeSpan.Zero);
+            var occurrence = OccurrenceAt(now, interval);
             await EnqueueOccurrenceAsync(kind, occurrence, ct);
             _checkedUntil[kind] = occurrence + interval;
         }
     }
+
+    /// <summary>The start of the occurrence that <paramref name="now"/> falls in.</summary>
+    public static DateTimeOffset OccurrenceAt(DateTimeOffset now, TimeSpan interval) =>
+        new(now.UtcTicks - now.UtcTicks % interval.Ticks, TimeSpan.Zero);
 
     private async Task EnqueueOccurrenceAsync(string kind, DateTimeOffset occurrence, CancellationToken ct)
     {

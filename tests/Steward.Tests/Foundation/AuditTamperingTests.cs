@@ -102,14 +102,105 @@ public sealed class AuditTamperingTests
             Assert.Equal(5, (await db.Set<AuditCheckpoint>().SingleAsync()).TreeSize);
         AssertBroken(await VerifyAsync(app), "unchained entry (insertion id 4)", "not written by Steward");
 
-        await using (var db = await app.DbAsync())
-            await db.AuditEntries.Where(e => e.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, "{\"i\":99}"));
+        // An entry since the newest checkpoint, which the next one verifies before it signs.
         await AppendAsync(app, 1, "later");
+        await using (var db = await app.DbAsync())
+            await db.AuditEntries.Where(e => e.Sequence == 6).ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, "{\"i\":99}"));
         var refused = await StewardCli.RunAsync(app.Database, "", "audit", "checkpoint");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("no checkpoint was made", refused.Stderr, StringComparison.Ordinal);
         await using (var db = await app.DbAsync())
             Assert.Equal(1, await db.Set<AuditCheckpoint>().CountAsync());
+    }
+
+    [Fact]
+    public async Task A_checkpoint_verifies_only_the_entries_since_the_last_and_signs_over_the_history_that_was_signed()
+    {
+        await using var app = await AuditTests.AppWithEntriesAsync(5);
+        await CheckpointAsync(app);
+        string original;
+        await using (var db = await app.DbAsync())
+        {
+            var first = await db.Set<AuditCheckpoint>().SingleAsync();
+            Assert.Equal((await TreeOfFirstAsync(app, 5)).Frontier, first.Frontier);
+            original = (await db.AuditEntries.SingleAsync(e => e.Sequence == 2)).Details;
+            await db.AuditEntries.Where(e => e.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, "{\"i\":99}"));
+        }
+        // Entry 2 is not read again: the next checkpoint extends the tree of the signed one, so it vouches for the original entry 2.
+        await AppendAsync(app, 8, "later");
+        await CheckpointAsync(app);
+        AssertBroken(await VerifyAsync(app), "entry 2", "altered");
+        await using (var db = await app.DbAsync())
+            await db.AuditEntries.Where(e => e.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, original));
+        await AppendAsync(app, 3, "last");
+        await CheckpointAsync(app);
+        var r = await VerifyAsync(app);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("ok 16 entries; newest checkpoint 3 covers 16 entries", r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task A_frontier_rewritten_over_altered_history_is_not_signed_over()
+    {
+        await using var app = await AuditTests.AppWithEntriesAsync(5);
+        await CheckpointAsync(app);
+        // Someone with the database alters entry 2 and stores the frontier of the altered entries, hoping the next
+        // checkpoint signs a root over them without reading them again.
+        await using (var db = await app.DbAsync())
+            await db.AuditEntries.Where(e => e.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, "{\"i\":99}"));
+        var altered = (await TreeOfFirstAsync(app, 5)).Frontier;
+        await using (var db = await app.DbAsync())
+        {
+            Assert.NotEqual(altered, (await db.Set<AuditCheckpoint>().SingleAsync()).Frontier);
+            await db.Set<AuditCheckpoint>().ExecuteUpdateAsync(s => s.SetProperty(c => c.Frontier, altered));
+        }
+        await AppendAsync(app, 1, "later");
+        var refused = await StewardCli.RunAsync(app.Database, "", "audit", "checkpoint");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("checkpoint 1: its stored Merkle frontier does not give its signed root", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("no checkpoint was made", refused.Stderr, StringComparison.Ordinal);
+        await using (var db = await app.DbAsync())
+            Assert.Equal(1, await db.Set<AuditCheckpoint>().CountAsync());
+    }
+
+    [Fact]
+    public async Task A_stored_last_hash_that_is_not_the_covered_entry_is_refused()
+    {
+        await using var app = await AuditTests.AppWithEntriesAsync(5);
+        await CheckpointAsync(app);
+        await using (var db = await app.DbAsync())
+            await db.Set<AuditCheckpoint>().ExecuteUpdateAsync(s => s.SetProperty(c => c.LastHash, new string('a', 64)));
+        await AppendAsync(app, 1, "later");
+        var refused = await StewardCli.RunAsync(app.Database, "", "audit", "checkpoint");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("entry 5 is not the one checkpoint 1 covers", refused.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_signed_before_frontiers_were_kept_is_followed_by_one_full_verification()
+    {
+        await using var app = await AuditTests.AppWithEntriesAsync(5);
+        await CheckpointAsync(app);
+        await using (var db = await app.DbAsync())
+        {
+            await db.Set<AuditCheckpoint>().ExecuteUpdateAsync(s => s.SetProperty(c => c.Frontier, (string?)null).SetProperty(c => c.LastHash, (string?)null));
+            await db.AuditEntries.Where(e => e.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, "{\"i\":99}"));
+        }
+        await AppendAsync(app, 1, "later");
+        // Without a frontier the whole log is verified, so the altered entry holds the checkpoint up.
+        var refused = await StewardCli.RunAsync(app.Database, "", "audit", "checkpoint");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("entry 2 was altered", refused.Stderr, StringComparison.Ordinal);
+
+        await using (var db = await app.DbAsync())
+            await db.AuditEntries.Where(e => e.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(e => e.Details, "{\"i\":1}"));
+        await CheckpointAsync(app);
+        await using (var db = await app.DbAsync())
+        {
+            var second = await db.Set<AuditCheckpoint>().OrderByDescending(c => c.TreeSize).FirstAsync();
+            Assert.Equal(6, second.TreeSize);
+            Assert.Equal((await TreeOfFirstAsync(app, 6)).Frontier, second.Frontier);
+        }
     }
 
     [Fact]
@@ -415,12 +506,15 @@ public sealed class AuditTamperingTests
         }
     }
 
-    private static async Task<string> RootOfFirstAsync(StewardTestApp app, int size)
+    private static async Task<string> RootOfFirstAsync(StewardTestApp app, int size) => (await TreeOfFirstAsync(app, size)).RootHex();
+
+    /// <summary>The Merkle tree of the first entries as they are stored now, as anyone with the database can compute it.</summary>
+    private static async Task<MerkleTree> TreeOfFirstAsync(StewardTestApp app, int size)
     {
         await using var db = await app.DbAsync();
         var tree = new MerkleTree();
         foreach (var e in await db.AuditEntries.Where(e => e.Sequence <= size).OrderBy(e => e.Sequence).ToListAsync())
             tree.Add(AuditEntryEncoding.LeafHash(e));
-        return tree.RootHex();
+        return tree;
     }
 }

@@ -52,8 +52,15 @@ namespace Steward.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Frontier")
+                        .HasColumnType("text");
+
                     b.Property<int>("KeyVersion")
                         .HasColumnType("integer");
+
+                    b.Property<string>("LastHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("PublicKey")
                         .IsRequired()
