@@ -44,6 +44,8 @@ internal static class Cli
         root.Subcommands.Add(JobCommands.Build());
         root.Subcommands.Add(KeyCommands.Build());
         root.Subcommands.Add(Consent.ConsentCommands.Build());
+        root.Subcommands.Add(Connectors.ConnectorCommands.Connection());
+        root.Subcommands.Add(Connectors.ConnectorCommands.Dataset());
         return root;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Steward.Audit;
+using Steward.Connectors;
 using Steward.Consent;
 using Steward.Consent.Audiences;
 using Steward.Consent.Decisions;
@@ -68,6 +69,7 @@ internal static class StewardServer
         api.MapDecisions();
         api.MapAudiences();
         api.MapMarketing();
+        api.MapConnectors();
         return app;
     }
 

@@ -1,0 +1,241 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Steward.People;
+using Steward.Security.Keys;
+
+namespace Steward.Connectors;
+
+/// <summary>A field kept by an erasure, and why (the person is told).</summary>
+internal sealed record RetainedField(string Field, string Reason);
+
+/// <summary>What erasure did to one collection.</summary>
+internal sealed record CollectionErasure(string Collection, int Rows, bool Deleted, IReadOnlyList<string> MaskedFields, IReadOnlyList<RetainedField> Retained);
+
+/// <summary>A query on a connected database failed. The message names the collection and the server's code, never a value.</summary>
+internal sealed class ConnectorException(string message) : Exception(message);
+
+/// <summary>
+/// Runs plan steps on the connected databases with generated, parameterised SQL: set-based reads in chunks of keys,
+/// erasure as set-based UPDATE or DELETE by primary key, one transaction per collection.
+/// </summary>
+internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing keys)
+{
+    /// <summary>Key purpose of the <c>hmac</c> masking strategy.</summary>
+    public const string MaskingKeyPurpose = "connectors.masking";
+
+    /// <summary>Reads one step's rows from the inputs of earlier steps' outputs (by collection address).</summary>
+    public async Task<StepOutput> CollectAsync(FulfilmentPlan plan, int stepIndex, IReadOnlyDictionary<string, StepOutput> earlier, CollectFor purpose, CancellationToken ct)
+    {
+        var step = plan.Steps[stepIndex];
+        var database = (await connections.GetAsync(step.Connection, ct)).Database;
+        var collection = step.Collection;
+        var columns = collection.Fields.Select(f => f.Name).ToList();
+        var pk = collection.PrimaryKey?.Name;
+        var inputs = new Dictionary<string, List<object>>(StringComparer.Ordinal);
+        foreach (var input in step.Inputs)
+        {
+            var values = input.Identity is { } type
+                ? plan.Identities.Where(i => IdentityTypes.Name(i.Type) == type).Select(i => (object)i.Value)
+                : earlier.TryGetValue(input.FromCollection!.Value.ToString(), out var from) ? from.Keys.GetValueOrDefault(input.FromField!) ?? [] : [];
+            var list = inputs.TryGetValue(input.Field, out var existing) ? existing : inputs[input.Field] = [];
+            list.AddRange(values);
+        }
+        foreach (var k in inputs.Keys) inputs[k] = inputs[k].Distinct().ToList();
+
+        var rows = new List<object?[]>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await using (var connection = await OpenAsync(database, step, ct))
+        {
+            foreach (var (field, values) in inputs)
+                foreach (var chunk in values.Chunk(database.ChunkSize))
+                {
+                    await using var command = connection.CreateCommand();
+                    var condition = database.KeysCondition(command, field, chunk, "k");
+                    command.CommandText = $"SELECT {string.Join(", ", columns.Select(ConnectedDatabase.Quote))} FROM {ConnectedDatabase.Quote(collection.Name)} WHERE {condition}";
+                    await using var reader = await Guarded(step, () => command.ExecuteReaderAsync(ct));
+                    while (await reader.ReadAsync(ct))
+                    {
+                        var row = new object?[columns.Count];
+                        for (var i = 0; i < columns.Count; i++) row[i] = reader.IsDBNull(i) ? null : Scalar(reader.GetValue(i));
+                        // Several inputs (or an identity and a reference) may find the same row; it counts once.
+                        var identity = pk is null ? string.Join('\u001f', row.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))) : Convert.ToString(row[columns.IndexOf(pk)], CultureInfo.InvariantCulture)!;
+                        if (seen.Add(identity)) rows.Add(row);
+                    }
+                }
+        }
+
+        var outputs = step.Outputs.Append(pk).OfType<string>().Distinct(StringComparer.Ordinal)
+            .ToDictionary(f => f, f => rows.Select(r => r[columns.IndexOf(f)]).OfType<object>().Distinct().ToList(), StringComparer.Ordinal);
+        var rowKeys = pk is null ? null : rows.Select(r => r[columns.IndexOf(pk)]!).ToList();
+        var access = purpose.HasFlag(CollectFor.Access)
+            ? rows.Select(r => columns.Select((c, i) => (c, r[i])).ToDictionary(x => x.c, x => x.Item2, StringComparer.Ordinal)).ToList()
+            : null;
+        var masks = purpose.HasFlag(CollectFor.Erasure) && pk is not null && !collection.EraseByDelete ? await MasksAsync(collection, columns, rows, pk, ct) : null;
+        return new StepOutput(step.Address.ToString(), outputs, rowKeys, inputs, access, masks);
+    }
+
+    /// <summary>Erases one collection's rows found by <paramref name="collected"/> in one transaction; repeating it changes nothing more.</summary>
+    public async Task<CollectionErasure> EraseAsync(FulfilmentPlan plan, int stepIndex, StepOutput collected, CancellationToken ct)
+    {
+        var step = plan.Steps[stepIndex];
+        var collection = step.Collection;
+        var retained = Retained(plan, step);
+        var keep = retained.Select(r => r.Field).ToHashSet(StringComparer.Ordinal);
+        var constant = collection.Fields.Where(f => !keep.Contains(f.Name) && f.Erasable && f.Masking is MaskingStrategy.NullRewrite or MaskingStrategy.StringRewrite).ToList();
+        var computed = collection.Fields.Where(f => !keep.Contains(f.Name) && f.Erasable && f.Masking is not (MaskingStrategy.NullRewrite or MaskingStrategy.StringRewrite)).ToList();
+        var masked = constant.Concat(computed).Select(f => f.Name).ToList();
+        if (!collection.EraseByDelete && masked.Count == 0) return new CollectionErasure(collected.Collection, 0, false, [], retained);
+
+        var database = (await connections.GetAsync(step.Connection, ct)).Database;
+        var table = ConnectedDatabase.Quote(collection.Name);
+        var pk = collection.PrimaryKey?.Name;
+        // Rows are found by primary key; a collection without one by the values that found them.
+        var selectors = pk is not null ? [(pk, collected.RowKeys ?? [])] : collected.Inputs.Select(kv => (kv.Key, kv.Value)).ToList();
+        var count = 0;
+        await using var connection = await OpenAsync(database, step, ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var (column, values) in selectors)
+            foreach (var chunk in values.Chunk(database.ChunkSize))
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = tx;
+                var condition = database.KeysCondition(command, column, chunk, "k");
+                if (collection.EraseByDelete)
+                    command.CommandText = $"DELETE FROM {table} WHERE {condition}";
+                else if (constant.Count > 0)
+                {
+                    var sets = constant.Select((f, i) => f.Masking == MaskingStrategy.NullRewrite ? $"{ConnectedDatabase.Quote(f.Name)} = NULL"
+                        : $"{ConnectedDatabase.Quote(f.Name)} = {ConnectedDatabase.AddParameter(command, $"@m{i}", f.RewriteValue).ParameterName}");
+                    command.CommandText = $"UPDATE {table} SET {string.Join(", ", sets)} WHERE {condition}";
+                }
+                else
+                {
+                    count += chunk.Length;
+                    continue;
+                }
+                count += await Guarded(step, () => command.ExecuteNonQueryAsync(ct));
+            }
+        if (!collection.EraseByDelete && pk is not null)
+            foreach (var field in computed)
+                foreach (var chunk in (collected.Masks?.GetValueOrDefault(field.Name) ?? []).Chunk(database.ChunkSize / 2))
+                {
+                    await using var command = connection.CreateCommand();
+                    command.Transaction = tx;
+                    command.CommandText = ComputedUpdate(database, command, table, pk, field.Name, chunk);
+                    await Guarded(step, () => command.ExecuteNonQueryAsync(ct));
+                }
+        await tx.CommitAsync(ct);
+        return new CollectionErasure(collected.Collection, count, collection.EraseByDelete, collection.EraseByDelete ? [] : masked, retained);
+    }
+
+    /// <summary>Sets corrected values on the person's rows of one collection, in one transaction; returns the rows changed.</summary>
+    public async Task<int> RectifyAsync(FulfilmentPlan plan, int stepIndex, StepOutput collected, IReadOnlyDictionary<string, string?> values, CancellationToken ct)
+    {
+        var step = plan.Steps[stepIndex];
+        var pk = step.Collection.PrimaryKey?.Name ?? throw new ConnectorException($"Collection {step.Address} has no primary_key: rectification changes rows by key.");
+        var database = (await connections.GetAsync(step.Connection, ct)).Database;
+        var count = 0;
+        await using var connection = await OpenAsync(database, step, ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var chunk in (collected.RowKeys ?? []).Chunk(database.ChunkSize - values.Count))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            var sets = values.Select((kv, i) => $"{ConnectedDatabase.Quote(kv.Key)} = {ConnectedDatabase.AddParameter(command, $"@v{i}", kv.Value).ParameterName}").ToList();
+            command.CommandText = $"UPDATE {ConnectedDatabase.Quote(step.Collection.Name)} SET {string.Join(", ", sets)} WHERE {database.KeysCondition(command, pk, chunk, "k")}";
+            count += await Guarded(step, () => command.ExecuteNonQueryAsync(ct));
+        }
+        await tx.CommitAsync(ct);
+        return count;
+    }
+
+    /// <summary>Fields erasure keeps: under a legal duty, read-only, or keys the plan's references use (they identify rows, not the person).</summary>
+    public static List<RetainedField> Retained(FulfilmentPlan plan, PlanStep step)
+    {
+        var linking = plan.Steps.SelectMany(s => s.Inputs.Where(i => i.FromCollection == step.Address).Select(i => i.FromField!))
+            .Concat(step.Inputs.Where(i => i.Identity is null).Select(i => i.Field)).ToHashSet(StringComparer.Ordinal);
+        var retained = new List<RetainedField>();
+        foreach (var f in step.Collection.Fields.Where(f => f.DataCategories.Any(c => c.StartsWith("user", StringComparison.Ordinal))))
+        {
+            if (f.RetainReason is { } reason) retained.Add(new RetainedField(f.Name, reason));
+            else if (f.ReadOnly) retained.Add(new RetainedField(f.Name, "read-only in the company's database"));
+            else if (f.PrimaryKey || linking.Contains(f.Name) || f.References.Count > 0) retained.Add(new RetainedField(f.Name, "key linking records; identifies no one once the other fields are erased"));
+        }
+        return retained;
+    }
+
+    private async Task<Dictionary<string, List<MaskedValue>>> MasksAsync(DatasetCollection collection, List<string> columns, List<object?[]> rows, string pk, CancellationToken ct)
+    {
+        var masks = new Dictionary<string, List<MaskedValue>>(StringComparer.Ordinal);
+        byte[]? hmacKey = null;
+        foreach (var f in collection.Fields.Where(f => f.Erasable && !f.PrimaryKey && f.References.Count == 0 && f.Masking is MaskingStrategy.Hash or MaskingStrategy.Hmac or MaskingStrategy.RandomStringRewrite))
+        {
+            if (f.Masking == MaskingStrategy.Hmac) hmacKey ??= (await keys.CurrentAsync(MaskingKeyPurpose, ct)).Material;
+            var i = columns.IndexOf(f.Name);
+            masks[f.Name] = rows.Where(r => r[i] is not null).Select(r => new MaskedValue(r[columns.IndexOf(pk)]!, Fit(f, f.Masking switch
+            {
+                MaskingStrategy.Hash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Text(r[i])))),
+                MaskingStrategy.Hmac => Convert.ToHexStringLower(HMACSHA256.HashData(hmacKey!, Encoding.UTF8.GetBytes(Text(r[i])))),
+                _ => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            }))).ToList();
+        }
+        return masks;
+    }
+
+    private static string Fit(DatasetField f, string value) => f.Length is { } max && value.Length > max ? value[..max] : value;
+
+    private static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>One set-based UPDATE writing a different value per row, joined on the primary key.</summary>
+    private static string ComputedUpdate(ConnectedDatabase database, DbCommand command, string table, string pk, string field, MaskedValue[] chunk)
+    {
+        var column = ConnectedDatabase.Quote(field);
+        var key = ConnectedDatabase.Quote(pk);
+        if (database is PostgresDatabase)
+        {
+            database.KeysCondition(command, pk, chunk.Select(m => m.Key).ToList(), "k");
+            ConnectedDatabase.AddParameter(command, "v", chunk.Select(m => m.Value).ToArray());
+            return $"UPDATE {table} SET {column} = m.v FROM unnest(@k, @v) AS m(k, v) WHERE {table}.{key} = m.k";
+        }
+        ConnectedDatabase.AddParameter(command, "@rows", System.Text.Json.JsonSerializer.Serialize(chunk.Select(m => new object[] { m.Key, m.Value }), StepOutput.Json));
+        return $"UPDATE {table} SET {column} = m.v FROM (SELECT json_extract(value, '$[0]') AS k, json_extract(value, '$[1]') AS v FROM json_each(@rows)) AS m WHERE {table}.{key} = m.k";
+    }
+
+    /// <summary>Values as keys travel: whole numbers as long, the rest as they are (text, dates for reading).</summary>
+    private static object Scalar(object value) => value switch
+    {
+        int i => (long)i,
+        short s => (long)s,
+        byte b => (long)b,
+        Guid g => g.ToString("D"),
+        _ => value,
+    };
+
+    private static async Task<DbConnection> OpenAsync(ConnectedDatabase database, PlanStep step, CancellationToken ct)
+    {
+        try
+        {
+            return await database.OpenAsync(ct);
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            throw new ConnectorException($"Cannot open connection '{step.Connection}' for {step.Address}: {ConnectionDirectory.Reason(e)}.");
+        }
+    }
+
+    /// <summary>Runs a statement; a failure becomes a message with the collection and error code only (a database's message may quote the person's values).</summary>
+    private static async Task<T> Guarded<T>(PlanStep step, Func<Task<T>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (DbException e)
+        {
+            var code = e is Npgsql.PostgresException pg ? pg.SqlState : e is Microsoft.Data.Sqlite.SqliteException s ? $"SQLite {s.SqliteErrorCode}" : e.GetType().Name;
+            throw new ConnectorException($"A statement on {step.Address} (connection '{step.Connection}') failed with {code}.");
+        }
+    }
+}
