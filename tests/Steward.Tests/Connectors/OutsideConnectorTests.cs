@@ -89,3 +89,25 @@ public sealed class OutsideConnectorTests
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
+
+/// <summary>The data map against the published notice.</summary>
+public sealed class DataMapNoticeTests
+{
+    [Fact]
+    public async Task A_field_whose_category_no_purpose_declares_is_reported_as_collected_but_not_in_the_notice()
+    {
+        await using var company = await CompanyDatabase.CreateAsync(ConnectionTypes.Sqlite);
+        await using var app = await StewardTestApp.StartAsync();
+        await app.PublishAsync(Repository.PathOf("examples", "example-global", "policy"));
+        await app.Services<ConnectionDirectory>().AddAsync("shop-db", ConnectionTypes.Sqlite, company.ConnectionString, "test", CancellationToken.None);
+        var yaml = (await File.ReadAllTextAsync(Repository.PathOf("examples", "datasets", "shop.yml")))
+            .Replace("- name: note\n            data_categories: [user.content.private]", "- name: note\n            data_categories: [user.health_and_medical]", StringComparison.Ordinal);
+
+        var import = await app.Services<DataConnectors>().ImportAsync(yaml, "shop-db", "test", CancellationToken.None);
+
+        Assert.True(import.Stored);
+        var warning = Assert.Single(import.Problems);
+        Assert.True(warning.Warning);
+        Assert.Equal("'orders.note' holds user.health_and_medical, which no purpose of the published policy declares: collected but not in the notice", warning.Message);
+    }
+}
