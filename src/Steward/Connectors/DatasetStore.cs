@@ -94,23 +94,38 @@ internal sealed class DatasetStore(IDbContextFactory<StewardDbContext> contexts,
         return true;
     }
 
-    /// <summary>Every stored dataset, parsed, with foreign-key references of its live database added where the dataset gives none.</summary>
+    /// <summary>
+    /// Every stored dataset, parsed; <paramref name="withForeignKeys"/> adds the foreign keys of its live database as references
+    /// where the dataset gives none. Those are kept in memory per imported row (a re-import is a new row), so planning a request
+    /// reads the list of datasets, not their YAML or the live schema.
+    /// </summary>
     public async Task<List<LoadedDataset>> LoadAsync(CancellationToken ct, bool withForeignKeys = false)
     {
-        var rows = await ListAsync(ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Set<Dataset>().AsNoTracking().OrderBy(d => d.FidesKey).Select(d => new { d.Id, d.FidesKey, d.ConnectionName, d.ImportedAt }).ToListAsync(ct);
         var loaded = new List<LoadedDataset>();
         foreach (var group in rows.GroupBy(r => r.ConnectionName))
         {
-            LiveSchema? schema = withForeignKeys ? await ReadSchemaAsync(await connections.GetAsync(group.Key, ct), ct) : null;
+            LiveSchema? schema = null;
             foreach (var row in group)
             {
-                var definition = new DatasetReader(Taxonomy.Bundled).Read(row.Yaml).First(d => d.FidesKey == row.FidesKey);
-                if (schema is not null) definition = CheckAgainstSchema(definition, schema, []);
-                loaded.Add(new LoadedDataset(definition, row.ConnectionName, row.ImportedAt));
+                if (withForeignKeys && _resolved.TryGetValue(row.Id, out var known)) { loaded.Add(known); continue; }
+                var yaml = await db.Set<Dataset>().Where(d => d.Id == row.Id).Select(d => d.Yaml).FirstAsync(ct);
+                var definition = new DatasetReader(Taxonomy.Bundled).Read(yaml).First(d => d.FidesKey == row.FidesKey);
+                if (withForeignKeys)
+                {
+                    schema ??= await ReadSchemaAsync(await connections.GetAsync(group.Key, ct), ct);
+                    definition = CheckAgainstSchema(definition, schema, []);
+                }
+                var dataset = new LoadedDataset(definition, row.ConnectionName, row.ImportedAt);
+                if (withForeignKeys) _resolved[row.Id] = dataset;
+                loaded.Add(dataset);
             }
         }
         return loaded;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, LoadedDataset> _resolved = new();
 
     /// <summary>Foreign keys pointing at a table that holds an identity field, from tables or columns no dataset covers.</summary>
     public async Task<List<DatasetGap>> GapsAsync(string? connectionName, CancellationToken ct)

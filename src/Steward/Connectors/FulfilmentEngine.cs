@@ -29,7 +29,7 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
     public async Task<StepOutput> CollectAsync(FulfilmentPlan plan, int stepIndex, IReadOnlyDictionary<string, StepOutput> earlier, CollectFor purpose, CancellationToken ct)
     {
         var step = plan.Steps[stepIndex];
-        var database = (await connections.GetAsync(step.Connection, ct)).Database;
+        var database = await DatabaseAsync(plan, step, ct);
         var collection = step.Collection;
         var columns = collection.Fields.Select(f => f.Name).ToList();
         var pk = collection.PrimaryKey?.Name;
@@ -88,45 +88,47 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
         var masked = constant.Concat(computed).Select(f => f.Name).ToList();
         if (!collection.EraseByDelete && masked.Count == 0) return new CollectionErasure(collected.Collection, 0, false, [], retained);
 
-        var database = (await connections.GetAsync(step.Connection, ct)).Database;
+        var database = await DatabaseAsync(plan, step, ct);
         var table = ConnectedDatabase.Quote(collection.Name);
         var pk = collection.PrimaryKey?.Name;
         // Rows are found by primary key; a collection without one by the values that found them.
         var selectors = pk is not null ? [(pk, collected.RowKeys ?? [])] : collected.Inputs.Select(kv => (kv.Key, kv.Value)).ToList();
+        // Each statement, and whether its changed rows are the collection's rows (computed masks rewrite rows already counted).
+        var statements = new List<(Action<DbCommand> Build, bool Counts)>();
         var count = 0;
-        await using var connection = await OpenAsync(database, step, ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         foreach (var (column, values) in selectors)
             foreach (var chunk in values.Chunk(database.ChunkSize))
             {
-                await using var command = connection.CreateCommand();
-                command.Transaction = tx;
-                var condition = database.KeysCondition(command, column, chunk, "k");
                 if (collection.EraseByDelete)
-                    command.CommandText = $"DELETE FROM {table} WHERE {condition}";
+                    statements.Add((command => command.CommandText = $"DELETE FROM {table} WHERE {database.KeysCondition(command, column, chunk, "k")}", true));
                 else if (constant.Count > 0)
-                {
-                    var sets = constant.Select((f, i) => f.Masking == MaskingStrategy.NullRewrite ? $"{ConnectedDatabase.Quote(f.Name)} = NULL"
-                        : $"{ConnectedDatabase.Quote(f.Name)} = {ConnectedDatabase.AddParameter(command, $"@m{i}", f.RewriteValue).ParameterName}");
-                    command.CommandText = $"UPDATE {table} SET {string.Join(", ", sets)} WHERE {condition}";
-                }
+                    statements.Add((command =>
+                    {
+                        var sets = constant.Select((f, i) => f.Masking == MaskingStrategy.NullRewrite ? $"{ConnectedDatabase.Quote(f.Name)} = NULL"
+                            : $"{ConnectedDatabase.Quote(f.Name)} = {ConnectedDatabase.AddParameter(command, $"@m{i}", f.RewriteValue).ParameterName}");
+                        command.CommandText = $"UPDATE {table} SET {string.Join(", ", sets)} WHERE {database.KeysCondition(command, column, chunk, "k")}";
+                    }, true));
                 else
-                {
                     count += chunk.Length;
-                    continue;
-                }
-                count += await Guarded(step, () => command.ExecuteNonQueryAsync(ct));
             }
         if (!collection.EraseByDelete && pk is not null)
             foreach (var field in computed)
                 foreach (var chunk in (collected.Masks?.GetValueOrDefault(field.Name) ?? []).Chunk(database.ChunkSize / 2))
-                {
-                    await using var command = connection.CreateCommand();
-                    command.Transaction = tx;
-                    command.CommandText = ComputedUpdate(database, command, table, pk, field.Name, chunk);
-                    await Guarded(step, () => command.ExecuteNonQueryAsync(ct));
-                }
-        await tx.CommitAsync(ct);
+                    statements.Add((command => command.CommandText = ComputedUpdate(database, command, table, pk, field.Name, chunk), false));
+
+        if (statements.Count == 0) return new CollectionErasure(collected.Collection, count, collection.EraseByDelete, collection.EraseByDelete ? [] : masked, retained);
+        await using var connection = await OpenAsync(database, step, ct);
+        // A single statement is its own transaction; several share one, so the collection commits whole or not at all.
+        await using var tx = statements.Count > 1 ? await connection.BeginTransactionAsync(ct) : null;
+        foreach (var (build, counts) in statements)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            build(command);
+            var changed = await Guarded(step, () => command.ExecuteNonQueryAsync(ct));
+            if (counts) count += changed;
+        }
+        if (tx is not null) await tx.CommitAsync(ct);
         return new CollectionErasure(collected.Collection, count, collection.EraseByDelete, collection.EraseByDelete ? [] : masked, retained);
     }
 
@@ -135,7 +137,7 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
     {
         var step = plan.Steps[stepIndex];
         var pk = step.Collection.PrimaryKey?.Name ?? throw new ConnectorException($"Collection {step.Address} has no primary_key: rectification changes rows by key.");
-        var database = (await connections.GetAsync(step.Connection, ct)).Database;
+        var database = await DatabaseAsync(plan, step, ct);
         var count = 0;
         await using var connection = await OpenAsync(database, step, ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -149,6 +151,13 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
         }
         await tx.CommitAsync(ct);
         return count;
+    }
+
+    private async Task<ConnectedDatabase> DatabaseAsync(FulfilmentPlan plan, PlanStep step, CancellationToken ct)
+    {
+        if (!plan.Connections.TryGetValue(step.Connection, out var connection))
+            plan.Connections[step.Connection] = connection = await connections.GetAsync(step.Connection, ct);
+        return connection.Database;
     }
 
     /// <summary>Fields erasure keeps: under a legal duty, read-only, or keys the plan's references use (they identify rows, not the person).</summary>

@@ -21,6 +21,9 @@ internal sealed record ExternalTarget(string Connection, string Type);
 /// </summary>
 internal sealed class FulfilmentPlan(IReadOnlyList<Identity> identities, IReadOnlyList<PlanStep> steps, IReadOnlyList<ExternalTarget> external)
 {
+    /// <summary>The connections the steps use, opened once for the plan's life (a plan lives for one request).</summary>
+    internal Dictionary<string, OpenedConnection> Connections { get; } = new(StringComparer.Ordinal);
+
     public IReadOnlyList<PlanStep> Steps { get; } = steps;
     public IReadOnlyList<ExternalTarget> External { get; } = external;
     internal IReadOnlyList<Identity> Identities { get; } = identities;
