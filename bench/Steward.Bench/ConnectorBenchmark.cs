@@ -28,7 +28,8 @@ internal static class ConnectorBenchmark
             return 1;
         }
         var customers = int.Parse(Environment.GetEnvironmentVariable("STEWARD_BENCH_SHOP_CUSTOMERS") ?? "1000000", CultureInfo.InvariantCulture);
-        var shop = await ShopAsync(server, customers);
+        var needed = 4 * Rounds + 2 * Batch * BatchRounds + 20;
+        var shop = await ShopAsync(server, customers, needed);
 
         using var services = ConsentBench.StartServices();
         await services.GetRequiredService<ConnectionDirectory>().AddAsync("shop", ConnectionTypes.Postgres, shop, "bench", CancellationToken.None);
@@ -36,19 +37,20 @@ internal static class ConnectorBenchmark
         if (!import.Stored) throw new InvalidOperationException(string.Join("\n", import.Problems.Select(p => p.Format("shop"))));
         var connectors = services.GetRequiredService<DataConnectors>();
 
-        var fresh = new Queue<long>(await FreshCustomersAsync(shop, 4 * Rounds + 2 * Batch * BatchRounds + 20));
+        var fresh = new Queue<long>(await FreshCustomersAsync(shop, needed));
         static Identity Email(long id) => new(IdentityType.Email, $"c{id}@shop.example");
 
         // Warm both paths (pools, JIT, plan caches) before measuring.
         for (var i = 0; i < 5; i++)
         {
-            await connectors.AccessAsync(await connectors.PlanAsync([Email(i + 1)], default), Guid.Empty, default);
-            await HandAccessAsync(shop, $"c{i + 1}@shop.example");
+            await connectors.AccessAsync(await connectors.PlanAsync([Email(fresh.Dequeue())], default), Guid.Empty, default);
+            await HandAccessAsync(shop, $"c{fresh.Dequeue()}@shop.example");
         }
 
+        // Access reads customers not yet erased, each once per side, so neither meets a row the other just cached.
         var access = await AlternateAsync(Rounds,
-            async () => { var id = Random.Shared.NextInt64(1, customers + 1); await connectors.AccessAsync(await connectors.PlanAsync([Email(id)], default), Guid.Empty, default); },
-            async () => { var id = Random.Shared.NextInt64(1, customers + 1); await HandAccessAsync(shop, $"c{id}@shop.example"); });
+            async () => await connectors.AccessAsync(await connectors.PlanAsync([Email(fresh.Dequeue())], default), Guid.Empty, default),
+            async () => await HandAccessAsync(shop, $"c{fresh.Dequeue()}@shop.example"));
         var erase = await AlternateAsync(Rounds,
             async () => await connectors.EraseAsync(await connectors.PlanAsync([Email(fresh.Dequeue())], default), Guid.Empty, default),
             async () => await HandEraseAsync(shop, $"c{fresh.Dequeue()}@shop.example"));
@@ -155,8 +157,11 @@ internal static class ConnectorBenchmark
         return rows.Select(r => (long)r[0]!).ToList();
     }
 
-    /// <summary>The shop database for this size: generated on first use (INSERT ... SELECT generate_series, then indexes), then reused.</summary>
-    private static async Task<string> ShopAsync(string server, int customers)
+    /// <summary>
+    /// The shop database for this size: generated on first use (INSERT ... SELECT generate_series, then indexes), then reused
+    /// until fewer than <paramref name="needed"/> customers are left unerased.
+    /// </summary>
+    private static async Task<string> ShopAsync(string server, int customers, int needed)
     {
         var name = $"steward_bench_shop_{customers}";
         var shop = new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
@@ -169,7 +174,8 @@ internal static class ConnectorBenchmark
                 await using var ready = new NpgsqlConnection(shop);
                 await ready.OpenAsync();
                 await using var check = new NpgsqlCommand("SELECT to_regclass('bench_ready') IS NOT NULL", ready);
-                if ((bool)(await check.ExecuteScalarAsync())!) return shop;
+                await using var left = new NpgsqlCommand("SELECT count(*) FROM customers WHERE email IS NOT NULL", ready);
+                if ((bool)(await check.ExecuteScalarAsync())! && (long)(await left.ExecuteScalarAsync())! >= needed) return shop;
                 await ready.CloseAsync();
                 NpgsqlConnection.ClearAllPools();
                 await new NpgsqlCommand($"DROP DATABASE {name} WITH (FORCE)", admin).ExecuteNonQueryAsync();

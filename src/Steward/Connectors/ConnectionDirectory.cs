@@ -23,7 +23,7 @@ internal sealed record OpenedConnection(string Name, string Type, string Secret)
 }
 
 /// <summary>Connections to company systems: added, listed, tested and removed with audit entries; secrets encrypted at rest.</summary>
-internal sealed class ConnectionDirectory(IDbContextFactory<StewardDbContext> contexts, KeyRing keys, AuditLog audit, TimeProvider time)
+internal sealed class ConnectionDirectory(IDbContextFactory<StewardDbContext> contexts, KeyRing keys, AuditLog audit, ConnectorChanges changes, TimeProvider time)
 {
     /// <summary>Key purpose of connection secrets (wrapped by the key-encryption key like every key).</summary>
     public const string SecretsKeyPurpose = "connectors.secrets";
@@ -52,8 +52,10 @@ internal sealed class ConnectionDirectory(IDbContextFactory<StewardDbContext> co
         db.Add(row);
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "connectors.connection.added", ConnectionAuditedRecords.Target(name),
             new { type, digest = ConnectionAuditedRecords.Digest(row) }), ct);
+        await changes.PublishWithinAsync(db, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        changes.Bump();
     }
 
     public async Task<List<ConnectionInfo>> ListAsync(CancellationToken ct)
@@ -75,8 +77,10 @@ internal sealed class ConnectionDirectory(IDbContextFactory<StewardDbContext> co
         db.Remove(row);
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "connectors.connection.removed", ConnectionAuditedRecords.Target(name),
             new { digest = AuditedRecordDigest.Absent }), ct);
+        await changes.PublishWithinAsync(db, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        changes.Bump();
         return true;
     }
 

@@ -7,6 +7,8 @@ internal static class ConnectorsSetup
 {
     public static IServiceCollection AddStewardConnectors(this IServiceCollection services)
     {
+        services.AddSingleton<ConnectorChanges>();
+        services.AddSingleton<ConnectorCatalogue>();
         services.AddSingleton<ConnectionDirectory>();
         services.AddSingleton<DatasetStore>();
         services.AddSingleton<FulfilmentEngine>();

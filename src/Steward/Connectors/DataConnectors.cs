@@ -19,23 +19,25 @@ internal sealed record ErasureReport(IReadOnlyList<CollectionErasure> Collection
 /// <list type="bullet">
 /// <item><see cref="ImportAsync"/>: check and store a fideslang dataset for a connection (CLI/API do the same).</item>
 /// <item><see cref="PlanAsync"/>: the plan for a person's identities over every stored dataset and outside connection.</item>
-/// <item><see cref="AccessAsync"/>, <see cref="EraseAsync"/>, <see cref="RectifyAsync"/>: run a whole plan.</item>
+/// <item><see cref="AccessAsync"/>, <see cref="EraseAsync"/>, <see cref="RectifyAsync"/>: run a whole plan (erasure and rectification in one
+/// transaction per database: all of the person's collections change, or none).</item>
 /// <item><see cref="EraseManyAsync"/>: erase several people at once, one set-based statement per collection and chunk.</item>
 /// <item>Resumable runs: <see cref="CollectStepAsync"/> for each step in order (persist each <see cref="StepOutput.ToJson"/>),
 /// then <see cref="EraseStepAsync"/> for each step in reverse order; every step may be repeated after a crash.</item>
 /// </list>
 /// Failures of a company system are <see cref="ConnectorException"/>s whose messages carry no personal data.
 /// </summary>
-internal sealed class DataConnectors(DatasetStore datasets, ConnectionDirectory connections, FulfilmentEngine engine, ExternalConnectors external)
+internal sealed class DataConnectors(DatasetStore datasets, ConnectorCatalogue catalogue, ConnectionDirectory connections, FulfilmentEngine engine, ExternalConnectors external)
 {
     public Task<DatasetImport> ImportAsync(string yaml, string connection, string actor, CancellationToken ct) =>
         datasets.ImportAsync(yaml, connection, actor, ct);
 
     public async Task<FulfilmentPlan> PlanAsync(IReadOnlyList<Identity> identities, CancellationToken ct)
     {
-        var loaded = await datasets.LoadAsync(ct, withForeignKeys: true);
-        var outside = (await connections.ListAsync(ct)).Where(c => !ConnectionTypes.IsDatabase(c.Type)).Select(c => new ExternalTarget(c.Name, c.Type)).ToList();
-        return FulfilmentPlan.Build(loaded, identities, outside);
+        var snapshot = await catalogue.CurrentAsync(ct);
+        var plan = FulfilmentPlan.Build(snapshot.Datasets, identities, snapshot.External);
+        foreach (var (name, connection) in snapshot.Connections) plan.Connections[name] = connection;
+        return plan;
     }
 
     public Task<StepOutput> CollectStepAsync(FulfilmentPlan plan, int step, IReadOnlyDictionary<string, StepOutput> earlier, CollectFor purpose, CancellationToken ct) =>
@@ -46,26 +48,33 @@ internal sealed class DataConnectors(DatasetStore datasets, ConnectionDirectory 
 
     public async Task<AccessResult> AccessAsync(FulfilmentPlan plan, Guid requestId, CancellationToken ct)
     {
-        var outputs = await CollectAllAsync(plan, CollectFor.Access, ct);
+        Dictionary<string, StepOutput> outputs;
+        await using (var session = new EngineSession(oneTransaction: false))
+            outputs = await CollectAllAsync(plan, CollectFor.Access, session, ct);
         var collections = plan.Steps.Select(s => new CollectionRows(s.Address.ToString(),
             s.Collection.Fields.ToDictionary(f => f.Name, f => f.DataCategories, StringComparer.Ordinal),
             outputs[s.Address.ToString()].Rows ?? [])).Where(c => c.Rows.Count > 0).ToList();
         var webhooks = new List<WebhookResult>();
         foreach (var target in plan.External.Where(t => t.Type == ConnectionTypes.Webhook))
-            webhooks.Add(await external.CallWebhookAsync(await connections.GetAsync(target.Connection, ct), requestId, RequestKind.Access, plan.Identities, ct));
+            webhooks.Add(await external.CallWebhookAsync(plan.Connections.GetValueOrDefault(target.Connection) ?? await connections.GetAsync(target.Connection, ct), requestId, RequestKind.Access, plan.Identities, ct));
         return new AccessResult(collections, webhooks, Tasks(plan, RequestKind.Access));
     }
 
     public async Task<ErasureReport> EraseAsync(FulfilmentPlan plan, Guid requestId, CancellationToken ct)
     {
         // Every key set is computed before anything is erased: a later step never depends on a value already masked.
-        var outputs = await CollectAllAsync(plan, CollectFor.Erasure, ct);
+        // Run whole, each database's collections commit together; step by step (EraseStepAsync) each commits alone.
         var report = new List<CollectionErasure>();
-        for (var i = plan.Steps.Count - 1; i >= 0; i--)
-            report.Add(await engine.EraseAsync(plan, i, outputs[plan.Steps[i].Address.ToString()], ct));
+        await using (var session = new EngineSession(oneTransaction: true))
+        {
+            var outputs = await CollectAllAsync(plan, CollectFor.Erasure, session, ct);
+            for (var i = plan.Steps.Count - 1; i >= 0; i--)
+                report.Add(await engine.EraseAsync(plan, i, outputs[plan.Steps[i].Address.ToString()], ct, session));
+            await session.CommitAsync(ct);
+        }
         report.Reverse();
         foreach (var target in plan.External.Where(t => t.Type == ConnectionTypes.Webhook))
-            await external.CallWebhookAsync(await connections.GetAsync(target.Connection, ct), requestId, RequestKind.Erasure, plan.Identities, ct);
+            await external.CallWebhookAsync(plan.Connections.GetValueOrDefault(target.Connection) ?? await connections.GetAsync(target.Connection, ct), requestId, RequestKind.Erasure, plan.Identities, ct);
         return new ErasureReport(report, Tasks(plan, RequestKind.Erasure));
     }
 
@@ -88,21 +97,23 @@ internal sealed class DataConnectors(DatasetStore datasets, ConnectionDirectory 
                     throw new ConnectorException($"'{c.Key}' is not a field that can be corrected (unknown, a key, a reference or read-only).");
             }
         }
-        var outputs = await CollectAllAsync(plan, CollectFor.Keys, ct);
         var changed = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var session = new EngineSession(oneTransaction: true);
+        var outputs = await CollectAllAsync(plan, CollectFor.Keys, session, ct);
         foreach (var group in byCollection)
         {
             var step = plan.Steps.First(s => s.Address.ToString() == group.Key);
             changed[group.Key] = await engine.RectifyAsync(plan, step.Index, outputs[group.Key],
-                group.ToDictionary(c => c.Key[(group.Key.Length + 1)..], c => c.Value, StringComparer.Ordinal), ct);
+                group.ToDictionary(c => c.Key[(group.Key.Length + 1)..], c => c.Value, StringComparer.Ordinal), ct, session);
         }
+        await session.CommitAsync(ct);
         return changed;
     }
 
-    private async Task<Dictionary<string, StepOutput>> CollectAllAsync(FulfilmentPlan plan, CollectFor purpose, CancellationToken ct)
+    private async Task<Dictionary<string, StepOutput>> CollectAllAsync(FulfilmentPlan plan, CollectFor purpose, EngineSession session, CancellationToken ct)
     {
         var outputs = new Dictionary<string, StepOutput>(StringComparer.Ordinal);
-        foreach (var step in plan.Steps) outputs[step.Address.ToString()] = await engine.CollectAsync(plan, step.Index, outputs, purpose, ct);
+        foreach (var step in plan.Steps) outputs[step.Address.ToString()] = await engine.CollectAsync(plan, step.Index, outputs, purpose, ct, session);
         return outputs;
     }
 

@@ -23,7 +23,8 @@ internal sealed record LoadedDataset(DatasetDefinition Definition, string Connec
 internal sealed record DatasetGap(string Connection, string Table, string Column, string ParentTable, string ParentColumn);
 
 /// <summary>Datasets: import (checked against the file, the live database and the published notice), list, remove, gaps.</summary>
-internal sealed class DatasetStore(IDbContextFactory<StewardDbContext> contexts, ConnectionDirectory connections, PolicyStore policies, AuditLog audit, TimeProvider time)
+internal sealed class DatasetStore(IDbContextFactory<StewardDbContext> contexts, ConnectionDirectory connections, PolicyStore policies, AuditLog audit,
+    ConnectorChanges changes, TimeProvider time)
 {
     /// <summary>Checks and stores the datasets of <paramref name="yaml"/> for <paramref name="connectionName"/>; nothing is stored when an error is found.</summary>
     public async Task<DatasetImport> ImportAsync(string yaml, string connectionName, string actor, CancellationToken ct)
@@ -65,8 +66,10 @@ internal sealed class DatasetStore(IDbContextFactory<StewardDbContext> contexts,
             await audit.AppendWithinAsync(db, new AuditEvent(actor, "connectors.dataset.imported", DatasetAuditedRecords.Target(d.FidesKey),
                 new { connection = connectionName, collections = d.Collections.Count, digest = DatasetAuditedRecords.Digest(row) }), ct);
         }
+        await changes.PublishWithinAsync(db, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        changes.Bump();
         return new DatasetImport(withKeys.Select(d => d.FidesKey).ToList(), problems);
     }
 
@@ -89,8 +92,10 @@ internal sealed class DatasetStore(IDbContextFactory<StewardDbContext> contexts,
         if (await db.Set<Dataset>().Where(d => d.FidesKey == fidesKey).ExecuteDeleteAsync(ct) == 0) return false;
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "connectors.dataset.removed", DatasetAuditedRecords.Target(fidesKey),
             new { digest = AuditedRecordDigest.Absent }), ct);
+        await changes.PublishWithinAsync(db, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        changes.Bump();
         return true;
     }
 

@@ -26,7 +26,7 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
     public const string MaskingKeyPurpose = "connectors.masking";
 
     /// <summary>Reads one step's rows from the inputs of earlier steps' outputs (by collection address).</summary>
-    public async Task<StepOutput> CollectAsync(FulfilmentPlan plan, int stepIndex, IReadOnlyDictionary<string, StepOutput> earlier, CollectFor purpose, CancellationToken ct)
+    public async Task<StepOutput> CollectAsync(FulfilmentPlan plan, int stepIndex, IReadOnlyDictionary<string, StepOutput> earlier, CollectFor purpose, CancellationToken ct, EngineSession? session = null)
     {
         var step = plan.Steps[stepIndex];
         var database = await DatabaseAsync(plan, step, ct);
@@ -43,15 +43,20 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
             list.AddRange(values);
         }
         foreach (var k in inputs.Keys) inputs[k] = inputs[k].Distinct().ToList();
+        // A collection no later step reads from, masked with constants or deleted, is erased by the values that find its rows:
+        // reading them first would only cost a round trip, as a hand-written erasure would not.
+        if (purpose == CollectFor.Erasure && step.Outputs.Count == 0 && !collection.Fields.Any(NeedsRowValue))
+            return new StepOutput(step.Address.ToString(), [], null, inputs, null, null);
 
         var rows = new List<object?[]>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        await using (var connection = await OpenAsync(database, step, ct))
+        await using (var lease = await LeaseAsync(database, step, session, ct))
         {
             foreach (var (field, values) in inputs)
                 foreach (var chunk in values.Chunk(database.ChunkSize))
                 {
-                    await using var command = connection.CreateCommand();
+                    await using var command = lease.Connection.CreateCommand();
+                    command.Transaction = lease.Shared;
                     var condition = database.KeysCondition(command, field, chunk, "k");
                     command.CommandText = $"SELECT {string.Join(", ", columns.Select(ConnectedDatabase.Quote))} FROM {ConnectedDatabase.Quote(collection.Name)} WHERE {condition}";
                     await using var reader = await Guarded(step, () => command.ExecuteReaderAsync(ct));
@@ -77,7 +82,7 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
     }
 
     /// <summary>Erases one collection's rows found by <paramref name="collected"/> in one transaction; repeating it changes nothing more.</summary>
-    public async Task<CollectionErasure> EraseAsync(FulfilmentPlan plan, int stepIndex, StepOutput collected, CancellationToken ct)
+    public async Task<CollectionErasure> EraseAsync(FulfilmentPlan plan, int stepIndex, StepOutput collected, CancellationToken ct, EngineSession? session = null)
     {
         var step = plan.Steps[stepIndex];
         var collection = step.Collection;
@@ -91,8 +96,8 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
         var database = await DatabaseAsync(plan, step, ct);
         var table = ConnectedDatabase.Quote(collection.Name);
         var pk = collection.PrimaryKey?.Name;
-        // Rows are found by primary key; a collection without one by the values that found them.
-        var selectors = pk is not null ? [(pk, collected.RowKeys ?? [])] : collected.Inputs.Select(kv => (kv.Key, kv.Value)).ToList();
+        // Rows are found by primary key when they were read, else by the values that found them.
+        var selectors = pk is not null && collected.RowKeys is not null ? [(pk, collected.RowKeys)] : collected.Inputs.Select(kv => (kv.Key, kv.Value)).ToList();
         // Each statement, and whether its changed rows are the collection's rows (computed masks rewrite rows already counted).
         var statements = new List<(Action<DbCommand> Build, bool Counts)>();
         var count = 0;
@@ -117,13 +122,13 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
                     statements.Add((command => command.CommandText = ComputedUpdate(database, command, table, pk, field.Name, chunk), false));
 
         if (statements.Count == 0) return new CollectionErasure(collected.Collection, count, collection.EraseByDelete, collection.EraseByDelete ? [] : masked, retained);
-        await using var connection = await OpenAsync(database, step, ct);
+        await using var lease = await LeaseAsync(database, step, session, ct);
         // A single statement is its own transaction; several share one, so the collection commits whole or not at all.
-        await using var tx = statements.Count > 1 ? await connection.BeginTransactionAsync(ct) : null;
+        await using var tx = lease.Shared is null && statements.Count > 1 ? await lease.Connection.BeginTransactionAsync(ct) : null;
         foreach (var (build, counts) in statements)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = tx;
+            await using var command = lease.Connection.CreateCommand();
+            command.Transaction = lease.Shared ?? tx;
             build(command);
             var changed = await Guarded(step, () => command.ExecuteNonQueryAsync(ct));
             if (counts) count += changed;
@@ -133,23 +138,23 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
     }
 
     /// <summary>Sets corrected values on the person's rows of one collection, in one transaction; returns the rows changed.</summary>
-    public async Task<int> RectifyAsync(FulfilmentPlan plan, int stepIndex, StepOutput collected, IReadOnlyDictionary<string, string?> values, CancellationToken ct)
+    public async Task<int> RectifyAsync(FulfilmentPlan plan, int stepIndex, StepOutput collected, IReadOnlyDictionary<string, string?> values, CancellationToken ct, EngineSession? session = null)
     {
         var step = plan.Steps[stepIndex];
         var pk = step.Collection.PrimaryKey?.Name ?? throw new ConnectorException($"Collection {step.Address} has no primary_key: rectification changes rows by key.");
         var database = await DatabaseAsync(plan, step, ct);
         var count = 0;
-        await using var connection = await OpenAsync(database, step, ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var lease = await LeaseAsync(database, step, session, ct);
+        await using var tx = lease.Shared is null ? await lease.Connection.BeginTransactionAsync(ct) : null;
         foreach (var chunk in (collected.RowKeys ?? []).Chunk(database.ChunkSize - values.Count))
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = tx;
+            await using var command = lease.Connection.CreateCommand();
+            command.Transaction = lease.Shared ?? tx;
             var sets = values.Select((kv, i) => $"{ConnectedDatabase.Quote(kv.Key)} = {ConnectedDatabase.AddParameter(command, $"@v{i}", kv.Value).ParameterName}").ToList();
             command.CommandText = $"UPDATE {ConnectedDatabase.Quote(step.Collection.Name)} SET {string.Join(", ", sets)} WHERE {database.KeysCondition(command, pk, chunk, "k")}";
             count += await Guarded(step, () => command.ExecuteNonQueryAsync(ct));
         }
-        await tx.CommitAsync(ct);
+        if (tx is not null) await tx.CommitAsync(ct);
         return count;
     }
 
@@ -179,7 +184,7 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
     {
         var masks = new Dictionary<string, List<MaskedValue>>(StringComparer.Ordinal);
         byte[]? hmacKey = null;
-        foreach (var f in collection.Fields.Where(f => f.Erasable && !f.PrimaryKey && f.References.Count == 0 && f.Masking is MaskingStrategy.Hash or MaskingStrategy.Hmac or MaskingStrategy.RandomStringRewrite))
+        foreach (var f in collection.Fields.Where(NeedsRowValue))
         {
             if (f.Masking == MaskingStrategy.Hmac) hmacKey ??= (await keys.CurrentAsync(MaskingKeyPurpose, ct)).Material;
             var i = columns.IndexOf(f.Name);
@@ -192,6 +197,10 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
         }
         return masks;
     }
+
+    /// <summary>Masks written per row (from the row's value, or random once): they need the rows read first.</summary>
+    private static bool NeedsRowValue(DatasetField f) =>
+        f.Erasable && !f.PrimaryKey && f.References.Count == 0 && f.Masking is MaskingStrategy.Hash or MaskingStrategy.Hmac or MaskingStrategy.RandomStringRewrite;
 
     private static string Fit(DatasetField f, string value) => f.Length is { } max && value.Length > max ? value[..max] : value;
 
@@ -222,6 +231,21 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
         _ => value,
     };
 
+    /// <summary>A connection for one step: the session's (with its transaction) when there is one, else a new one the step closes.</summary>
+    private sealed class Lease(DbConnection connection, DbTransaction? shared, bool owned) : IAsyncDisposable
+    {
+        public DbConnection Connection => connection;
+        public DbTransaction? Shared => shared;
+        public ValueTask DisposeAsync() => owned ? connection.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
+    private static async Task<Lease> LeaseAsync(ConnectedDatabase database, PlanStep step, EngineSession? session, CancellationToken ct)
+    {
+        if (session is null) return new Lease(await OpenAsync(database, step, ct), null, owned: true);
+        var (connection, tx) = await session.GetAsync(step.Connection, () => OpenAsync(database, step, ct), ct);
+        return new Lease(connection, tx, owned: false);
+    }
+
     private static async Task<DbConnection> OpenAsync(ConnectedDatabase database, PlanStep step, CancellationToken ct)
     {
         try
@@ -245,6 +269,41 @@ internal sealed class FulfilmentEngine(ConnectionDirectory connections, KeyRing 
         {
             var code = e is Npgsql.PostgresException pg ? pg.SqlState : e is Microsoft.Data.Sqlite.SqliteException s ? $"SQLite {s.SqliteErrorCode}" : e.GetType().Name;
             throw new ConnectorException($"A statement on {step.Address} (connection '{step.Connection}') failed with {code}.");
+        }
+    }
+}
+
+/// <summary>
+/// The connections one run of a plan shares between its steps, and with <see cref="OneTransaction"/> one transaction per
+/// connection, committed by <see cref="CommitAsync"/>: a whole erasure then commits at once on each database, or not at all.
+/// </summary>
+internal sealed class EngineSession(bool oneTransaction) : IAsyncDisposable
+{
+    private readonly Dictionary<string, (DbConnection Connection, DbTransaction? Transaction)> _open = new(StringComparer.Ordinal);
+
+    public bool OneTransaction => oneTransaction;
+
+    internal async Task<(DbConnection, DbTransaction?)> GetAsync(string connection, Func<Task<DbConnection>> open, CancellationToken ct)
+    {
+        if (_open.TryGetValue(connection, out var known)) return known;
+        var opened = await open();
+        var tx = oneTransaction ? await opened.BeginTransactionAsync(ct) : null;
+        _open[connection] = (opened, tx);
+        return (opened, tx);
+    }
+
+    public async Task CommitAsync(CancellationToken ct)
+    {
+        foreach (var (_, tx) in _open.Values)
+            if (tx is not null) await tx.CommitAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (connection, tx) in _open.Values)
+        {
+            if (tx is not null) await tx.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 }
