@@ -34,7 +34,10 @@ internal sealed record CatalogueSnapshot(IReadOnlyList<LoadedDataset> Datasets, 
 internal sealed class ConnectorCatalogue(IDbContextFactory<StewardDbContext> contexts, DatasetStore datasets, ConnectionDirectory connections,
     ConnectorChanges changes, ChangeNotifications notifications)
 {
-    private (CatalogueSnapshot Snapshot, long Version, long Generation)? _cached;
+    private sealed record Cached(CatalogueSnapshot Snapshot, long Version, long Generation);
+
+    // Replaced whole, never changed in place: readers on other threads see the old catalogue or the new one.
+    private volatile Cached? _cached;
 
     public async Task<CatalogueSnapshot> CurrentAsync(CancellationToken ct)
     {
@@ -47,7 +50,7 @@ internal sealed class ConnectorCatalogue(IDbContextFactory<StewardDbContext> con
         foreach (var name in loaded.Select(d => d.ConnectionName).Concat(all.Where(x => !ConnectionTypes.IsDatabase(x.Type)).Select(x => x.Name)).Distinct(StringComparer.Ordinal))
             opened[name] = await connections.GetAsync(name, ct);
         var snapshot = new CatalogueSnapshot(loaded, all.Where(x => !ConnectionTypes.IsDatabase(x.Type)).Select(x => new ExternalTarget(x.Name, x.Type)).ToList(), opened);
-        _cached = (snapshot, version, generation);
+        _cached = new Cached(snapshot, version, generation);
         return snapshot;
     }
 

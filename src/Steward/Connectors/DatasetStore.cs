@@ -127,6 +127,7 @@ internal sealed class DatasetStore(IDbContextFactory<StewardDbContext> contexts,
                 loaded.Add(dataset);
             }
         }
+        foreach (var gone in _resolved.Keys.Where(id => rows.All(r => r.Id != id)).ToList()) _resolved.TryRemove(gone, out _);
         return loaded;
     }
 
