@@ -33,14 +33,17 @@ public sealed class ConnectorCommandTests
         await using (var steward = await OpenStewardAsync(db))
         {
             await using var command = steward.CreateCommand();
-            command.CommandText = "SELECT Secret FROM connections";
+            command.CommandText = "SELECT \"Secret\" FROM connections";
             await using var reader = await command.ExecuteReaderAsync();
+            var rows = 0;
             while (await reader.ReadAsync())
             {
+                rows++;
                 var stored = System.Text.Encoding.UTF8.GetString((byte[])reader.GetValue(0));
                 Assert.DoesNotContain("hunter2", stored, StringComparison.Ordinal);
                 Assert.DoesNotContain("shop.db", stored, StringComparison.Ordinal);
             }
+            Assert.Equal(2, rows);
         }
 
         var audit = await StewardCli.RunAsync(db, "", "audit", "verify");
