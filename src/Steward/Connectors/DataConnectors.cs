@@ -23,7 +23,7 @@ internal sealed record ErasureReport(IReadOnlyList<CollectionErasure> Collection
 /// transaction per database: all of the person's collections change, or none).</item>
 /// <item><see cref="EraseManyAsync"/>: erase several people at once, one set-based statement per collection and chunk.</item>
 /// <item>Resumable runs: <see cref="CollectStepAsync"/> for each step in order (persist each <see cref="StepOutput.ToJson"/>),
-/// then <see cref="EraseStepAsync"/> for each step in reverse order; every step may be repeated after a crash.</item>
+/// then <see cref="EraseStepAsync"/> for each step in <see cref="FulfilmentPlan.ErasureOrder"/>; every step may be repeated after a crash.</item>
 /// </list>
 /// Failures of a company system are <see cref="ConnectorException"/>s whose messages carry no personal data.
 /// </summary>
@@ -68,11 +68,10 @@ internal sealed class DataConnectors(DatasetStore datasets, ConnectorCatalogue c
         await using (var session = new EngineSession(oneTransaction: true))
         {
             var outputs = await CollectAllAsync(plan, CollectFor.Erasure, session, ct);
-            for (var i = plan.Steps.Count - 1; i >= 0; i--)
+            foreach (var i in plan.ErasureOrder)
                 report.Add(await engine.EraseAsync(plan, i, outputs[plan.Steps[i].Address.ToString()], ct, session));
             await session.CommitAsync(ct);
         }
-        report.Reverse();
         foreach (var target in plan.External.Where(t => t.Type == ConnectionTypes.Webhook))
             await external.CallWebhookAsync(plan.Connections.GetValueOrDefault(target.Connection) ?? await connections.GetAsync(target.Connection, ct), requestId, RequestKind.Erasure, plan.Identities, ct);
         return new ErasureReport(report, Tasks(plan, RequestKind.Erasure));

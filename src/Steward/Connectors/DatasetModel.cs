@@ -57,8 +57,10 @@ internal sealed record DatasetCollection(string Name, IReadOnlyList<DatasetField
 {
     /// <summary>Steward's <c>erase: delete</c>: erasure deletes the person's rows instead of masking fields.</summary>
     public bool EraseByDelete { get; init; }
-    public string? After { get; init; }
-    public string? EraseAfter { get; init; }
+    /// <summary>Collections (<c>dataset.collection</c>) read before this one, beyond what references order.</summary>
+    public IReadOnlyList<string> After { get; init; } = [];
+    /// <summary>Collections (<c>dataset.collection</c>) erased before this one, beyond the reverse of the read order.</summary>
+    public IReadOnlyList<string> EraseAfter { get; init; } = [];
 
     public DatasetField? PrimaryKey => Fields.FirstOrDefault(f => f.PrimaryKey);
     public DatasetField? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);

@@ -81,7 +81,7 @@ internal sealed class DatasetReader(Taxonomy taxonomy)
             Keys(meta, "after", "erase_after", "skip_processing", "erase");
             var erase = Text(meta, "erase");
             if (erase is not null and not "delete" and not "mask") Error($"erase must be 'delete' or 'mask', not '{erase}'", meta.Children[new YamlScalarNode("erase")].Start);
-            collection = collection with { EraseByDelete = erase == "delete", After = FlatText(meta, "after"), EraseAfter = FlatText(meta, "erase_after") };
+            collection = collection with { EraseByDelete = erase == "delete", After = Names(meta, "after"), EraseAfter = Names(meta, "erase_after") };
         }
         return collection;
     }
@@ -203,8 +203,16 @@ internal sealed class DatasetReader(Taxonomy taxonomy)
         return null;
     }
 
-    private string? FlatText(YamlMappingNode map, string key) =>
-        Child(map, key) is YamlSequenceNode s ? string.Join(",", s.Children.OfType<YamlScalarNode>().Select(n => n.Value)) : Text(map, key);
+    private List<string> Names(YamlMappingNode map, string key)
+    {
+        var names = new List<string>();
+        foreach (var node in Sequence(map, key))
+        {
+            if (node is YamlScalarNode { Value: { } name } && name.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot && dot < name.Length - 1) names.Add(name);
+            else Error($"'{key}' lists collections as 'dataset.collection'", node.Start);
+        }
+        return names;
+    }
 
     private bool Flag(YamlMappingNode map, string key) => Text(map, key) switch
     {

@@ -19,8 +19,11 @@ internal sealed record ExternalTarget(string Connection, string Type);
 /// Built once per request; access, erasure and rectification run the same plan. Holds the person's identities:
 /// <see cref="ToString"/> never shows them.
 /// </summary>
-internal sealed class FulfilmentPlan(IReadOnlyList<Identity> identities, IReadOnlyList<PlanStep> steps, IReadOnlyList<ExternalTarget> external)
+internal sealed class FulfilmentPlan(IReadOnlyList<Identity> identities, IReadOnlyList<PlanStep> steps, IReadOnlyList<ExternalTarget> external, IReadOnlyList<int> erasureOrder)
 {
+    /// <summary>Step indexes in the order erasure runs: children before what they point at, and <c>erase_after</c> honoured.</summary>
+    public IReadOnlyList<int> ErasureOrder { get; } = erasureOrder;
+
     /// <summary>The connections the steps use, opened once for the plan's life (a plan lives for one request).</summary>
     internal Dictionary<string, OpenedConnection> Connections { get; } = new(StringComparer.Ordinal);
 
@@ -60,7 +63,10 @@ internal sealed class FulfilmentPlan(IReadOnlyList<Identity> identities, IReadOn
             }
         }
 
-        var order = TopologicalOrder(reached, followed);
+        // fideslang's 'after' orders collections beyond what references say (e.g. a table a trigger fills).
+        var after = reached.SelectMany(to => collections[to].Collection.After.Select(a => (From: Address(a), To: to)))
+            .Where(e => reached.Contains(e.From)).ToList();
+        var order = TopologicalOrder(reached, followed.Select(e => (e.From, e.To)).Concat(after).ToList());
         var steps = order.Select((address, index) =>
         {
             var (_, connection, collection) = collections[address];
@@ -70,10 +76,20 @@ internal sealed class FulfilmentPlan(IReadOnlyList<Identity> identities, IReadOn
             var outputs = followed.Where(e => e.From == address).Select(e => e.FromField).Distinct(StringComparer.Ordinal).ToList();
             return new PlanStep(index, address, connection, collection, inputs, outputs);
         }).ToList();
-        return new FulfilmentPlan(identities, steps, external);
+        var eraseAfter = reached.SelectMany(to => collections[to].Collection.EraseAfter.Select(a => (From: Address(a), To: to)))
+            .Where(e => reached.Contains(e.From)).ToList();
+        var erasure = TopologicalOrder(reached, followed.Select(e => (From: e.To, To: e.From)).Concat(eraseAfter).ToList())
+            .Select(a => order.IndexOf(a)).ToList();
+        return new FulfilmentPlan(identities, steps, external, erasure);
     }
 
-    private static List<CollectionAddress> TopologicalOrder(HashSet<CollectionAddress> nodes, HashSet<DataFlowEdge> edges)
+    private static CollectionAddress Address(string datasetDotCollection)
+    {
+        var dot = datasetDotCollection.IndexOf('.', StringComparison.Ordinal);
+        return new CollectionAddress(datasetDotCollection[..dot], datasetDotCollection[(dot + 1)..]);
+    }
+
+    private static List<CollectionAddress> TopologicalOrder(HashSet<CollectionAddress> nodes, List<(CollectionAddress From, CollectionAddress To)> edges)
     {
         var incoming = nodes.ToDictionary(n => n, n => edges.Count(e => e.To == n && e.From != n));
         var order = new List<CollectionAddress>();

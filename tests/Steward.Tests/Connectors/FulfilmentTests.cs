@@ -79,6 +79,23 @@ public sealed class FulfilmentTests
     }
 
     [Fact]
+    public async Task Collections_are_read_children_first_erased_children_first_and_after_and_erase_after_are_honoured()
+    {
+        await using var company = await CompanyDatabase.CreateAsync(ConnectionTypes.Sqlite);
+        await using var app = await StewardTestApp.StartAsync();
+        var yaml = ShopYaml.Replace("      - name: newsletter\n", "      - name: newsletter\n        fides_meta: { after: [shop.phone_book], erase_after: [shop.customer] }\n", StringComparison.Ordinal);
+        var connectors = await ConnectAsync(app, company, yaml);
+
+        var plan = await connectors.PlanAsync(Alice, CancellationToken.None);
+        int Read(string c) => plan.Steps.Single(s => s.Address.Collection == c).Index;
+        int Erased(string c) => plan.ErasureOrder.ToList().IndexOf(Read(c));
+        Assert.True(Read("customer") < Read("orders") && Read("orders") < Read("order_items"));
+        Assert.True(Erased("order_items") < Erased("orders") && Erased("orders") < Erased("customer"));
+        Assert.True(Read("phone_book") < Read("newsletter"));
+        Assert.True(Erased("customer") < Erased("newsletter"));
+    }
+
+    [Fact]
     public async Task Steps_resume_from_their_json_and_repeating_an_erasure_step_changes_nothing_more()
     {
         await using var company = await CompanyDatabase.CreateAsync(ConnectionTypes.Sqlite);
@@ -96,13 +113,13 @@ public sealed class FulfilmentTests
         Assert.DoesNotContain(CompanyDatabase.AliceEmail, string.Join("", saved.Values.Where(v => v.Contains("\"masks\":{\"", StringComparison.Ordinal))), StringComparison.Ordinal);
 
         var orders = plan.Steps.Single(s => s.Address.Collection == "orders");
-        for (var i = plan.Steps.Count - 1; i >= 0; i--)
+        foreach (var i in plan.ErasureOrder)
             await connectors.EraseStepAsync(plan, i, StepOutput.FromJson(saved[plan.Steps[i].Address.ToString()]), CancellationToken.None);
         var afterOnce = await company.DumpAsync("orders", "1 = 1") + await company.DumpAsync("order_items", "1 = 1") + await company.DumpAsync("phone_book", "1 = 1");
 
         // A crash after the orders step committed but before its progress was saved: the step runs again.
         await connectors.EraseStepAsync(plan, orders.Index, StepOutput.FromJson(saved[orders.Address.ToString()]), CancellationToken.None);
-        for (var i = plan.Steps.Count - 1; i >= 0; i--)
+        foreach (var i in plan.ErasureOrder)
             await connectors.EraseStepAsync(plan, i, StepOutput.FromJson(saved[plan.Steps[i].Address.ToString()]), CancellationToken.None);
         Assert.Equal(afterOnce, await company.DumpAsync("orders", "1 = 1") + await company.DumpAsync("order_items", "1 = 1") + await company.DumpAsync("phone_book", "1 = 1"));
     }
