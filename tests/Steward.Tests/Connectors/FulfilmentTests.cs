@@ -145,12 +145,17 @@ public sealed class FulfilmentTests
         Assert.Equal(0L, await company.ScalarAsync("SELECT count(*) FROM logins"));
     }
 
-    [Fact]
-    public async Task A_failing_statement_names_the_collection_but_never_the_persons_values()
+    [Theory]
+    [InlineData(ConnectionTypes.Sqlite)]
+    [InlineData(ConnectionTypes.Postgres)]
+    public async Task A_failing_statement_names_the_collection_but_never_the_persons_values(string type)
     {
-        await using var company = await CompanyDatabase.CreateAsync(ConnectionTypes.Sqlite);
+        await using var company = await CompanyDatabase.CreateAsync(type);
         // The database's own message would carry the email: the trigger puts it there.
-        await company.ExecuteAsync("CREATE TRIGGER no_erase BEFORE UPDATE ON customer BEGIN SELECT RAISE(ABORT, OLD.email); END;");
+        await company.ExecuteAsync(type == ConnectionTypes.Sqlite
+            ? "CREATE TRIGGER no_erase BEFORE UPDATE ON customer BEGIN SELECT RAISE(ABORT, OLD.email); END;"
+            : "CREATE FUNCTION no_erase() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused for %', OLD.email; END $$ LANGUAGE plpgsql; "
+              + "CREATE TRIGGER no_erase BEFORE UPDATE ON customer FOR EACH ROW EXECUTE FUNCTION no_erase();");
         await using var app = await StewardTestApp.StartAsync();
         var connectors = await ConnectAsync(app, company, ShopYaml);
         var plan = await connectors.PlanAsync(Alice, CancellationToken.None);
