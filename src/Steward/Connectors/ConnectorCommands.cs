@@ -94,7 +94,7 @@ internal static class ConnectorCommands
             return Cli.ExitCodes.Ok;
         });
 
-        var list = new Command("list", "List datasets: key, connection, collections, when imported.");
+        var list = new Command("list", "List datasets: key, connection, when and by whom imported.");
         list.SetGuardedAction(async (parse, ct) =>
         {
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
