@@ -7,6 +7,8 @@ switch (args)
     case [ConsentMemory.Verb]:
         ConsentMemory.Run();
         return 0;
+    case [ConnectorBenchmark.Verb]:
+        return await ConnectorBenchmark.RunAsync();
     case ["banners"]:
         return await BannerBenchmark.RunAsync();
     default:

@@ -45,6 +45,8 @@ internal static class Cli
         root.Subcommands.Add(KeyCommands.Build());
         root.Subcommands.Add(Consent.ConsentCommands.Build());
         root.Subcommands.Add(Rights.RightsCommands.Build());
+        root.Subcommands.Add(Connectors.ConnectorCommands.Connection());
+        root.Subcommands.Add(Connectors.ConnectorCommands.Dataset());
         return root;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Steward.Audit;
+using Steward.Connectors;
 using Steward.Consent;
 using Steward.Consent.Audiences;
 using Steward.Consent.Decisions;
@@ -74,6 +75,7 @@ internal static class StewardServer
         api.MapMarketing();
         api.MapRights();
         api.MapMail();
+        api.MapConnectors();
         return app;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Compliance.Classification;
 using Microsoft.Extensions.Compliance.Redaction;
 using Steward.Audit;
+using Steward.Connectors;
 using Steward.Consent;
 using Steward.Jobs;
 using Steward.Mail;
@@ -16,7 +17,7 @@ namespace Steward.Hosting;
 /// <summary>The services shared by <c>steward serve</c> and every CLI verb; each feature registers itself.</summary>
 internal static class StewardServices
 {
-    /// <summary>Registers storage, keys, audit, staff, policy, jobs, people, consent and marketing. Settings are validated when first used (serve: at start).</summary>
+    /// <summary>Registers storage, keys, audit, staff, policy, jobs, people, consent, marketing and connectors. Settings are validated when first used (serve: at start).</summary>
     public static IServiceCollection AddStewardCore(this IServiceCollection services)
     {
         if (!services.Any(s => s.ServiceType == typeof(TimeProvider))) services.AddSingleton(TimeProvider.System);
@@ -30,6 +31,7 @@ internal static class StewardServices
         services.AddStewardMarketing();
         services.AddStewardMail();
         services.AddStewardRights();
+        services.AddStewardConnectors();
         services.AddRedaction(r =>
         {
             r.SetRedactor<ErasingRedactor>(new DataClassificationSet(PrivacyTaxonomy.PersonalData), new DataClassificationSet(PrivacyTaxonomy.Secret));
