@@ -77,6 +77,10 @@ internal sealed class DataConnectors(DatasetStore datasets, ConnectorCatalogue c
         return new ErasureReport(report, Tasks(plan, RequestKind.Erasure));
     }
 
+    /// <summary>Calls one webhook connection of the plan for the request (a resumable run calls each as its own step).</summary>
+    public async Task<WebhookResult> CallWebhookAsync(FulfilmentPlan plan, string connection, Guid requestId, RequestKind kind, CancellationToken ct) =>
+        await external.CallWebhookAsync(plan.Connections.GetValueOrDefault(connection) ?? await connections.GetAsync(connection, ct), requestId, kind, plan.Identities, ct);
+
     /// <summary>Erases several people with one plan over all their identities: the rows reached are exactly the union of each person's.</summary>
     public async Task<ErasureReport> EraseManyAsync(IReadOnlyList<IReadOnlyList<Identity>> people, CancellationToken ct) =>
         await EraseAsync(await PlanAsync(people.SelectMany(p => p).Distinct().ToList(), ct), Guid.Empty, ct);

@@ -185,24 +185,4 @@ internal static partial class ConsentCommands
 
     [GeneratedRegex(@"(Z|[+-]\d{2}:?\d{2})$", RegexOptions.IgnoreCase)]
     private static partial Regex WithOffset();
-
-    /// <summary>A one-line progress bar on a terminal's standard error, redrawn when the percentage changes.</summary>
-    private sealed class ProgressBar(string label, int total) : IProgress<int>
-    {
-        private int _shown = -1;
-
-        public void Report(int value)
-        {
-            var percent = (int)(100L * value / Math.Max(total, 1));
-            if (percent == _shown) return;
-            _shown = percent;
-            var filled = percent / 5;
-            Console.Error.Write($"\r{label} [{new string('#', filled)}{new string('.', 20 - filled)}] {value}/{total} ({percent}%)");
-        }
-
-        public void Done()
-        {
-            if (_shown >= 0) Console.Error.WriteLine();
-        }
-    }
 }

@@ -26,6 +26,7 @@ internal static class RightsCommands
             reason: null, (r, id, _, ct) => r.CompleteAsync(id, null, AdminCommands.CliActor, ct), answer: true));
         rights.Subcommands.Add(Assign());
         rights.Subcommands.Add(Package());
+        rights.Subcommands.Add(Run());
         return rights;
     }
 
@@ -97,6 +98,34 @@ internal static class RightsCommands
             if (r.DuplicateOf is { } original) Console.WriteLine($"repeats open request {original}");
             foreach (var step in await requests.TimelineAsync(r.Id, visibleOnly: false, AdminCommands.CliActor, ct))
                 Console.WriteLine($"  {Time(step.At)}  {step.Type,-20} {step.Actor}{(step.Visible ? "" : " (staff only)")}{(step.Text is { } t ? ": " + t : "")}");
+            return Cli.ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Run()
+    {
+        var id = new Argument<Guid>("ID") { Description = "The request id." };
+        var command = new Command("run", "Carry out an access, portability, erasure or rectification request in progress now, in the foreground, with a progress bar. "
+            + "Resumes where an earlier run stopped, without repeating finished steps; the same work serve's background worker does.") { id };
+        command.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
+            var requests = services.GetRequiredService<RightsRequests>();
+            var r = await requests.FindAsync(parse.GetValue(id), ct) ?? throw new StewardException($"There is no rights request {parse.GetValue(id)}.");
+            if (!DataFulfilment.Handles(r.Kind)) throw new StewardException($"A {r.Kind} request is not carried out across the company's systems; staff answer it (rights complete).");
+            if (r.State != "in-progress") throw new StewardException($"The request is {r.State}, not in progress: verify and approve it first.");
+            var bar = Console.IsErrorRedirected ? null : new ProgressBar("carrying out", 1);
+            try
+            {
+                await services.GetRequiredService<DataFulfilment>().RunAsync(r.Id, bar, ct);
+            }
+            finally
+            {
+                bar?.Done();
+            }
+            var after = (await requests.FindAsync(r.Id, ct))!;
+            Console.WriteLine(after.State == "completed" ? $"{r.Id}: completed" : $"{r.Id}: {after.State}; what is left is for staff (see 'rights show' and the console)");
             return Cli.ExitCodes.Ok;
         });
         return command;

@@ -14,9 +14,10 @@ namespace Steward.Rights;
 /// payload: the request id) run by the worker inside <c>serve</c>: a withdrawal of consent and an opt-out of sale or
 /// sharing go through the consent records (method <c>rights-request</c>), so every decision honours them at once.
 /// Idempotent: a repeat records only what does not stand yet, and completes a request only while it is in progress.
+/// Access, portability, erasure and rectification run through <see cref="DataFulfilment"/> over the declared datasets.
 /// Kinds Steward cannot fulfil by itself stay in progress for staff, who answer and complete them.
 /// </summary>
-internal sealed class RightsFulfilment(RightsRequests requests, ConsentLedger ledger, ConsentIntake intake, PolicyStore policies) : IJobHandler
+internal sealed class RightsFulfilment(RightsRequests requests, ConsentLedger ledger, ConsentIntake intake, PolicyStore policies, DataFulfilment data) : IJobHandler
 {
     public const string JobKind = "rights.fulfil";
     public const string Actor = "steward:rights";
@@ -29,12 +30,17 @@ internal sealed class RightsFulfilment(RightsRequests requests, ConsentLedger le
     public string Kind => JobKind;
 
     /// <summary>Whether Steward fulfils this kind by itself once the request is in progress.</summary>
-    public static bool Automatic(string kind) => kind == WithdrawConsent || kind == OptOutOfSale;
+    public static bool Automatic(string kind) => kind == WithdrawConsent || kind == OptOutOfSale || DataFulfilment.Handles(kind);
 
     public async Task RunAsync(JobContext context, CancellationToken ct)
     {
         var id = context.PayloadAs<Payload>().RequestId;
         if (await requests.FindAsync(id, ct) is not { State: "in-progress" } request) return;
+        if (DataFulfilment.Handles(request.Kind))
+        {
+            await data.RunAsync(id, progress: null, ct);
+            return;
+        }
         var policy = await policies.CurrentAsync(ct) ?? throw new StewardException("No policy is published: a request cannot be carried out against nothing.");
         var details = await requests.RevealAsync(id, Actor, ct);
         if (details is null)

@@ -25,6 +25,8 @@ internal static class RightsSetup
         services.AddSingleton<RightsVerification>();
         services.AddJobHandler<RightsMailHandler>();
         services.AddSingleton<ISubjectMergeStep, RightsMergeStep>();
+        services.AddSingleton<DataFulfilment>();
+        services.AddSingleton<IRequestProgress>(sp => sp.GetRequiredService<DataFulfilment>());
         services.AddJobHandler<RightsFulfilment>();
         services.AddRecurringJob<RightsRecordsPurge>(TimeSpan.FromDays(1));
         services.AddRateLimiter(o => o.AddPolicy(IntakeRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(

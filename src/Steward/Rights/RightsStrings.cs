@@ -78,6 +78,12 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     public required string OptedOut { get; init; }
     public required string NothingToOptOut { get; init; }
     public required string DownloadPackage { get; init; }
+    /// <summary>{0}: the last day of the download.</summary>
+    public required string PackageReady { get; init; }
+    public required string ErasedAll { get; init; }
+    /// <summary>{0}: what is kept, with the legal duty that keeps it.</summary>
+    public required string ErasedExcept { get; init; }
+    public required string Rectified { get; init; }
     public required string VerifyHeading { get; init; }
     public required string CodeLabel { get; init; }
     public required string CodeButton { get; init; }
@@ -164,6 +170,10 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         NoConsentToWithdraw = "We hold no consent of yours that is still in force, so there was nothing to withdraw.",
         OptedOut = "We have recorded your opt-out of the sale and sharing of your personal information for: {0}.",
         DownloadPackage = "Download a copy of your personal information (zip)",
+        PackageReady = "A copy of your personal information is ready. Download it from this page until {0}; after that it is deleted.",
+        ErasedAll = "We have deleted your personal information from the systems this request covers.",
+        ErasedExcept = "We have deleted your personal information from the systems this request covers, except what the law requires us to keep: {0}. We keep it only for that purpose and delete it when the obligation ends.",
+        Rectified = "We have corrected your personal information as you asked.",
         VerifyHeading = "Confirm that it is you",
         CodeLabel = "The code from our email",
         CodeButton = "Confirm",
@@ -251,6 +261,10 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         NoConsentToWithdraw = "我们没有您仍然有效的同意，因此无需撤回。",
         OptedOut = "我们已记录您拒绝出售和共享您个人信息的选择，适用于：{0}。",
         DownloadPackage = "下载您的个人信息副本（zip 文件）",
+        PackageReady = "您的个人信息副本已准备就绪，请于 {0} 前在本页面下载；逾期将被删除。",
+        ErasedAll = "我们已在本请求涉及的系统中删除您的个人信息。",
+        ErasedExcept = "我们已在本请求涉及的系统中删除您的个人信息，但法律要求我们保存的信息除外：{0}。这些信息仅用于履行该义务，义务终止后即予删除。",
+        Rectified = "我们已按您的要求更正您的个人信息。",
         VerifyHeading = "确认您的身份",
         CodeLabel = "邮件中的验证码",
         CodeButton = "确认",
