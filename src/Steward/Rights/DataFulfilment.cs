@@ -77,8 +77,8 @@ internal sealed class DataFulfilment(
     /// <summary>The kinds this engine carries out.</summary>
     public static bool Handles(string kind) => kind == AccessKind || kind == PortabilityKind || kind == ErasureKind || kind == RectificationKind;
 
-    /// <summary>Runs (or resumes) a request in progress to its end; <paramref name="progress"/> hears steps done of the total.</summary>
-    public async Task RunAsync(Guid requestId, ProgressBar? progress, CancellationToken ct)
+    /// <summary>Runs (or resumes) a request in progress to its end; <paramref name="progress"/> hears (steps done, steps in all) after each step.</summary>
+    public async Task RunAsync(Guid requestId, Action<int, int>? progress, CancellationToken ct)
     {
         if (await requests.FindAsync(requestId, ct) is not { State: "in-progress" } request) return;
         var details = await requests.RevealAsync(requestId, RightsFulfilment.Actor, ct)
@@ -88,7 +88,6 @@ internal sealed class DataFulfilment(
         var plan = await connectors.PlanAsync(identities, ct);
         var dataKey = await DataKeyAsync(request.SubjectId, ct);
         var tasks = await TasksAsync(request, plan, ct);
-        if (progress is not null) progress.Total = tasks.Count;
         var outputs = new Dictionary<string, StepOutput>(StringComparer.Ordinal);
         var webhookRows = new List<PackageCollection>();
         var erased = new List<CollectionErasure>();
@@ -98,7 +97,7 @@ internal sealed class DataFulfilment(
             if (task.State == Done)
             {
                 Remember(task);
-                progress?.Report(++doneCount);
+                progress?.Invoke(++doneCount, tasks.Count);
                 continue;
             }
             try
@@ -112,7 +111,7 @@ internal sealed class DataFulfilment(
                 throw new StewardException($"Step {task.Ordinal} ({task.Phase} {task.Target}) failed: {e.Message}", inner: e);
             }
             Remember(task);
-            progress?.Report(++doneCount);
+            progress?.Invoke(++doneCount, tasks.Count);
         }
 
         void Remember(FulfilmentTask task)

@@ -118,7 +118,11 @@ internal static class RightsCommands
             var bar = Console.IsErrorRedirected ? null : new ProgressBar("carrying out", 1);
             try
             {
-                await services.GetRequiredService<DataFulfilment>().RunAsync(r.Id, bar, ct);
+                await services.GetRequiredService<DataFulfilment>().RunAsync(r.Id, bar is null ? null : (done, total) =>
+                {
+                    bar.Total = total;
+                    bar.Report(done);
+                }, ct);
             }
             finally
             {
