@@ -48,7 +48,15 @@ internal sealed class RecurringJobs(IEnumerable<RecurringJob> schedules, IEnumer
         var done = await db.Set<Job>().AnyAsync(j => j.Kind == kind && (j.RunAfter >= occurrence || Job.Open.Contains(j.State)), ct);
         if (done) return;
         await jobs.EnqueueWithinAsync(db, kind, null, dedupKey: kind, ct: ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // The same kind was queued at this moment by another path (the audit log asks for a checkpoint on a burst):
+            // the unique dedup key kept one, which is all this occurrence needs.
+        }
     }
 }

@@ -176,4 +176,17 @@ public sealed class DataFulfilmentTests
         Assert.NotEqual(0, none.ExitCode);
         Assert.False(File.Exists(file));
     }
+
+    [Fact]
+    public async Task Without_a_dataset_that_reaches_the_person_an_access_request_waits_for_staff_instead_of_an_empty_answer()
+    {
+        await using var app = await StewardTestApp.StartAsync(s => s["Jobs:Enabled"] = "false");
+        await app.PublishAsync(PolicyFixture.ExamplePath);
+        var access = await SubmitAndVerifyAsync(app, "access");
+        await app.Services<DataFulfilment>().RunAsync(access.Id, null, CancellationToken.None);
+        Assert.Equal("in-progress", (await app.Services<RightsRequests>().FindAsync(access.Id, CancellationToken.None))!.State);
+        var task = Assert.Single(await app.Services<DataFulfilment>().TasksAsync(access.Id, CancellationToken.None));
+        Assert.Equal(DataFulfilment.Manual, task.Phase);
+        Assert.Null(await app.Services<RequestPackages>().AvailableUntilAsync(access.Id, CancellationToken.None));
+    }
 }

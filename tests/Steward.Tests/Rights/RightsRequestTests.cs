@@ -241,6 +241,39 @@ public sealed class RightsRequestTests
         Assert.NotEqual(0, deny.ExitCode);
     }
 
+    [Fact]
+    public async Task The_console_shows_the_queue_and_a_request_and_takes_staff_actions_with_reading_the_details_audited()
+    {
+        await using var app = await StartAsync();
+        await app.AddUserAsync("officer@northwind.example", Roles.PrivacyOfficer, "correct horse battery staple 42");
+        var officer = app.Client();
+        await StewardTestApp.SignInAsync(officer, "officer@northwind.example", "correct horse battery staple 42");
+        var submitted = await SubmittedAsync(await SubmitAsync(app.Client(), "objection", message: "Stop the profiling, please."));
+
+        var queue = await officer.GetStringAsync("/console/rights?lang=en");
+        Assert.Contains(submitted.Id.ToString()[..8], queue, StringComparison.Ordinal);
+        var page = await officer.GetStringAsync($"/console/rights/{submitted.Id}?lang=en");
+        Assert.Contains("mei.chen@example.com", page, StringComparison.Ordinal);
+        Assert.Contains("Stop the profiling, please.", page, StringComparison.Ordinal);
+        await using (var db = await app.DbAsync())
+            Assert.Single(await db.Set<AuditEntry>().Where(e => e.Action == "rights.details-read").ToListAsync());
+
+        var af = StewardTestApp.AntiforgeryField().Match(page).Groups[1].Value;
+        var empty = await officer.PostAsync($"/console/rights/{submitted.Id}/deny?lang=en", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af, ["reason"] = "" }));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("is missing: it is told to the person", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var verified = await officer.PostAsync($"/console/rights/{submitted.Id}/verify?lang=en", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af }));
+        Assert.Contains("Saved.", await verified.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var completed = await officer.PostAsync($"/console/rights/{submitted.Id}/complete?lang=en", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = af, ["answer"] = "We stopped profiling you for advertising.",
+        }));
+        Assert.Contains("Saved.", await completed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("completed", (await app.Services<RightsRequests>().FindAsync(submitted.Id, CancellationToken.None))!.State);
+        var zh = await officer.GetStringAsync("/console/rights?lang=zh-CN&show=all");
+        Assert.Contains("权利请求", zh, StringComparison.Ordinal);
+    }
+
     private static async Task<T> Ok<T>(HttpResponseMessage response)
     {
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
