@@ -113,6 +113,12 @@ internal sealed class DataFulfilment(
             Remember(task);
             progress?.Invoke(++doneCount, tasks.Count);
         }
+        // Done: the rows and keys the steps kept (sealed) served this run only; the package or report holds the answer.
+        if ((await requests.FindAsync(requestId, ct))?.State == "completed")
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct);
+            await db.Set<FulfilmentTask>().Where(t => t.RequestId == requestId && t.Output != null).ExecuteUpdateAsync(s => s.SetProperty(t => t.Output, (byte[]?)null), ct);
+        }
 
         void Remember(FulfilmentTask task)
         {
@@ -167,6 +173,7 @@ internal sealed class DataFulfilment(
         var t = Language.Strings<RightsStrings>(request.Language);
         var manual = plan.External.Any(e => e.Type == ConnectionTypes.Manual);
         string answer;
+        string? download = null;
         if (request.Kind == AccessKind || request.Kind == PortabilityKind)
         {
             var collections = plan.Steps.Select(s => new PackageCollection(s.Address.ToString(),
@@ -177,7 +184,7 @@ internal sealed class DataFulfilment(
             await using var db = await contexts.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var stored = await db.Set<RightsRequest>().AsNoTracking().FirstAsync(r => r.Id == request.Id, ct);
-            var until = await packages.StoreWithinAsync(db, stored, zip, ct);
+            (var until, download) = await packages.StoreWithinAsync(db, stored, zip, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             answer = Language.Format(t.PackageReady, Notices.Vocabulary.Date(DateOnly.FromDateTime(until.UtcDateTime), request.Language));
@@ -196,7 +203,7 @@ internal sealed class DataFulfilment(
             await audit.AppendAsync(new AuditEvent(RightsFulfilment.Actor, "rights.automatic-part-done", RightsRequests.Target(request.Id), new { manual = true }), ct);
             return;
         }
-        await requests.CompleteAsync(request.Id, answer, RightsFulfilment.Actor, ct);
+        await requests.CompleteAsync(request.Id, answer, RightsFulfilment.Actor, ct, download);
     }
 
     /// <summary>The request's steps, made on the first run from the plan; on a resume the plan must still be the one they were made from.</summary>

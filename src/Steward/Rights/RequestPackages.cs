@@ -22,6 +22,8 @@ internal sealed class RightsPackage
     public long Size { get; set; }
     /// <summary>SHA-256 of the zip (lower-case hex), named in the audit log so a download can be matched to what was made.</summary>
     public required string Sha256 { get; set; }
+    /// <summary>SHA-256 of the download token sent to the person by mail; the token itself is never stored.</summary>
+    public required byte[] DownloadTokenHash { get; set; }
     public required byte[] Content { get; set; }
 }
 
@@ -34,6 +36,8 @@ internal sealed class RightsPackageConfiguration : IEntityTypeConfiguration<Righ
         e.Property(x => x.Sha256).HasMaxLength(64);
         e.Property(x => x.ExpiresAt).HasConversion(v => v.UtcDateTime, v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)));
         e.HasIndex(x => x.ExpiresAt);
+        e.Property(x => x.DownloadTokenHash).HasMaxLength(32);
+        e.HasIndex(x => x.DownloadTokenHash).IsUnique();
         e.HasOne<RightsRequest>().WithOne().HasForeignKey<RightsPackage>(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -44,8 +48,11 @@ internal sealed record OpenedPackage(byte[] Zip, string FileName, DateTimeOffset
 /// <summary>Stores packages sealed for their subject and opens them for the person (by status token) or for staff (audited).</summary>
 internal sealed class RequestPackages(IDbContextFactory<StewardDbContext> contexts, SubjectKeys keys, AuditLog audit, IOptions<RightsOptions> options, TimeProvider time)
 {
-    /// <summary>Adds (or replaces) a request's package in the caller's transaction; returns when it expires.</summary>
-    public async Task<DateTimeOffset> StoreWithinAsync(StewardDbContext db, RightsRequest request, byte[] zip, CancellationToken ct)
+    /// <summary>
+    /// Adds (or replaces) a request's package in the caller's transaction; returns when it expires and the download token,
+    /// to send to the person by mail only (the status token, which whoever submitted the request holds, never opens it).
+    /// </summary>
+    public async Task<(DateTimeOffset ExpiresAt, string DownloadToken)> StoreWithinAsync(StewardDbContext db, RightsRequest request, byte[] zip, CancellationToken ct)
     {
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(s => s.Id == request.SubjectId, ct);
         var dataKey = await keys.OpenAsync(subject, ct) ?? throw new Hosting.StewardException("The person's data was erased: no package can be made for them.");
@@ -53,13 +60,15 @@ internal sealed class RequestPackages(IDbContextFactory<StewardDbContext> contex
         var expires = now + options.Value.PackageAvailableFor;
         await db.Set<RightsPackage>().Where(p => p.RequestId == request.Id).ExecuteDeleteAsync(ct);
         var sha = Convert.ToHexStringLower(SHA256.HashData(zip));
+        var download = RightsRequests.NewToken();
         db.Add(new RightsPackage
         {
             RequestId = request.Id, SubjectId = request.SubjectId, CreatedAt = now, ExpiresAt = expires, Size = zip.Length, Sha256 = sha,
+            DownloadTokenHash = RightsRequests.HashToken(download),
             Content = Sealed.Seal(dataKey, zip, Associated(request.Id, request.SubjectId)),
         });
         await audit.AppendWithinAsync(db, new AuditEvent(RightsFulfilment.Actor, "rights.package-made", RightsRequests.Target(request.Id), new { size = zip.Length, sha256 = sha, expires }), ct);
-        return expires;
+        return (expires, download);
     }
 
     /// <summary>When the request's package stops being available, or null when it has none (or it expired).</summary>
@@ -82,6 +91,16 @@ internal sealed class RequestPackages(IDbContextFactory<StewardDbContext> contex
         var zip = Sealed.Open(dataKey, package.Content, Associated(package.RequestId, package.SubjectId));
         await audit.AppendAsync(new AuditEvent(actor, "rights.package-downloaded", RightsRequests.Target(requestId), new { sha256 = package.Sha256 }), ct);
         return new OpenedPackage(zip, $"personal-information-{requestId:N}.zip", package.ExpiresAt);
+    }
+
+    /// <summary>The package a mailed download token opens, or null (unknown token, expired, or the person was erased); audited.</summary>
+    public async Task<OpenedPackage?> OpenByDownloadTokenAsync(string token, string actor, CancellationToken ct)
+    {
+        if (token.Length is < 20 or > 100) return null;
+        var hash = RightsRequests.HashToken(token);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var requestId = await db.Set<RightsPackage>().AsNoTracking().Where(p => p.DownloadTokenHash == hash).Select(p => (Guid?)p.RequestId).FirstOrDefaultAsync(ct);
+        return requestId is { } id ? await OpenAsync(id, actor, ct) : null;
     }
 
     /// <summary>Deletes packages past their time; returns how many went.</summary>

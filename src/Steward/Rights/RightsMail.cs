@@ -34,7 +34,7 @@ internal static class RightsMessages
 internal sealed record RightsMailPayload(Guid Request, string Message, string? Sealed = null);
 
 /// <summary>The secrets a message carries, sealed into its payload.</summary>
-internal sealed record MailSecrets(string? StatusToken, string? Code);
+internal sealed record MailSecrets(string? StatusToken, string? Code, string? Download = null);
 
 /// <summary>Queues the mail of a request inside the caller's transaction, so a change and its message commit together.</summary>
 internal sealed class RightsMail(BackgroundJobs jobs, IOptions<MailOptions> mail)
@@ -133,7 +133,11 @@ internal sealed class RightsMailHandler(IDbContextFactory<StewardDbContext> cont
                 return (s.DeniedSubject, Language.Format(s.Denied, reference, await TextAsync(db, r, RequestEvents.Denied, dataKey, ct), authority).TrimEnd());
             case RightsMessages.Completed:
                 var answer = await TextOrNullAsync(db, r, RequestEvents.Completed, dataKey, ct);
-                return (s.CompletedSubject, answer is null ? Language.Format(s.Completed, reference) : Language.Format(s.CompletedWithAnswer, reference, answer));
+                var body = answer is null ? Language.Format(s.Completed, reference) : Language.Format(s.CompletedWithAnswer, reference, answer);
+                // The package's link goes only by mail: the status token of whoever submitted the request never opens it.
+                if (secrets.Download is { } download && web.Value.PublicBase is { } publicBase)
+                    body += "\n\n" + Language.Format(s.PackageLink, RightsPaths.PackageLink(publicBase, download));
+                return (s.CompletedSubject, body);
             case RightsMessages.NotVerified:
                 var reason = await TextAsync(db, r, RequestEvents.VerificationFailed, dataKey, ct);
                 var deleted = !await db.Set<VerificationDocument>().AnyAsync(d => d.RequestId == r.Id, ct);

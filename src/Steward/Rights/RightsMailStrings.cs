@@ -42,6 +42,8 @@ internal sealed record RightsMailStrings : ILocalised<RightsMailStrings>
     public required string Completed { get; init; }
     /// <summary>{0}: reference; {1}: the answer.</summary>
     public required string CompletedWithAnswer { get; init; }
+    /// <summary>{0}: the download link of the package.</summary>
+    public required string PackageLink { get; init; }
 
     public required string NotVerifiedSubject { get; init; }
     /// <summary>{0}: reference; {1}: the reason.</summary>
@@ -74,6 +76,7 @@ internal sealed record RightsMailStrings : ILocalised<RightsMailStrings>
             + "You also have the right to complain to a data protection authority and to seek a judicial remedy.\n\n{2}",
         CompletedSubject = "Your request has been completed",
         Completed = "We have completed your request {0}.\n\nIf you have questions about it, contact us as our privacy notice describes.",
+        PackageLink = "Download your copy here (the link is for you alone; do not pass it on):\n{0}",
         CompletedWithAnswer = "We have completed your request {0}.\n\nOur answer:\n{1}\n\nIf you have questions about it, contact us as our privacy notice describes.",
         NotVerifiedSubject = "We could not confirm your identity",
         NotVerified = "We could not confirm your identity from the document you sent for request {0}.\n\nThe reason:\n{1}\n\n"
@@ -107,6 +110,7 @@ internal sealed record RightsMailStrings : ILocalised<RightsMailStrings>
             + "您也有权向个人信息保护监管机构投诉，并可依法寻求司法救济。\n\n{2}",
         CompletedSubject = "您的请求已办理完毕",
         Completed = "您的请求（编号 {0}）已办理完毕。\n\n如有疑问，请按照我们隐私声明所述方式联系我们。",
+        PackageLink = "请通过以下链接下载您的副本（该链接仅供您本人使用，请勿转发）：\n{0}",
         CompletedWithAnswer = "您的请求（编号 {0}）已办理完毕。\n\n我们的答复：\n{1}\n\n如有疑问，请按照我们隐私声明所述方式联系我们。",
         NotVerifiedSubject = "我们无法核实您的身份",
         NotVerified = "根据您为请求（编号 {0}）提交的证件，我们无法核实您的身份。\n\n理由如下：\n{1}\n\n"

@@ -19,7 +19,7 @@ public sealed record RightRow(string Kind, string Name, string Description, stri
 
 /// <summary>One request's progress as the person sees it.</summary>
 public sealed record StatusView(string Number, string Kind, string State, string Received, string? Due, IReadOnlyList<StatusStep> Steps, string? Complaints, bool Closed,
-    string? PackagePath = null, string? PackageUntil = null, string? VerifyPath = null, bool EmailCode = false, string? PhotoId = null);
+    string? PackageUntil = null, string? VerifyPath = null, bool EmailCode = false, string? PhotoId = null);
 
 public sealed record StatusStep(string When, string What, string? Text);
 
@@ -40,7 +40,7 @@ internal static class RightsPages
         pages.MapGet("/status", LookupForm);
         pages.MapPost("/status", LookupAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit).WithMetadata(new RequireAntiforgeryTokenAttribute());
         pages.MapGet("/status/{token}", StatusByLinkAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit);
-        pages.MapGet("/status/{token}/package", PackageAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit);
+        pages.MapGet("/package/{token}", PackageAsync).RequireRateLimiting(MarketingEndpoints.LinkRateLimit);
         // Verification without JavaScript: the code from our email, a new code, a copy of an identity document.
         foreach (var step in (string[])["code", "new-code", "document"])
             pages.MapPost($"/status/{{token}}/{step}", (string token, HttpContext http, IAntiforgery af, RightsRequests requests, RightsVerification verification,
@@ -116,13 +116,12 @@ internal static class RightsPages
         return Pages.Result<RightsStatusPage>(new { Lang = lang, Status = await StatusAsync(found, lang, requests, policies, time, ct) });
     }
 
-    /// <summary>The person's package, through the status link they hold, while it is available; every download is audited.</summary>
-    private static async Task<IResult> PackageAsync(string token, HttpContext http, RightsRequests requests, RequestPackages packages, CancellationToken ct)
+    /// <summary>The person's package, through the download link mailed to them, while it is available; every download is audited.</summary>
+    private static async Task<IResult> PackageAsync(string token, HttpContext http, RequestPackages packages, CancellationToken ct)
     {
         MarketingEndpoints.Private(http);
-        var found = await requests.ForTokenAsync(token, ct);
-        var lang = Language.Normalize(http.Request.Query["lang"].ToString()) ?? found?.Language ?? Language.FromRequest(http.Request);
-        if (found is null || await packages.OpenAsync(found.Id, "person:status-link", ct) is not { } package)
+        var lang = Language.Normalize(http.Request.Query["lang"].ToString()) ?? Language.FromRequest(http.Request);
+        if (await packages.OpenByDownloadTokenAsync(token, "person:download-link", ct) is not { } package)
         {
             var t = Language.Strings<RightsStrings>(lang);
             return Pages.Result<MessagePage>(new { Lang = lang, Title = t.PackageGoneTitle, Text = t.PackageGoneText }, 404);
@@ -169,7 +168,7 @@ internal static class RightsPages
         var view = await StatusAsync(found, lang, requests, policies, time, ct);
         // The download goes through the link itself, which only the person holds; the lookup form leads back to it by email.
         if (!view.Closed && await packages.AvailableUntilAsync(found.Id, ct) is { } until)
-            view = view with { PackagePath = $"{StatusLink(token)}/package?lang={lang}", PackageUntil = Vocabulary.Date(DateOnly.FromDateTime(until.UtcDateTime), lang) };
+            view = view with { PackageUntil = Vocabulary.Date(DateOnly.FromDateTime(until.UtcDateTime), lang) };
         if (found.State == RequestState.Verifying)
         {
             var doc = (await policies.CurrentAsync(ct))?.Document;

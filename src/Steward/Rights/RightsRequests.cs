@@ -102,11 +102,15 @@ internal sealed class RightsRequests(
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // A repeat of an open request is linked to it and follows it: no second clock, no second fulfilment.
-        var open = await db.Set<RightsRequest>().AsNoTracking()
-            .Where(r => r.SubjectId == subjectId && r.Kind == kind && r.DuplicateOfId == null)
-            .Where(r => r.State == RequestState.Verifying || r.State == RequestState.AwaitingApproval || r.State == RequestState.InProgress)
-            .OrderBy(r => r.Id).FirstOrDefaultAsync(ct);
-        if (open is not null && kind != RequestKinds.Question)
+        // Only a verified original counts: linking to an unverified one would let anyone who knows an address park a
+        // request that captures the person's own. A request with its own message or corrections is never a repeat.
+        var open = Repeatable(kind) && message is null && corrections is null
+            ? await db.Set<RightsRequest>().AsNoTracking()
+                .Where(r => r.SubjectId == subjectId && r.Kind == kind && r.DuplicateOfId == null)
+                .Where(r => r.State == RequestState.AwaitingApproval || r.State == RequestState.InProgress)
+                .OrderBy(r => r.Id).FirstOrDefaultAsync(ct)
+            : null;
+        if (open is not null)
         {
             request.State = RequestState.Duplicate;
             request.DuplicateOfId = open.Id;
@@ -210,16 +214,20 @@ internal sealed class RightsRequests(
         }, ct);
 
     /// <summary>Completes an open request, with an answer for the person where staff give one.</summary>
-    public Task<RequestSummary> CompleteAsync(Guid id, string? answer, string actor, CancellationToken ct) =>
+    public Task<RequestSummary> CompleteAsync(Guid id, string? answer, string actor, CancellationToken ct, string? downloadToken = null) =>
         ChangeAsync(id, actor, "rights.request-completed", null, async (db, r, now) =>
         {
             if (r.State != RequestState.InProgress) throw Problem($"The request is {RequestStates.Name(r.State)}, not in progress: verify and approve it first.");
+            if (actor != RightsFulfilment.Actor && DataFulfilment.Handles(r.Kind)
+                && !await db.Set<FulfilmentTask>().AnyAsync(t => t.RequestId == r.Id && t.Phase == DataFulfilment.Manual, ct))
+                throw Problem("Steward carries this request out across the company's systems and completes it when done; wait for it (see its steps), or deny it with a reason.");
             r.State = RequestState.Completed;
             r.ClosedAt = now;
             r.LastCommunicationAt = now;
             if (Optional(answer, "answer", MaxMessageLength) is { } text) await AddTextEventAsync(db, r, RequestEvents.Completed, actor, text, now, ct);
             else AddEvent(db, r.Id, RequestEvents.Completed, actor, visible: true, now);
-            await mail.EnqueueWithinAsync(db, r, RightsMessages.Completed, ct: ct);
+            if (downloadToken is null) await mail.EnqueueWithinAsync(db, r, RightsMessages.Completed, ct: ct);
+            else await mail.EnqueueWithinAsync(db, r, RightsMessages.Completed, await DataKeyAsync(db, r, ct), new MailSecrets(null, null, downloadToken), ct);
             return null;
         }, ct);
 
@@ -242,6 +250,7 @@ internal sealed class RightsRequests(
                 Deadlines.Verified(r, now);
                 r.State = AfterVerification(r.Kind);
                 AddEvent(db, r.Id, RequestEvents.Verified, actor, visible: true, now);
+                await StartWithinAsync(db, r, ct);
             }
             else
             {
@@ -270,11 +279,13 @@ internal sealed class RightsRequests(
         if (filter.Kind is { } kind) query = query.Where(r => r.Kind == kind);
         if (filter.Jurisdiction is { } j) query = query.Where(r => r.Jurisdiction == j);
         if (filter.AssignedTo is { } a) query = query.Where(r => r.AssignedTo == a);
-        if (filter.OverdueOnly) query = query.Where(r => r.DueAt != null);
-        var rows = await query.OrderByDescending(r => r.Id).Take(Math.Clamp(filter.Limit, 1, 1000) * (filter.OverdueOnly ? 4 : 1)).ToListAsync(ct);
-        return rows.Select(r => Summary(r, now)).Where(s => !filter.OverdueOnly || s.Overdue)
-            .OrderBy(s => s.ClosedAt is null ? 0 : 1).ThenBy(s => s.DueAt ?? DateTimeOffset.MaxValue).ThenByDescending(s => s.ReceivedAt)
-            .Take(Math.Clamp(filter.Limit, 1, 1000)).ToList();
+        if (filter.OverdueOnly) query = query.Where(r => r.DueAt != null && r.DueAt < now);
+        // Open first, then the nearest deadline (none yet: last), then the newest: the limit never drops an old overdue request.
+        var rows = await query
+            .OrderBy(r => r.State == RequestState.Verifying || r.State == RequestState.AwaitingApproval || r.State == RequestState.InProgress ? 0 : 1)
+            .ThenBy(r => r.DueAt == null).ThenBy(r => r.DueAt).ThenByDescending(r => r.Id)
+            .Take(Math.Clamp(filter.Limit, 1, 1000)).ToListAsync(ct);
+        return rows.Select(r => Summary(r, now)).ToList();
     }
 
     /// <summary>Open requests past their due date, for the metric (read synchronously: a gauge's callback cannot wait) and the console.</summary>
@@ -293,8 +304,9 @@ internal sealed class RightsRequests(
         await using var db = await contexts.CreateDbContextAsync(ct);
         var request = await db.Set<RightsRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
         if (request is null) return [];
-        // A duplicate follows the request it repeats.
-        var followed = request.DuplicateOfId ?? request.Id;
+        // Staff see a duplicate with the request it repeats; its holder sees only their own steps, since the original's
+        // texts were written to whoever made it.
+        var followed = visibleOnly ? request.Id : request.DuplicateOfId ?? request.Id;
         var events = await db.Set<RightsRequestEvent>().AsNoTracking().Where(e => e.RequestId == request.Id || e.RequestId == followed)
             .Where(e => !visibleOnly || e.Visible).OrderBy(e => e.Id).ToListAsync(ct);
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(s => s.Id == request.SubjectId, ct);
@@ -343,6 +355,11 @@ internal sealed class RightsRequests(
 
     public static string Target(Guid id) => $"rights-request:{id:D}";
 
+    /// <summary>Kinds whose repeat asks for nothing new: the open request answers it.</summary>
+    private static bool Repeatable(string kind) =>
+        kind == RequestKinds.Name(RightKind.Access) || kind == RequestKinds.Name(RightKind.Portability) || kind == RequestKinds.Name(RightKind.Erasure)
+        || kind == RequestKinds.Name(RightKind.OptOutOfSale) || kind == RequestKinds.Name(RightKind.WithdrawConsent);
+
     public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
     public static byte[] HashToken(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
@@ -368,7 +385,16 @@ internal sealed class RightsRequests(
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var request = await db.Set<RightsRequest>().FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw Problem($"There is no rights request {id}.");
+        var before = request.State;
         var extra = await change(db, request, now);
+        // Two changes at once (a deny racing a verification, staff racing the job): the version lets one win, the other is refused.
+        request.Version++;
+        if (before == RequestState.Verifying && request.State != RequestState.Verifying)
+        {
+            // A copy of an identity document serves verification only: once the request no longer waits for it, it goes.
+            var documents = await db.Set<VerificationDocument>().Where(d => d.RequestId == id).ExecuteDeleteAsync(ct);
+            if (documents > 0) await audit.AppendWithinAsync(db, new AuditEvent(actor, "rights.document-deleted", Target(id), new { documents, reason = "verification ended" }), ct);
+        }
         await audit.AppendWithinAsync(db, new AuditEvent(actor, action, Target(id), extra ?? details), ct);
         try
         {
@@ -387,6 +413,12 @@ internal sealed class RightsRequests(
     {
         if (request.State == RequestState.InProgress && RightsFulfilment.Automatic(request.Kind))
             await jobs.EnqueueWithinAsync(db, RightsFulfilment.JobKind, new RightsFulfilment.Payload(request.Id), dedupKey: $"{RightsFulfilment.JobKind}:{request.Id:N}", ct: ct);
+    }
+
+    private async Task<byte[]> DataKeyAsync(StewardDbContext db, RightsRequest r, CancellationToken ct)
+    {
+        var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(s => s.Id == r.SubjectId, ct);
+        return await keys.OpenAsync(subject, ct) ?? throw Problem("This person's data was erased: nothing can be sent to them.");
     }
 
     private async Task AddTextEventAsync(StewardDbContext db, RightsRequest r, string type, string actor, string text, DateTimeOffset now, CancellationToken ct)

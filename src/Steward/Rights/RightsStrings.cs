@@ -77,7 +77,6 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     /// <summary>{0}: the purposes and cookie categories.</summary>
     public required string OptedOut { get; init; }
     public required string NothingToOptOut { get; init; }
-    public required string DownloadPackage { get; init; }
     /// <summary>{0}: the last day of the download.</summary>
     public required string PackageReady { get; init; }
     public required string ErasedAll { get; init; }
@@ -169,8 +168,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         ConsentWithdrawn = "We have recorded the withdrawal of your consent to: {0}. We no longer process your personal information on the basis of that consent; the withdrawal does not affect what we did before it.",
         NoConsentToWithdraw = "We hold no consent of yours that is still in force, so there was nothing to withdraw.",
         OptedOut = "We have recorded your opt-out of the sale and sharing of your personal information for: {0}.",
-        DownloadPackage = "Download a copy of your personal information (zip)",
-        PackageReady = "A copy of your personal information is ready. Download it from this page until {0}; after that it is deleted.",
+        PackageReady = "A copy of your personal information held in the systems this request covers is ready. We have sent a download link to your email address; it works until {0}, after which the copy is deleted.",
         ErasedAll = "We have deleted your personal information from the systems this request covers.",
         ErasedExcept = "We have deleted your personal information from the systems this request covers, except what the law requires us to keep: {0}. We keep it only for that purpose and delete it when the obligation ends.",
         Rectified = "We have corrected your personal information as you asked.",
@@ -187,7 +185,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         DocumentRefused = "The document was not accepted.",
         TooManyTries = "Too many tries. Please wait, or ask for a new code.",
         NoEmailVerification = "We will contact you to confirm your identity.",
-        PackageUntil = "Available until {0}.",
+        PackageUntil = "Your copy can be downloaded until {0} through the link in our email.",
         PackageGoneTitle = "This download is no longer available",
         PackageGoneText = "The copy of your personal information was deleted when its download period ended. You can make a new request at any time.",
         NothingToOptOut = "None of our processing of your personal information counts as sale or sharing, or you had opted out already, so there was nothing more to opt out of.",
@@ -260,8 +258,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         ConsentWithdrawn = "我们已记录您撤回对以下事项的同意：{0}。我们不再基于该同意处理您的个人信息；撤回不影响撤回前基于同意已进行的处理。",
         NoConsentToWithdraw = "我们没有您仍然有效的同意，因此无需撤回。",
         OptedOut = "我们已记录您拒绝出售和共享您个人信息的选择，适用于：{0}。",
-        DownloadPackage = "下载您的个人信息副本（zip 文件）",
-        PackageReady = "您的个人信息副本已准备就绪，请于 {0} 前在本页面下载；逾期将被删除。",
+        PackageReady = "本请求涉及的系统中您的个人信息副本已准备就绪。我们已将下载链接发送至您的邮箱，链接有效期至 {0}，届时副本将被删除。",
         ErasedAll = "我们已在本请求涉及的系统中删除您的个人信息。",
         ErasedExcept = "我们已在本请求涉及的系统中删除您的个人信息，但法律要求我们保存的信息除外：{0}。这些信息仅用于履行该义务，义务终止后即予删除。",
         Rectified = "我们已按您的要求更正您的个人信息。",
@@ -278,7 +275,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         DocumentRefused = "证件未被接受，请提交 JPEG、PNG 或 WebP 格式且大小适当的图片。",
         TooManyTries = "尝试次数过多，请稍后再试或重新获取验证码。",
         NoEmailVerification = "我们将与您联系以核实您的身份。",
-        PackageUntil = "可下载至 {0}。",
+        PackageUntil = "您可在 {0} 前通过我们邮件中的链接下载副本。",
         PackageGoneTitle = "该下载已失效",
         PackageGoneText = "下载期限届满后，您的个人信息副本已被删除。您可随时重新提出请求。",
         NothingToOptOut = "我们对您个人信息的处理均不构成出售或共享，或您此前已选择拒绝，因此无需再作处理。",

@@ -61,14 +61,28 @@ public sealed class RightsRequestTests
     {
         await using var app = await StartAsync();
         var client = app.Client();
-        var first = await SubmittedAsync(await SubmitAsync(client, "access", message: "All you hold, please."));
+        var first = await SubmittedAsync(await SubmitAsync(client, "access"));
         Assert.Equal("verifying", first.State);
         Assert.Equal(DateOnly.FromDateTime(app.Time.GetUtcNow().AddMonths(1).UtcDateTime), DateOnly.FromDateTime(first.DueAt!.Value.UtcDateTime));
 
+        // A repeat of an unverified request is a request of its own: anyone who knows an address could otherwise park
+        // one that captures the person's own.
+        var parked = await SubmittedAsync(await SubmitAsync(client, "access", email: "mei.chen@example.com"));
+        Assert.Equal("verifying", parked.State);
+        Assert.Null(parked.DuplicateOf);
+
+        var officer = await app.ClientForRoleAsync(Roles.PrivacyOfficer);
+        await Ok<RequestSummary>(await officer.PostAsJsonAsync($"/api/v1/rights-requests/{first.Id}/verify", new { }));
+        await Ok<RequestSummary>(await officer.PostAsJsonAsync($"/api/v1/rights-requests/{first.Id}/extend", new { reason = "Twelve systems hold your data." }));
         var again = await SubmittedAsync(await SubmitAsync(client, "access", email: "mei.chen@example.com"));
         Assert.Equal("duplicate", again.State);
         Assert.Equal(first.Id, again.DuplicateOf);
         Assert.NotEqual(first.StatusToken, again.StatusToken);
+        // Its holder sees only their own steps, never the texts written for the original's.
+        var page = await client.GetStringAsync(RightsPages.StatusLink(again.StatusToken) + "?lang=en");
+        Assert.DoesNotContain("Twelve systems", page, StringComparison.Ordinal);
+        // One with a message of its own is not a repeat.
+        Assert.Null((await SubmittedAsync(await SubmitAsync(client, "access", message: "Also my call recordings."))).DuplicateOf);
 
         // Another kind is a request of its own.
         var erasure = await SubmittedAsync(await SubmitAsync(client, "erasure"));
@@ -80,7 +94,7 @@ public sealed class RightsRequestTests
         Assert.DoesNotContain("Mei", System.Text.Encoding.UTF8.GetString(stored.Details), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(RightsRequests.HashToken(first.StatusToken), stored.StatusTokenHash);
         var audit = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Action == "rights.request-received").OrderBy(e => e.Id).ToListAsync();
-        Assert.Equal(3, audit.Count);
+        Assert.Equal(5, audit.Count);
         Assert.All(audit, e => Assert.DoesNotContain("example.com", e.Details, StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("example.com", StringComparison.OrdinalIgnoreCase));
     }
@@ -103,6 +117,9 @@ public sealed class RightsRequestTests
         Assert.Equal(DateOnly.FromDateTime(app.Time.GetUtcNow().AddMonths(3).UtcDateTime), DateOnly.FromDateTime(extended.DueAt!.Value.UtcDateTime));
         var twice = await officer.PostAsJsonAsync($"/api/v1/rights-requests/{id}/extend", new { reason = "Again" });
         Assert.Contains("extended already", await twice.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // No dataset reaches the person, so the engine leaves the erasure to staff, who answer it themselves.
+        await Steward.Tests.Jobs.JobTests.EventuallyAsync(() => app.Services<DataFulfilment>().TasksAsync(id, CancellationToken.None),
+            tasks => tasks.Any(t => t.Phase == DataFulfilment.Manual), "the engine to hand the request to staff");
         Assert.Equal("completed", (await Ok<RequestSummary>(await officer.PostAsJsonAsync($"/api/v1/rights-requests/{id}/complete",
             new { answer = "We deleted your account and its data." }))).State);
 

@@ -534,6 +534,11 @@ namespace Steward.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<byte[]>("DownloadTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -549,6 +554,9 @@ namespace Steward.Storage.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("RequestId");
+
+                    b.HasIndex("DownloadTokenHash")
+                        .IsUnique();
 
                     b.HasIndex("ExpiresAt");
 
@@ -637,6 +645,10 @@ namespace Steward.Storage.Migrations.Postgres
                     b.Property<string>("VerifiedBy")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 

@@ -521,6 +521,11 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<byte[]>("DownloadTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
                     b.Property<DateTime>("ExpiresAt")
                         .HasColumnType("TEXT");
 
@@ -536,6 +541,9 @@ namespace Steward.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("RequestId");
+
+                    b.HasIndex("DownloadTokenHash")
+                        .IsUnique();
 
                     b.HasIndex("ExpiresAt");
 
@@ -624,6 +632,10 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.Property<string>("VerifiedBy")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
