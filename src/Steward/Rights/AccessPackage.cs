@@ -112,7 +112,7 @@ internal sealed record PackageStrings : ILocalised<PackageStrings>
     public static PackageStrings English { get; } = new()
     {
         Title = "Your personal information",
-        Intro = "This is a copy of the personal information we hold about you, prepared for request {0} on {1}. Each table below is one place where we keep it; under each column you see what kind of information it is.",
+        Intro = "This is a copy of the personal information about you held in the systems this request covers, prepared for request {0} on {1}. Each table below is one place where we keep it; under each column you see what kind of information it is.",
         Files = "The same information is in data.json (for other programs and services) and in the csv folder (for spreadsheets).",
         Nothing = "We found no personal information about you in the systems this request covers.",
         RowCount = "Records: {0}",
@@ -121,7 +121,7 @@ internal sealed record PackageStrings : ILocalised<PackageStrings>
     public static PackageStrings Chinese { get; } = new()
     {
         Title = "您的个人信息",
-        Intro = "这是我们为请求 {0} 于 {1} 整理的、我们持有的您的个人信息副本。以下每个表格对应我们保存信息的一处位置；各列下方注明该信息的类别。",
+        Intro = "这是我们为请求 {0} 于 {1} 整理的、本请求涉及的系统中您的个人信息副本。以下每个表格对应我们保存信息的一处位置；各列下方注明该信息的类别。",
         Files = "相同的信息也保存在 data.json（供其他程序和服务使用）和 csv 文件夹（供电子表格使用）中。",
         Nothing = "在本请求涉及的系统中，我们未找到您的个人信息。",
         RowCount = "记录数：{0}",

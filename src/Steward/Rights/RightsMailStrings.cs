@@ -107,7 +107,7 @@ internal sealed record RightsMailStrings : ILocalised<RightsMailStrings>
         DeniedSubject = "我们无法办理您的请求",
         Denied = "经审查，我们决定不办理您的请求（编号 {0}）。\n\n理由如下：\n{1}\n\n"
             + "如有异议，请按照我们隐私声明所述方式联系我们，我们将重新审查。"
-            + "您也有权向个人信息保护监管机构投诉，并可依法寻求司法救济。\n\n{2}",
+            + "您也有权向履行个人信息保护职责的部门投诉，并可依法向人民法院提起诉讼。\n\n{2}",
         CompletedSubject = "您的请求已办理完毕",
         Completed = "您的请求（编号 {0}）已办理完毕。\n\n如有疑问，请按照我们隐私声明所述方式联系我们。",
         PackageLink = "请通过以下链接下载您的副本（该链接仅供您本人使用，请勿转发）：\n{0}",
@@ -115,6 +115,6 @@ internal sealed record RightsMailStrings : ILocalised<RightsMailStrings>
         NotVerifiedSubject = "我们无法核实您的身份",
         NotVerified = "根据您为请求（编号 {0}）提交的证件，我们无法核实您的身份。\n\n理由如下：\n{1}\n\n"
             + "您可在该请求的状态页面重新提交其他证件。",
-        DocumentDeleted = "我们已删除您提交的证件复印件。",
+        DocumentDeleted = "我们已删除您提交的证件照片或扫描件。",
     };
 }

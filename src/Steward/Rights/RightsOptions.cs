@@ -12,6 +12,9 @@ internal sealed class RightsOptions
     public List<string> ApprovalRequired { get; set; } =
         [RequestKinds.Name(RightKind.Erasure), RequestKinds.Name(RightKind.Rectification), RequestKinds.Name(RightKind.DeceasedNextOfKin)];
 
+    /// <summary>How long a request waits for the person to prove who they are before it is refused (they are told, and can ask again).</summary>
+    public TimeSpan UnverifiedClosedAfter { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>How long the person can download an access or portability package; it is deleted after.</summary>
     public TimeSpan PackageAvailableFor { get; set; } = TimeSpan.FromDays(30);
 
@@ -32,6 +35,8 @@ internal sealed class RightsOptionsValidator : IValidateOptions<RightsOptions>
             failures.Add($"Rights:ApprovalRequired '{kind}' is not a kind of request ({string.Join(", ", RequestKinds.All)}).");
         if (options.PackageAvailableFor < TimeSpan.FromHours(1) || options.PackageAvailableFor > TimeSpan.FromDays(365))
             failures.Add("Rights:PackageAvailableFor must be between 01:00:00 and 365.00:00:00.");
+        if (options.UnverifiedClosedAfter < TimeSpan.FromDays(1) || options.UnverifiedClosedAfter > TimeSpan.FromDays(365))
+            failures.Add("Rights:UnverifiedClosedAfter must be between 1.00:00:00 and 365.00:00:00.");
         if (options.SubmissionsPerHour is < 1 or > 100_000) failures.Add("Rights:SubmissionsPerHour must be between 1 and 100000.");
         if (options.MaxDocumentBytes is < 64 * 1024 or > RightsVerificationEndpoints.MaxUploadBytes)
             failures.Add($"Rights:MaxDocumentBytes must be between 65536 and {RightsVerificationEndpoints.MaxUploadBytes}.");

@@ -8,10 +8,12 @@ namespace Steward.Rights;
 /// <summary>
 /// Once a day, deletes the records of requests that ended more than <c>rights_requests.records_kept_for</c> (S18.8: three
 /// years) after the last communication with the person, with their timelines. Open requests are never purged. One audit
-/// entry says how many went. Packages past their download period are deleted first. Idempotent: set-based deletes by age.
+/// entry says how many went. Packages past their download period are deleted first, and requests still waiting for
+/// verification after <see cref="RightsOptions.UnverifiedClosedAfter"/> are refused with the reason told to the person.
+/// Idempotent: set-based deletes by age.
 /// </summary>
-internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> contexts, PolicyStore policies, RequestPackages packages, AuditLog audit, TimeProvider time)
-    : Jobs.IJobHandler
+internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> contexts, PolicyStore policies, RequestPackages packages, RightsRequests requests,
+    Microsoft.Extensions.Options.IOptions<RightsOptions> options, AuditLog audit, TimeProvider time) : Jobs.IJobHandler
 {
     public const string JobKind = "rights.purge";
 
@@ -19,6 +21,25 @@ internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> con
 
     public async Task RunAsync(Jobs.JobContext context, CancellationToken ct)
     {
+        // A request whose person never proved who they are is refused after a while, so that it ends, tells them, and its
+        // record keeping starts, instead of holding what they wrote for ever.
+        var unverifiedBefore = time.GetUtcNow() - options.Value.UnverifiedClosedAfter;
+        List<(Guid Id, string Language)> stale;
+        await using (var read = await contexts.CreateDbContextAsync(ct))
+            stale = (await read.Set<RightsRequest>().AsNoTracking().Where(r => r.State == RequestState.Verifying && r.LastCommunicationAt < unverifiedBefore)
+                .Select(r => new { r.Id, r.Language }).Take(1_000).ToListAsync(ct)).Select(r => (r.Id, r.Language)).ToList();
+        foreach (var (id, language) in stale)
+        {
+            var text = Web.Language.Format(Web.Language.Strings<RightsStrings>(language).NotVerifiedInTime, (int)options.Value.UnverifiedClosedAfter.TotalDays);
+            try
+            {
+                await requests.DenyAsync(id, text, RightsFulfilment.Actor, ct);
+            }
+            catch (Hosting.StewardException)
+            {
+                // Verified, or changed, at this very moment: it is no longer waiting.
+            }
+        }
         // Packages go when their download period ends, whatever happens to the request's record.
         if (await packages.DeleteExpiredAsync(ct) is > 0 and var expired)
             await audit.AppendAsync(new AuditEvent(RightsFulfilment.Actor, "rights.packages-expired", "rights-packages", new { packages = expired }), ct);

@@ -96,6 +96,8 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     public required string DocumentRefused { get; init; }
     public required string TooManyTries { get; init; }
     public required string NoEmailVerification { get; init; }
+    /// <summary>{0}: the number of days.</summary>
+    public required string NotVerifiedInTime { get; init; }
     /// <summary>{0}: the last day.</summary>
     public required string PackageUntil { get; init; }
     public required string PackageGoneTitle { get; init; }
@@ -127,9 +129,9 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         SubmittedTitle = "We have received your request",
         SubmittedText = "Your request number is {0}.",
         StatusLinkText = "Follow your request",
-        KeepLink = "Keep this link, or the email we send you: it is the only way to see your request's progress here.",
+        KeepLink = "Keep this link, or the request number and access code from the email we send you: you need them to see your request's progress here.",
         VerifyNext = "Before we act, we check that the request comes from you. Please look for our email.",
-        DueBy = "We will answer by {0} at the latest.",
+        DueBy = "We will answer by {0} at the latest; if we need more time, as the law allows, we will tell you why before then.",
         DueAfterVerification = "The time we have to answer starts once we have confirmed your identity.",
         DuplicateText = "You already have an open request of this kind. We have added this one to it, so you receive one answer.",
         StatusTitle = "Your request",
@@ -185,6 +187,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         DocumentRefused = "The document was not accepted.",
         TooManyTries = "Too many tries. Please wait, or ask for a new code.",
         NoEmailVerification = "We will contact you to confirm your identity.",
+        NotVerifiedInTime = "We could not confirm within {0} days that the request comes from you, so we have closed it. You can make a new request at any time.",
         PackageUntil = "Your copy can be downloaded until {0} through the link in our email.",
         PackageGoneTitle = "This download is no longer available",
         PackageGoneText = "The copy of your personal information was deleted when its download period ended. You can make a new request at any time.",
@@ -194,7 +197,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     public static RightsStrings Chinese { get; } = new()
     {
         Title = "您的个人信息权利",
-        Intro = "您可以在此了解您对个人信息享有的权利，并请求我们予以落实。提出请求不收取费用。",
+        Intro = "您可以在此了解您对个人信息享有的权利，并向我们提出行使这些权利的请求。提出请求不收取费用。",
         LawLabel = "适用于您的法律",
         ShowRights = "查看我的权利",
         RightsHeading = "您的权利：{0}",
@@ -207,7 +210,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         EmailHint = "我们将答复发送至该邮箱，并在处理前核实该邮箱属于您本人。",
         NameLabel = "您的姓名（选填）",
         MessageLabel = "补充说明（选填）",
-        Collects = "我们收集{0}。",
+        Collects = "提出请求时，我们需要您提供{0}。",
         VerificationHeading = "我们如何核实您的身份",
         Send = "提交请求",
         ComplaintsHeading = "如您不满意",
@@ -217,9 +220,9 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         SubmittedTitle = "我们已收到您的请求",
         SubmittedText = "您的请求编号为 {0}。",
         StatusLinkText = "查询请求进度",
-        KeepLink = "请保存此链接或我们发给您的邮件，这是在此查询请求进度的唯一方式。",
+        KeepLink = "请保存此链接，或我们邮件中的请求编号和查询码：在此查询请求进度时需要使用。",
         VerifyNext = "处理前，我们需要核实请求确由您本人提出，请留意我们的邮件。",
-        DueBy = "我们最迟将于 {0} 前答复。",
+        DueBy = "我们最迟将于 {0} 前答复；如需在法律允许的范围内延长期限，我们会在此之前告知您原因。",
         DueAfterVerification = "答复期限自我们核实您的身份之日起计算。",
         DuplicateText = "您已有一项同类请求正在处理，本次请求已并入该请求，您将收到一份答复。",
         StatusTitle = "您的请求",
@@ -275,6 +278,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         DocumentRefused = "证件未被接受，请提交 JPEG、PNG 或 WebP 格式且大小适当的图片。",
         TooManyTries = "尝试次数过多，请稍后再试或重新获取验证码。",
         NoEmailVerification = "我们将与您联系以核实您的身份。",
+        NotVerifiedInTime = "我们未能在 {0} 天内核实该请求确由您本人提出，因此已结束该请求。您可随时重新提出请求。",
         PackageUntil = "您可在 {0} 前通过我们邮件中的链接下载副本。",
         PackageGoneTitle = "该下载已失效",
         PackageGoneText = "下载期限届满后，您的个人信息副本已被删除。您可随时重新提出请求。",

@@ -131,14 +131,22 @@ public sealed class RightsFulfilmentTests
 
         var purge = app.Services<IEnumerable<IJobHandler>>().OfType<RightsRecordsPurge>().Single();
         var context = new JobContext(Guid.NewGuid(), RightsRecordsPurge.JobKind, "{}", 1, 1);
+        var working = await SubmitAsync(app, "objection", "eu-gdpr");
+        await requests.VerifyAsync(working.Id, RightsRequests.VerifiedByStaff, "test", CancellationToken.None);
         await purge.RunAsync(context, CancellationToken.None);
         Assert.NotNull(await requests.FindAsync(ended.Id, CancellationToken.None));
+        // Thirty days without proof of identity: the waiting request is refused, with the reason told to the person.
+        Assert.Equal("denied", (await requests.FindAsync(open.Id, CancellationToken.None))!.State);
+        var page = await app.Client().GetStringAsync(RightsPages.StatusLink(open.StatusToken) + "?lang=en");
+        Assert.Contains("We could not confirm within 30 days that the request comes from you", page, StringComparison.Ordinal);
+        Assert.Equal("in-progress", (await requests.FindAsync(working.Id, CancellationToken.None))!.State);
 
-        // Three years (P3Y in the example) after the last communication the ended request goes; the open one stays.
+        // Three years (P3Y in the example) after the last communication the ended requests go; the open one stays.
         app.Time.Advance(TimeSpan.FromDays(3 * 366));
         await purge.RunAsync(context, CancellationToken.None);
         Assert.Null(await requests.FindAsync(ended.Id, CancellationToken.None));
-        Assert.NotNull(await requests.FindAsync(open.Id, CancellationToken.None));
+        Assert.Null(await requests.FindAsync(open.Id, CancellationToken.None));
+        Assert.NotNull(await requests.FindAsync(working.Id, CancellationToken.None));
         await using var db = await app.DbAsync();
         Assert.Equal(0, await db.Set<RightsRequestEvent>().CountAsync(e => e.RequestId == ended.Id));
         Assert.Single(await db.Set<AuditEntry>().Where(e => e.Action == "rights.records-purged").ToListAsync());

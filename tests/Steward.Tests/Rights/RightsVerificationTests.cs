@@ -281,7 +281,7 @@ public sealed partial class RightsVerificationTests
         var denial = (await MailAsync(smtp, "li@example.cn", 2))[1];
         Assert.Equal("我们无法办理您的请求", denial.Subject);
         Assert.Contains("该请求涉及他人的个人信息。", denial.TextBody, StringComparison.Ordinal);
-        Assert.Contains("您也有权向个人信息保护监管机构投诉", denial.TextBody, StringComparison.Ordinal);
+        Assert.Contains("您也有权向履行个人信息保护职责的部门投诉", denial.TextBody, StringComparison.Ordinal);
         Assert.Contains("网信部门", denial.TextBody, StringComparison.Ordinal);
 
         var en = await SubmitAsync(app, "ada@example.org");
