@@ -64,7 +64,7 @@ internal sealed class FulfilmentTaskConfiguration : IEntityTypeConfiguration<Ful
 /// </summary>
 internal sealed class DataFulfilment(
     IDbContextFactory<StewardDbContext> contexts, RightsRequests requests, RequestPackages packages, DataConnectors connectors, PeopleDirectory people,
-    SubjectKeys keys, PolicyStore policies, AuditLog audit, TimeProvider time) : IRequestProgress
+    SubjectKeys keys, PolicyStore policies, AuditLog audit, Microsoft.Extensions.Options.IOptions<WebOptions> web, TimeProvider time) : IRequestProgress
 {
     public const string Collect = "collect", Erase = "erase", Rectify = "rectify", Webhook = "webhook", Manual = "manual", Finish = "finish";
     public const string Pending = "pending", Done = "done", Failed = "failed";
@@ -180,7 +180,8 @@ internal sealed class DataFulfilment(
                     s.Collection.Fields.ToDictionary(f => f.Name, f => f.DataCategories, StringComparer.Ordinal),
                     outputs.TryGetValue(s.Address.ToString(), out var o) ? o.Rows ?? [] : []))
                 .Where(c => c.Rows.Count > 0).Concat(webhookRows.Where(w => w.Rows.Count > 0)).ToList();
-            var zip = AccessPackage.Build(request.Id, request.Kind, request.Language, time.GetUtcNow(), collections, policy);
+            var notice = web.Value.PublicBase is { } site ? $"{site}/privacy?lang={request.Language}" : null;
+            var zip = AccessPackage.Build(request.Id, request.Kind, request.Language, time.GetUtcNow(), collections, policy, notice);
             await using var db = await contexts.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var stored = await db.Set<RightsRequest>().AsNoTracking().FirstAsync(r => r.Id == request.Id, ct);

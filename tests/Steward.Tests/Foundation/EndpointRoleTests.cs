@@ -75,7 +75,7 @@ public sealed partial class EndpointRoleTests
         ["GET /privacy/rights/status"] = Anonymous,
         ["POST /privacy/rights/status"] = Anonymous,
         ["GET /privacy/rights/status/{token}"] = Anonymous,
-        ["GET /privacy/rights/status/{token}/package"] = Anonymous,
+        ["GET /privacy/rights/package/{token}"] = Anonymous,
         ["POST /privacy/rights/status/{token}/code"] = Anonymous,
         ["POST /privacy/rights/status/{token}/new-code"] = Anonymous,
         ["POST /privacy/rights/status/{token}/document"] = Anonymous,

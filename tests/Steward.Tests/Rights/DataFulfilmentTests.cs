@@ -91,6 +91,8 @@ public sealed class DataFulfilmentTests
             var page = await html.ReadToEndAsync();
             Assert.Contains("happy birthday", page, StringComparison.Ordinal);
             Assert.DoesNotContain("for mum", page, StringComparison.Ordinal);
+            // What Art. 15(1) adds to the copy (purposes, recipients, retention, rights) is in the notice it links to.
+            Assert.Contains("href=\"https://privacy.northwind.example/privacy?lang=en\"", page, StringComparison.Ordinal);
         }
         // The package is sealed at rest: no row of the person's is readable in Steward's database.
         await using (var db = await app.DbAsync())
