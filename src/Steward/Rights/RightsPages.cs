@@ -171,7 +171,7 @@ internal static class RightsPages
             view = view with { PackageUntil = Vocabulary.Date(DateOnly.FromDateTime(until.UtcDateTime), lang) };
         if (found.State == RequestState.Verifying)
         {
-            var doc = (await policies.CurrentAsync(ct))?.Document;
+            var doc = (await policies.GetAsync(found.PolicyVersion, ct) ?? await policies.CurrentAsync(ct))?.Document;
             view = view with
             {
                 VerifyPath = StatusLink(token),
@@ -186,7 +186,8 @@ internal static class RightsPages
     private static async Task<StatusView> StatusAsync(RightsRequest request, string lang, RightsRequests requests, PolicyStore policies, TimeProvider time, CancellationToken ct)
     {
         var t = Language.Strings<RightsStrings>(lang);
-        var policy = await policies.CurrentAsync(ct);
+        // The request's own policy version: its promises (status period, complaints) are the ones the person was given.
+        var policy = await policies.GetAsync(request.PolicyVersion, ct) ?? await policies.CurrentAsync(ct);
         var doc = policy?.Document;
         // S18.7: after the status period the page says only that the request is closed.
         var visibleFor = doc?.RightsRequests?.StatusVisibleFor;

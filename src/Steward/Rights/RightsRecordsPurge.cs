@@ -43,16 +43,26 @@ internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> con
         // Packages go when their download period ends, whatever happens to the request's record.
         if (await packages.DeleteExpiredAsync(ct) is > 0 and var expired)
             await audit.AppendAsync(new AuditEvent(RightsFulfilment.Actor, "rights.packages-expired", "rights-packages", new { packages = expired }), ct);
-        if ((await policies.CurrentAsync(ct))?.Document.RightsRequests?.RecordsKeptFor is not { } kept) return;
         var now = time.GetUtcNow();
-        // The earliest last contact still kept: one that ended at the cutoff is kept exactly the period and no longer.
-        var cutoff = now.AddYears(-kept.Years).AddMonths(-kept.Months).AddDays(-(kept.Weeks * 7 + kept.Days));
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ended = db.Set<RightsRequest>().Where(r => r.State == RequestState.Completed || r.State == RequestState.Denied || r.State == RequestState.Duplicate)
-            .Where(r => r.LastCommunicationAt < cutoff);
-        // Duplicates point at the request they repeat: they go first.
-        var ids = await ended.OrderBy(r => r.DuplicateOfId == null).Select(r => r.Id).Take(10_000).ToListAsync(ct);
+        var ended = db.Set<RightsRequest>().Where(r => r.State == RequestState.Completed || r.State == RequestState.Denied || r.State == RequestState.Duplicate);
+        // Each request is kept as long as the policy in force when it arrived promised (S18.8).
+        var ids = new List<Guid>();
+        var kept = new Dictionary<int, string>();
+        foreach (var version in await ended.Select(r => r.PolicyVersion).Distinct().ToListAsync(ct))
+        {
+            var policy = await policies.GetAsync(version, ct) ?? await policies.CurrentAsync(ct);
+            if (policy?.Document.RightsRequests?.RecordsKeptFor is not { } period) continue;
+            // The earliest last contact still kept: one that ended at the cutoff is kept exactly the period and no longer.
+            var cutoff = now.AddYears(-period.Years).AddMonths(-period.Months).AddDays(-(period.Weeks * 7 + period.Days));
+            // Duplicates point at the request they repeat: they go first.
+            var due = await ended.Where(r => r.PolicyVersion == version && r.LastCommunicationAt < cutoff)
+                .OrderBy(r => r.DuplicateOfId == null).Select(r => r.Id).Take(10_000).ToListAsync(ct);
+            if (due.Count == 0) continue;
+            ids.AddRange(due);
+            kept[version] = period.ToString();
+        }
         if (ids.Count == 0) return;
         await db.Set<RightsRequest>().Where(r => r.DuplicateOfId != null && ids.Contains(r.DuplicateOfId.Value) && !ids.Contains(r.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.DuplicateOfId, (Guid?)null), ct);
@@ -60,7 +70,7 @@ internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> con
         await db.Set<RightsPackage>().Where(p => ids.Contains(p.RequestId)).ExecuteDeleteAsync(ct);
         var deleted = await db.Set<RightsRequest>().Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(ct);
         await audit.AppendWithinAsync(db, new AuditEvent(RightsFulfilment.Actor, "rights.records-purged", "rights-requests",
-            new { requests = deleted, lastContactBefore = cutoff, keptFor = kept.ToString() }), ct);
+            new { requests = deleted, keptFor = kept }), ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
