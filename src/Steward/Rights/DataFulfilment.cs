@@ -81,6 +81,37 @@ internal sealed class DataFulfilment(
     public async Task RunAsync(Guid requestId, Action<int, int>? progress, CancellationToken ct)
     {
         if (await requests.FindAsync(requestId, ct) is not { State: "in-progress" } request) return;
+        // One process at a time carries a request out (serve's worker, or 'rights run'): a step run twice could call a
+        // webhook twice. The claim lapses on its own if its holder dies.
+        var owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        if (!await ClaimAsync(requestId, owner, ct))
+            throw new StewardException($"Request {requestId} is being carried out by another process right now; it resumes there.");
+        try
+        {
+            await RunClaimedAsync(request, owner, progress, ct);
+        }
+        finally
+        {
+            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+            await db.Set<RightsRequest>().Where(r => r.Id == requestId && r.RunOwner == owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.RunOwner, (string?)null).SetProperty(r => r.RunLeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+        }
+    }
+
+    /// <summary>How long a claim holds without its holder renewing it (after every step).</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    private async Task<bool> ClaimAsync(Guid requestId, string owner, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<RightsRequest>().Where(r => r.Id == requestId && (r.RunOwner == null || r.RunOwner == owner || r.RunLeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.RunOwner, owner).SetProperty(r => r.RunLeaseUntil, now + Lease), ct) == 1;
+    }
+
+    private async Task RunClaimedAsync(RequestSummary request, string owner, Action<int, int>? progress, CancellationToken ct)
+    {
+        var requestId = request.Id;
         var details = await requests.RevealAsync(requestId, RightsFulfilment.Actor, ct)
             ?? throw new StewardException($"Request {requestId}: the person's data was erased, so the request cannot be carried out.");
         var revealed = await people.RevealAsync(request.SubjectId, RightsFulfilment.Actor, ct);
@@ -100,6 +131,8 @@ internal sealed class DataFulfilment(
                 progress?.Invoke(++doneCount, tasks.Count);
                 continue;
             }
+            if (!await ClaimAsync(requestId, owner, ct))
+                throw new StewardException($"Request {requestId}: another process took over after this one's claim lapsed; it resumes there.");
             try
             {
                 var (summary, output) = await RunTaskAsync(task, request, details, plan, outputs, webhookRows, erased, dataKey, ct);

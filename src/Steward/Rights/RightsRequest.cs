@@ -55,6 +55,9 @@ internal sealed class RightsRequest
     public DateTimeOffset LastCommunicationAt { get; set; }
     /// <summary>SHA-256 of the status token given to the person; the token itself is never stored.</summary>
     public required byte[] StatusTokenHash { get; set; }
+    /// <summary>Who carries the request out now (a process of <c>serve</c> or <c>rights run</c>) and until when the claim holds.</summary>
+    public string? RunOwner { get; set; }
+    public DateTimeOffset? RunLeaseUntil { get; set; }
     /// <summary>Bumped by every change: two changes at the same moment cannot both win.</summary>
     public int Version { get; set; }
     /// <summary><see cref="RequestDetails"/> as JSON, sealed (AES-256-GCM) with the subject's data key and bound to the request.</summary>
@@ -174,6 +177,8 @@ internal sealed class RightsRequestConfiguration : IEntityTypeConfiguration<Righ
         e.Property(x => x.StatusTokenHash).HasMaxLength(32);
         e.Ignore(x => x.IsOpen);
         e.Property(x => x.Version).IsConcurrencyToken();
+        e.Property(x => x.RunOwner).HasMaxLength(100);
+        e.Property(x => x.RunLeaseUntil).HasConversion(v => v!.Value.UtcDateTime, v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)));
         // Compared in queries (overdue, record keeping): stored as UTC date-times, which both databases order and compare.
         e.Property(x => x.DueAt).HasConversion(v => v!.Value.UtcDateTime, v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)));
         e.Property(x => x.LastCommunicationAt).HasConversion(v => v.UtcDateTime, v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)));

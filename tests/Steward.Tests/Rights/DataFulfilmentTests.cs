@@ -201,4 +201,28 @@ public sealed class DataFulfilmentTests
         Assert.Equal(DataFulfilment.Manual, task.Phase);
         Assert.Null(await app.Services<RequestPackages>().AvailableUntilAsync(access.Id, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task One_process_at_a_time_carries_a_request_out_and_a_dead_holders_claim_lapses()
+    {
+        var (app, company) = await StartAsync(ConnectionTypes.Sqlite, worker: false);
+        await using var _ = company;
+        await using var __ = app;
+        var access = await SubmitAndVerifyAsync(app, "access");
+        // Another process holds the request (as 'rights run' would while serve's worker tries it).
+        await using (var db = await app.DbAsync())
+            await db.Set<RightsRequest>().Where(r => r.Id == access.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.RunOwner, "other-node:1:x").SetProperty(r => r.RunLeaseUntil, app.Time.GetUtcNow().AddMinutes(5)));
+        var engine = app.Services<DataFulfilment>();
+        var refused = await Assert.ThrowsAsync<Steward.Hosting.StewardException>(() => engine.RunAsync(access.Id, null, CancellationToken.None));
+        Assert.Contains("another process", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await engine.TasksAsync(access.Id, CancellationToken.None));
+
+        // Its holder died: once the claim lapses, the request is carried out here, and the claim is given back.
+        app.Time.Advance(TimeSpan.FromMinutes(6));
+        await engine.RunAsync(access.Id, null, CancellationToken.None);
+        Assert.Equal("completed", (await app.Services<RightsRequests>().FindAsync(access.Id, CancellationToken.None))!.State);
+        await using var after = await app.DbAsync();
+        Assert.Null((await after.Set<RightsRequest>().AsNoTracking().SingleAsync(r => r.Id == access.Id)).RunOwner);
+    }
 }

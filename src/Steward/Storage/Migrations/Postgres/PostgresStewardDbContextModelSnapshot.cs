@@ -626,6 +626,13 @@ namespace Steward.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("RunLeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RunOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(24)

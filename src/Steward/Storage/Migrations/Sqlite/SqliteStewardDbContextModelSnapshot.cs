@@ -613,6 +613,13 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("RunLeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("State")
                         .IsRequired()
                         .HasMaxLength(24)
