@@ -78,7 +78,12 @@ internal static class RightsPages
         }
         catch (StewardException problem)
         {
-            return Form(http, af, policy, lang, jurisdiction, problem.Message, kind, email, name, message, status: 400);
+            // The service's problems are written in English; a Chinese reader gets what to fix in Chinese.
+            var t = Language.Strings<RightsStrings>(lang);
+            var text = lang != Language.Chinese ? problem.Message
+                : problem.Message.StartsWith("'email'", StringComparison.Ordinal) ? t.EmailInvalid
+                : problem.Message.Contains("longer than", StringComparison.Ordinal) ? t.TooLong : t.NotSubmitted;
+            return Form(http, af, policy, lang, jurisdiction, text, kind, email, name, message, status: 400);
         }
         return Pages.Result<RightsSubmittedPage>(new
         {

@@ -96,6 +96,9 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     public required string DocumentRefused { get; init; }
     public required string TooManyTries { get; init; }
     public required string NoEmailVerification { get; init; }
+    public required string EmailInvalid { get; init; }
+    public required string TooLong { get; init; }
+    public required string NotSubmitted { get; init; }
     /// <summary>{0}: the number of days.</summary>
     public required string NotVerifiedInTime { get; init; }
     /// <summary>{0}: the last day.</summary>
@@ -187,6 +190,9 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         DocumentRefused = "The document was not accepted.",
         TooManyTries = "Too many tries. Please wait, or ask for a new code.",
         NoEmailVerification = "We will contact you to confirm your identity.",
+        EmailInvalid = "The email address is not valid. Please check it.",
+        TooLong = "A field is too long. Please shorten it.",
+        NotSubmitted = "The request could not be sent. Please check what you entered.",
         NotVerifiedInTime = "We could not confirm within {0} days that the request comes from you, so we have closed it. You can make a new request at any time.",
         PackageUntil = "Your copy can be downloaded until {0} through the link in our email.",
         PackageGoneTitle = "This download is no longer available",
@@ -278,6 +284,9 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         DocumentRefused = "证件未被接受，请提交 JPEG、PNG 或 WebP 格式且大小适当的图片。",
         TooManyTries = "尝试次数过多，请稍后再试或重新获取验证码。",
         NoEmailVerification = "我们将与您联系以核实您的身份。",
+        EmailInvalid = "电子邮箱地址无效，请检查后重新填写。",
+        TooLong = "填写的内容过长，请删减后重新提交。",
+        NotSubmitted = "请求未能提交，请检查您填写的内容。",
         NotVerifiedInTime = "我们未能在 {0} 天内核实该请求确由您本人提出，因此已结束该请求。您可随时重新提出请求。",
         PackageUntil = "您可在 {0} 前通过我们邮件中的链接下载副本。",
         PackageGoneTitle = "该下载已失效",

@@ -209,6 +209,12 @@ public sealed class RightsRequestTests
         Assert.Contains("class=\"error\"", again, StringComparison.Ordinal);
         Assert.Contains("Keep what I typed", again, StringComparison.Ordinal);
 
+        var zhBad = await client.PostAsync("/privacy/rights?lang=zh-CN", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__af"] = token, ["jurisdiction"] = "cn-pipl", ["kind"] = "access", ["email"] = "nope",
+        }));
+        Assert.Contains("电子邮箱地址无效", await zhBad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
         var sent = await client.PostAsync("/privacy/rights?lang=en", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__af"] = token, ["jurisdiction"] = "eu-gdpr", ["kind"] = "access", ["email"] = Email,
