@@ -165,6 +165,11 @@ internal sealed class RightsRequests(
         ChangeAsync(id, actor, "rights.request-approved", null, async (db, r, now) =>
         {
             if (r.State != RequestState.AwaitingApproval) throw Problem($"The request is {RequestStates.Name(r.State)}, not waiting for approval.");
+            // Four eyes: whoever vouched for the person's identity by hand does not also approve what is done with their data.
+            var verifiedBy = await db.Set<RightsRequestEvent>().AsNoTracking().Where(e => e.RequestId == r.Id && e.Type == RequestEvents.Verified)
+                .OrderByDescending(e => e.Id).Select(e => e.Actor).FirstOrDefaultAsync(ct);
+            if (r.VerifiedBy == VerifiedByStaff && verifiedBy == actor && actor.StartsWith("user:", StringComparison.Ordinal))
+                throw Problem("You verified this person's identity yourself; another staff member approves the request.");
             r.State = RequestState.InProgress;
             AddEvent(db, r.Id, RequestEvents.Approved, actor, visible: true, now);
             await StartWithinAsync(db, r, ct);

@@ -297,6 +297,24 @@ public sealed class RightsRequestTests
         Assert.Contains("权利请求", zh, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Whoever_verified_a_person_by_hand_does_not_also_approve_the_request()
+    {
+        await using var app = await StartAsync();
+        await app.AddUserAsync("first@northwind.example", Roles.PrivacyOfficer, "correct horse battery staple 42");
+        await app.AddUserAsync("second@northwind.example", Roles.PrivacyOfficer, "correct horse battery staple 43");
+        var first = app.Client();
+        await StewardTestApp.SignInAsync(first, "first@northwind.example", "correct horse battery staple 42");
+        var second = app.Client();
+        await StewardTestApp.SignInAsync(second, "second@northwind.example", "correct horse battery staple 43");
+        var submitted = await SubmittedAsync(await SubmitAsync(app.Client(), "erasure"));
+        await Ok<RequestSummary>(await first.PostAsJsonAsync($"/api/v1/rights-requests/{submitted.Id}/verify", new { }));
+        var own = await first.PostAsJsonAsync($"/api/v1/rights-requests/{submitted.Id}/approve", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, own.StatusCode);
+        Assert.Contains("another staff member approves", await own.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("in-progress", (await Ok<RequestSummary>(await second.PostAsJsonAsync($"/api/v1/rights-requests/{submitted.Id}/approve", new { }))).State);
+    }
+
     private static async Task<T> Ok<T>(HttpResponseMessage response)
     {
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
