@@ -71,8 +71,8 @@ internal static class ConnectorBenchmark
     private static async Task<byte[]> AccessWithPackageAsync(DataConnectors connectors, Identity person)
     {
         var found = await connectors.AccessAsync(await connectors.PlanAsync([person], default), Guid.Empty, default);
-        var collections = found.Collections.Select(c => new Steward.Rights.PackageCollection(c.Collection, c.Categories, c.Rows)).ToList();
-        return Steward.Rights.AccessPackage.Build(Guid.Empty, "access", "en", TimeProvider.System.GetUtcNow(), collections, policy: null);
+        var collections = found.Collections.Select(c => new Steward.Rights.PackageSection(c.Collection, c.Categories, c.Rows)).ToList();
+        return await Steward.Rights.AccessPackage.BuildAsync(Guid.Empty, "access", "en", TimeProvider.System.GetUtcNow(), collections, policy: null);
     }
 
     private static void Row(string what, (double Engine, double Baseline) t) =>

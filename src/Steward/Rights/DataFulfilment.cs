@@ -120,7 +120,7 @@ internal sealed class DataFulfilment(
         var dataKey = await DataKeyAsync(request.SubjectId, ct);
         var tasks = await TasksAsync(request, plan, ct);
         var outputs = new Dictionary<string, StepOutput>(StringComparer.Ordinal);
-        var webhookRows = new List<PackageCollection>();
+        var webhookRows = new List<PackageSection>();
         var erased = new List<CollectionErasure>();
         var doneCount = 0;
         foreach (var task in tasks)
@@ -158,13 +158,13 @@ internal sealed class DataFulfilment(
             if (task.Output is null) return;
             var json = System.Text.Encoding.UTF8.GetString(Sealed.Open(dataKey, task.Output, Associated(task)));
             if (task.Phase == Collect) outputs[task.Target] = StepOutput.FromJson(json);
-            else if (task.Phase == Webhook) webhookRows.AddRange(JsonSerializer.Deserialize<List<PackageCollection>>(json, Json) ?? []);
+            else if (task.Phase == Webhook) webhookRows.AddRange(JsonSerializer.Deserialize<List<PackageSection>>(json, Json) ?? []);
             else if (task.Phase == Erase) erased.Add(JsonSerializer.Deserialize<CollectionErasure>(json, Json)!);
         }
     }
 
     private async Task<(string? Summary, string? Output)> RunTaskAsync(FulfilmentTask task, RequestSummary request, RequestDetails details, FulfilmentPlan plan,
-        Dictionary<string, StepOutput> outputs, List<PackageCollection> webhookRows, List<CollectionErasure> erased, byte[] dataKey, CancellationToken ct)
+        Dictionary<string, StepOutput> outputs, List<PackageSection> webhookRows, List<CollectionErasure> erased, byte[] dataKey, CancellationToken ct)
     {
         var purpose = request.Kind == ErasureKind ? CollectFor.Erasure : request.Kind == RectificationKind ? CollectFor.Keys : CollectFor.Access;
         switch (task.Phase)
@@ -185,7 +185,7 @@ internal sealed class DataFulfilment(
             case Webhook:
                 var kind = request.Kind == ErasureKind ? RequestKind.Erasure : RequestKind.Access;
                 var answer = await connectors.CallWebhookAsync(plan, task.Target, request.Id, kind, ct);
-                var rows = answer.Rows.Select(kv => new PackageCollection($"{task.Target}:{kv.Key}",
+                var rows = answer.Rows.Select(kv => new PackageSection($"{task.Target}:{kv.Key}",
                     kv.Value.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).ToDictionary(k => k, _ => (IReadOnlyList<string>)[], StringComparer.Ordinal),
                     kv.Value.Select(r => r.ToDictionary(f => f.Key, f => (object?)f.Value, StringComparer.Ordinal)).ToList())).ToList();
                 webhookRows.AddRange(rows);
@@ -199,7 +199,7 @@ internal sealed class DataFulfilment(
         }
     }
 
-    private async Task FinishAsync(RequestSummary request, FulfilmentPlan plan, Dictionary<string, StepOutput> outputs, List<PackageCollection> webhookRows,
+    private async Task FinishAsync(RequestSummary request, FulfilmentPlan plan, Dictionary<string, StepOutput> outputs, List<PackageSection> webhookRows,
         List<CollectionErasure> erased, CancellationToken ct)
     {
         var policy = (await policies.CurrentAsync(ct))?.Document;
@@ -209,12 +209,12 @@ internal sealed class DataFulfilment(
         string? download = null;
         if (request.Kind == AccessKind || request.Kind == PortabilityKind)
         {
-            var collections = plan.Steps.Select(s => new PackageCollection(s.Address.ToString(),
+            var collections = plan.Steps.Select(s => new PackageSection(s.Address.ToString(),
                     s.Collection.Fields.ToDictionary(f => f.Name, f => f.DataCategories, StringComparer.Ordinal),
                     outputs.TryGetValue(s.Address.ToString(), out var o) ? o.Rows ?? [] : []))
                 .Where(c => c.Rows.Count > 0).Concat(webhookRows.Where(w => w.Rows.Count > 0)).ToList();
             var notice = web.Value.PublicBase is { } site ? $"{site}/privacy?lang={request.Language}" : null;
-            var zip = AccessPackage.Build(request.Id, request.Kind, request.Language, time.GetUtcNow(), collections, policy, notice);
+            var zip = await AccessPackage.BuildAsync(request.Id, request.Kind, request.Language, time.GetUtcNow(), collections, policy, notice);
             await using var db = await contexts.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var stored = await db.Set<RightsRequest>().AsNoTracking().FirstAsync(r => r.Id == request.Id, ct);

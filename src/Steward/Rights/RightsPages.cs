@@ -196,7 +196,7 @@ internal static class RightsPages
         var doc = policy?.Document;
         // S18.7: after the status period the page says only that the request is closed.
         var visibleFor = doc?.RightsRequests?.StatusVisibleFor;
-        var closed = request.ClosedAt is { } end && visibleFor is { } period && Ends(end, period) < time.GetUtcNow();
+        var closed = request.ClosedAt is { } end && visibleFor is { } period && period.After(end) < time.GetUtcNow();
         string Date(DateTimeOffset at) => Vocabulary.Date(DateOnly.FromDateTime(at.UtcDateTime), lang);
         var steps = closed ? [] : (await requests.TimelineAsync(request.Id, visibleOnly: true, "person:status-page", ct))
             .Select(s => new StatusStep(Date(s.At), t.Event(s.Type), s.Text)).ToList();
@@ -206,10 +206,6 @@ internal static class RightsPages
             request.IsOpen && request.DueAt is { } due ? Date(due) : null, steps,
             request.State == RequestState.Denied ? doc?.Complaints?.SupervisoryAuthority?.In(lang) : null, closed);
     }
-
-    /// <summary>When a period that started at <paramref name="start"/> ends.</summary>
-    public static DateTimeOffset Ends(DateTimeOffset start, Duration period) =>
-        start.AddYears(period.Years).AddMonths(period.Months).AddDays(period.Weeks * 7 + period.Days);
 
     private static RazorComponentResult<RightsPage> Form(HttpContext http, IAntiforgery af, PublishedPolicy policy, string lang, string jurisdiction, string? problem,
         string? kind, string? email, string? name, string? message, int status = 200)

@@ -55,7 +55,7 @@ internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> con
             var policy = await policies.GetAsync(version, ct) ?? await policies.CurrentAsync(ct);
             if (policy?.Document.RightsRequests?.RecordsKeptFor is not { } period) continue;
             // The earliest last contact still kept: one that ended at the cutoff is kept exactly the period and no longer.
-            var cutoff = now.AddYears(-period.Years).AddMonths(-period.Months).AddDays(-(period.Weeks * 7 + period.Days));
+            var cutoff = period.Before(now);
             // Duplicates point at the request they repeat: they go first.
             var due = await ended.Where(r => r.PolicyVersion == version && r.LastCommunicationAt < cutoff)
                 .OrderBy(r => r.DuplicateOfId == null).Select(r => r.Id).Take(10_000).ToListAsync(ct);

@@ -30,12 +30,11 @@ internal static class Pages
     /// <summary>A page as the text of a file (<c>steward notice render --format html</c>), outside any web host.</summary>
     public static async Task<string> RenderFileAsync<TPage>(IDictionary<string, object?> parameters) where TPage : IComponent
     {
-        var services = new ServiceCollection().AddLogging().AddSingleton(Encoder).BuildServiceProvider();
-        await using (services)
-        {
-            await using var renderer = new HtmlRenderer(services, services.GetRequiredService<ILoggerFactory>());
-            return await renderer.Dispatcher.InvokeAsync(async () =>
-                (await renderer.RenderComponentAsync<TPage>(ParameterView.FromDictionary(parameters))).ToHtmlString());
-        }
+        await using var renderer = new HtmlRenderer(FileServices, FileServices.GetRequiredService<ILoggerFactory>());
+        return await renderer.Dispatcher.InvokeAsync(async () =>
+            (await renderer.RenderComponentAsync<TPage>(ParameterView.FromDictionary(parameters))).ToHtmlString());
     }
+
+    /// <summary>What file rendering needs, made once: a package per access request renders a page too.</summary>
+    private static readonly ServiceProvider FileServices = new ServiceCollection().AddLogging().AddSingleton(Encoder).BuildServiceProvider();
 }

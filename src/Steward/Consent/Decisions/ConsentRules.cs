@@ -53,7 +53,7 @@ internal sealed class KeyRule
 
     /// <summary>When a consent given at <paramref name="givenAt"/> stops counting, or null when it does not expire.</summary>
     public DateTimeOffset? ExpiresAt(DateTimeOffset givenAt) =>
-        Validity is { IsSession: false } v ? givenAt.AddYears(v.Years).AddMonths(v.Months).AddDays(v.Weeks * 7 + v.Days) : null;
+        Validity is { IsSession: false } v ? v.After(givenAt) : null;
 
     // The last cutoff computed (high half: the second it was computed for; low half: the cutoff), one atomic word.
     private long _cutoff = -1;
@@ -69,7 +69,7 @@ internal sealed class KeyRule
         var second = Seconds.Of(now);
         var memo = Volatile.Read(ref _cutoff);
         if (memo >= 0 && (uint)(memo >> 32) == second) return (uint)memo;
-        var cutoff = Seconds.Of(now.AddYears(-v.Years).AddMonths(-v.Months).AddDays(-(v.Weeks * 7 + v.Days)));
+        var cutoff = Seconds.Of(v.Before(now));
         Volatile.Write(ref _cutoff, ((long)second << 32) | cutoff);
         return cutoff;
     }

@@ -14,6 +14,12 @@ internal readonly partial record struct Duration(int Years, int Months, int Week
     /// <summary>Approximate length in days, for comparisons only (a month counts 30.44 days).</summary>
     public double ApproximateDays => IsSession ? 0 : Years * 365.25 + Months * 30.44 + Weeks * 7 + Days;
 
+    /// <summary>When a calendar period that starts at <paramref name="start"/> ends (years, then months, then days, as calendars count).</summary>
+    public DateTimeOffset After(DateTimeOffset start) => start.AddYears(Years).AddMonths(Months).AddDays(Weeks * 7 + Days);
+
+    /// <summary>When a calendar period that ends at <paramref name="end"/> started.</summary>
+    public DateTimeOffset Before(DateTimeOffset end) => end.AddYears(-Years).AddMonths(-Months).AddDays(-(Weeks * 7 + Days));
+
     public static bool TryParse(string? text, out Duration duration)
     {
         duration = default;
