@@ -35,6 +35,15 @@ internal static partial class PolicyCommands
             Console.Out.Write(text);
             return;
         }
+        await WriteFileAsync(file, temp => File.WriteAllTextAsync(temp, text, new UTF8Encoding(false), ct));
+    }
+
+    /// <summary>Writes bytes to the file atomically (a zip for <c>rights package</c>).</summary>
+    internal static Task WriteOutputAsync(string file, byte[] bytes, CancellationToken ct) =>
+        WriteFileAsync(file, temp => File.WriteAllBytesAsync(temp, bytes, ct));
+
+    private static async Task WriteFileAsync(string file, Func<string, Task> write)
+    {
         string full;
         try
         {
@@ -51,7 +60,7 @@ internal static partial class PolicyCommands
         var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await File.WriteAllTextAsync(temp, text, new UTF8Encoding(false), ct);
+            await write(temp);
             File.Move(temp, full, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -138,7 +138,7 @@ internal static class RightsCommands
     private static Command Package()
     {
         var id = new Argument<Guid>("ID") { Description = "The request id." };
-        var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the zip.", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Where to write the zip (written whole or not at all).", Required = true };
         var command = new Command("package", "Write an access or portability request's package (zip: data.json, CSV per collection, index.html) to a file; audited as a read of personal data.") { id, output };
         command.SetGuardedAction(async (parse, ct) =>
         {
@@ -146,11 +146,8 @@ internal static class RightsCommands
             var package = await services.GetRequiredService<RequestPackages>().OpenAsync(parse.GetValue(id), AdminCommands.CliActor, ct)
                 ?? throw new StewardException($"Request {parse.GetValue(id)} has no package: it is not an access or portability request, not done yet, or its package expired.");
             var file = parse.GetValue(output)!;
-            // Written whole or not at all: a temporary file renamed into place.
-            var temporary = file.FullName + ".part";
-            await File.WriteAllBytesAsync(temporary, package.Zip, ct);
-            File.Move(temporary, file.FullName, overwrite: true);
-            Console.WriteLine($"{file.FullName}: {package.Zip.Length} bytes, available until {Date(package.ExpiresAt)}");
+            await Policy.PolicyCommands.WriteOutputAsync(file, package.Zip, ct);
+            Console.WriteLine($"{file}: {package.Zip.Length} bytes, available until {Date(package.ExpiresAt)}");
             return Cli.ExitCodes.Ok;
         });
         return command;

@@ -179,6 +179,9 @@ public sealed class DataFulfilmentTests
             Assert.True(package.ExitCode == 0, package.Stderr);
             using var zip = ZipFile.OpenRead(file);
             Assert.NotNull(zip.GetEntry("data.json"));
+            var nowhere = await StewardCli.RunAsync(app.Database, "", "rights", "package", access.Id.ToString(), "-o", Path.Combine(file + ".missing", "x.zip"));
+            Assert.Equal(1, nowhere.ExitCode);
+            Assert.Contains("the folder does not exist", Assert.Single(nowhere.StderrLines), StringComparison.Ordinal);
         }
         finally
         {
