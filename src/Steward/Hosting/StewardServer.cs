@@ -10,6 +10,7 @@ using Steward.Marketing;
 using Steward.Hosting.Telemetry;
 using Steward.Notices;
 using Steward.Policy;
+using Steward.Retention;
 using Steward.Rights;
 using Steward.Security;
 using Steward.StaffConsole;
@@ -76,6 +77,7 @@ internal static class StewardServer
         api.MapRights();
         api.MapMail();
         api.MapConnectors();
+        api.MapLegalHolds();
         return app;
     }
 

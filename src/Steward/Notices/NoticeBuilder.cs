@@ -264,7 +264,7 @@ internal sealed partial class NoticeBuilder
     }
 
     /// <summary>The retention of a purpose; anonymising at the end is said, deleting is the rule said once in its part.</summary>
-    private string RetentionText(Retention r)
+    private string RetentionText(Policy.Model.Retention r)
     {
         var text = string.Join(_w.ItemSeparator, Vocabulary.Retention(r, _p, _lang));
         return r.Action == RetentionAction.Anonymise ? text + _w.ClauseSeparator + _s.ThenAnonymised : text;

@@ -142,7 +142,7 @@ internal sealed class PolicyDiff
         }
     }
 
-    private string RetentionWords(Retention? r, PolicyDocument policy) =>
+    private string RetentionWords(Policy.Model.Retention? r, PolicyDocument policy) =>
         r is null
             ? Language.Strings<VocabularyStrings>(_lang).None
             : string.Join(Language.Strings<VocabularyStrings>(_lang).ClauseSeparator, Vocabulary.Retention(r, policy, _lang));

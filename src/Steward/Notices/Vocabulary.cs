@@ -95,7 +95,7 @@ internal static partial class Vocabulary
     /// then one part per rule of its own with the data categories kept so ("email address: 1 year"). Without the end action, which
     /// each output states its own way.
     /// </summary>
-    public static IReadOnlyList<string> Retention(Retention r, PolicyDocument policy, string lang)
+    public static IReadOnlyList<string> Retention(Policy.Model.Retention r, PolicyDocument policy, string lang)
     {
         var w = Language.Strings<VocabularyStrings>(lang);
         string Rule(Duration? period, LocalizedText? criteria) =>

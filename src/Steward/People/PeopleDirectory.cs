@@ -279,7 +279,8 @@ internal sealed class PeopleDirectory(
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var erased = await db.Set<DataSubject>().Where(s => s.Id == subjectId && s.ErasedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.WrappedDataKey, (byte[]?)null).SetProperty(x => x.ErasedAt, time.GetUtcNow()), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.WrappedDataKey, (byte[]?)null).SetProperty(x => x.BirthDate, (byte[]?)null)
+                    .SetProperty(x => x.ErasedAt, time.GetUtcNow()), ct);
             if (erased == 0) return false;
             var identities = await db.Set<SubjectIdentity>().Where(i => i.SubjectId == subjectId).ExecuteDeleteAsync(ct);
             await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.key-destroyed", Target(subjectId), new { identities }), ct);

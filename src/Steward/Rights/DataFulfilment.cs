@@ -7,6 +7,7 @@ using Steward.Hosting;
 using Steward.People;
 using Steward.Policy;
 using Steward.Policy.Model;
+using Steward.Retention;
 using Steward.Storage;
 using Steward.Web;
 
@@ -64,10 +65,12 @@ internal sealed class FulfilmentTaskConfiguration : IEntityTypeConfiguration<Ful
 /// </summary>
 internal sealed class DataFulfilment(
     IDbContextFactory<StewardDbContext> contexts, RightsRequests requests, RequestPackages packages, DataConnectors connectors, PeopleDirectory people,
-    SubjectKeys keys, PolicyStore policies, AuditLog audit, Microsoft.Extensions.Options.IOptions<WebOptions> web, TimeProvider time) : IRequestProgress
+    SubjectKeys keys, PolicyStore policies, LegalHolds holds, AuditLog audit, Microsoft.Extensions.Options.IOptions<WebOptions> web, TimeProvider time) : IRequestProgress
 {
     public const string Collect = "collect", Erase = "erase", Rectify = "rectify", Webhook = "webhook", Manual = "manual", Finish = "finish";
     public const string Pending = "pending", Done = "done", Failed = "failed";
+    /// <summary>The field name of a retained entry that keeps a whole collection (a legal hold on it).</summary>
+    private const string WholeCollection = "*";
 
     private static readonly string AccessKind = RequestKinds.Name(RightKind.Access);
     private static readonly string PortabilityKind = RequestKinds.Name(RightKind.Portability);
@@ -119,6 +122,7 @@ internal sealed class DataFulfilment(
         var plan = await connectors.PlanAsync(identities, ct);
         var dataKey = await DataKeyAsync(request.SubjectId, ct);
         var tasks = await TasksAsync(request, plan, ct);
+        var held = await holds.InForceAsync(ct);
         var outputs = new Dictionary<string, StepOutput>(StringComparer.Ordinal);
         var webhookRows = new List<PackageSection>();
         var erased = new List<CollectionErasure>();
@@ -135,7 +139,7 @@ internal sealed class DataFulfilment(
                 throw new StewardException($"Request {requestId}: another process took over after this one's claim lapsed; it resumes there.");
             try
             {
-                var (summary, output) = await RunTaskAsync(task, request, details, plan, outputs, webhookRows, erased, dataKey, ct);
+                var (summary, output) = await RunTaskAsync(task, request, details, plan, outputs, webhookRows, erased, held, ct);
                 await MarkAsync(task, Done, summary, output, null, ct);
             }
             catch (ConnectorException e)
@@ -164,7 +168,7 @@ internal sealed class DataFulfilment(
     }
 
     private async Task<(string? Summary, string? Output)> RunTaskAsync(FulfilmentTask task, RequestSummary request, RequestDetails details, FulfilmentPlan plan,
-        Dictionary<string, StepOutput> outputs, List<PackageSection> webhookRows, List<CollectionErasure> erased, byte[] dataKey, CancellationToken ct)
+        Dictionary<string, StepOutput> outputs, List<PackageSection> webhookRows, List<CollectionErasure> erased, HoldsInForce held, CancellationToken ct)
     {
         var purpose = request.Kind == ErasureKind ? CollectFor.Erasure : request.Kind == RectificationKind ? CollectFor.Keys : CollectFor.Access;
         switch (task.Phase)
@@ -174,7 +178,11 @@ internal sealed class DataFulfilment(
                 outputs[task.Target] = output;
                 return ($"{output.RowCount} rows", output.ToJson());
             case Erase:
-                var report = await connectors.EraseStepAsync(plan, task.Step, outputs[task.Target], ct);
+                // A legal hold on the person or the collection keeps the rows as they are; the person is told why (S17.4).
+                var step = plan.Steps[task.Step];
+                var report = (held.OnPerson(request.SubjectId) ?? held.OnCollection(step.Connection, step.Collection.Name)) is { } holdReason
+                    ? new CollectionErasure(task.Target, 0, false, [], [new RetainedField(WholeCollection, holdReason)])
+                    : await connectors.EraseStepAsync(plan, task.Step, outputs[task.Target], ct);
                 erased.Add(report);
                 return (Describe(report), JsonSerializer.Serialize(report, Json));
             case Rectify:
@@ -184,6 +192,7 @@ internal sealed class DataFulfilment(
                 return (string.Join("; ", changed.Select(kv => $"{kv.Key}: {kv.Value} rows")), null);
             case Webhook:
                 var kind = request.Kind == ErasureKind ? RequestKind.Erasure : RequestKind.Access;
+                if (kind == RequestKind.Erasure && held.OnPerson(request.SubjectId) is not null) return ("not called: the person is under a legal hold", null);
                 var answer = await connectors.CallWebhookAsync(plan, task.Target, request.Id, kind, ct);
                 var rows = answer.Rows.Select(kv => new PackageSection($"{task.Target}:{kv.Key}",
                     kv.Value.SelectMany(r => r.Keys).Distinct(StringComparer.Ordinal).ToDictionary(k => k, _ => (IReadOnlyList<string>)[], StringComparer.Ordinal),
@@ -194,13 +203,13 @@ internal sealed class DataFulfilment(
                 // A system Steward cannot reach: the task stands in the console; staff complete the request when it is done.
                 return (task.Summary, null);
             default:
-                await FinishAsync(request, plan, outputs, webhookRows, erased, ct);
+                await FinishAsync(request, plan, outputs, webhookRows, erased, held, ct);
                 return ("finished", null);
         }
     }
 
     private async Task FinishAsync(RequestSummary request, FulfilmentPlan plan, Dictionary<string, StepOutput> outputs, List<PackageSection> webhookRows,
-        List<CollectionErasure> erased, CancellationToken ct)
+        List<CollectionErasure> erased, HoldsInForce held, CancellationToken ct)
     {
         var policy = (await policies.CurrentAsync(ct))?.Document;
         var t = Language.Strings<RightsStrings>(request.Language);
@@ -223,12 +232,14 @@ internal sealed class DataFulfilment(
             await tx.CommitAsync(ct);
             answer = Language.Format(t.PackageReady, Notices.Vocabulary.Date(DateOnly.FromDateTime(until.UtcDateTime), request.Language));
         }
+        else if (request.Kind == ErasureKind && held.OnPerson(request.SubjectId) is { } personHeld)
+            answer = Language.Format(t.ErasureHeld, personHeld);
         else if (request.Kind == ErasureKind)
         {
             var retained = erased.SelectMany(e => e.Retained.Select(r => (e.Collection, r.Field, r.Reason))).ToList();
             answer = retained.Count == 0 ? t.ErasedAll
                 : Language.Format(t.ErasedExcept, string.Join(Language.Pick(request.Language, "; ", "；"),
-                    retained.GroupBy(r => r.Reason).Select(g => $"{Notices.Vocabulary.List(g.Select(r => $"{r.Collection}.{r.Field}"), request.Language)} ({g.Key})")));
+                    retained.GroupBy(r => r.Reason).Select(g => $"{Notices.Vocabulary.List(g.Select(r => r.Field == WholeCollection ? r.Collection : $"{r.Collection}.{r.Field}"), request.Language)} ({g.Key})")));
         }
         else answer = t.Rectified;
         if (manual)

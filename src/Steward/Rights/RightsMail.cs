@@ -82,7 +82,7 @@ internal sealed class RightsMail(BackgroundJobs jobs, IOptions<MailOptions> mail
 /// request's language, sends it, and records it (the receipt as the acknowledgement the law asks for). A message whose
 /// person was erased meanwhile is dropped. Sent at least once: a node that dies between sending and recording sends again.
 /// </summary>
-internal sealed class RightsMailHandler(IDbContextFactory<StewardDbContext> contexts, SubjectKeys keys, PolicyStore policies, Mailer mailer,
+internal sealed class RightsMailHandler(IDbContextFactory<StewardDbContext> contexts, SubjectKeys keys, PolicyStore policies, Mailer mailer, ShredAfterErasure shredder,
     AuditLog audit, IOptions<MailOptions> mail, IOptions<WebOptions> web, TimeProvider time) : IJobHandler
 {
     public string Kind => RightsMail.JobKind;
@@ -106,6 +106,8 @@ internal sealed class RightsMailHandler(IDbContextFactory<StewardDbContext> cont
         var text = $"{s.Greeting}\n\n{body}\n\n{Language.Format(s.Signature, sender)}\n";
         await mailer.SendAsync(new MailMessage(details.Email, subjectLine, text, request.Language), $"{payload.Message} of rights request {request.Id}", ct);
         await RecordAsync(request.Id, payload.Message, ct);
+        // The answer to an erasure request was the last use of the person's address: now the rest of what Steward keeps goes.
+        if (payload.Message == RightsMessages.Completed) await shredder.ShredAsync(request.Id, ct);
     }
 
     private async Task<(string Subject, string Body)> ComposeAsync(StewardDbContext db, RightsMailStrings s, RightsRequest r, string message, MailSecrets secrets,

@@ -233,6 +233,7 @@ internal sealed class RightsRequests(
             else AddEvent(db, r.Id, RequestEvents.Completed, actor, visible: true, now);
             if (downloadToken is null) await mail.EnqueueWithinAsync(db, r, RightsMessages.Completed, ct: ct);
             else await mail.EnqueueWithinAsync(db, r, RightsMessages.Completed, await DataKeyAsync(db, r, ct), new MailSecrets(null, null, downloadToken), ct);
+            await ShredAfterErasure.EnqueueWithinAsync(db, jobs, r, mail.IsOn, now, ct);
             return null;
         }, ct);
 

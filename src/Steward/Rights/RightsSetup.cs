@@ -28,6 +28,8 @@ internal static class RightsSetup
         services.AddSingleton<DataFulfilment>();
         services.AddSingleton<IRequestProgress>(sp => sp.GetRequiredService<DataFulfilment>());
         services.AddJobHandler<RightsFulfilment>();
+        services.AddSingleton<ShredAfterErasure>();
+        services.AddJobHandler<ShredAfterErasure>();
         services.AddRecurringJob<RightsRecordsPurge>(TimeSpan.FromDays(1));
         services.AddRateLimiter(o => o.AddPolicy(IntakeRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
             ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",

@@ -83,6 +83,8 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
     /// <summary>{0}: what is kept, with the legal duty that keeps it.</summary>
     public required string ErasedExcept { get; init; }
     public required string Rectified { get; init; }
+    /// <summary>{0}: the reasons of the legal holds on the person.</summary>
+    public required string ErasureHeld { get; init; }
     public required string VerifyHeading { get; init; }
     public required string CodeLabel { get; init; }
     public required string CodeButton { get; init; }
@@ -177,6 +179,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         ErasedAll = "We have deleted your personal information from the systems this request covers.",
         ErasedExcept = "We have deleted your personal information from the systems this request covers, except what the law requires us to keep: {0}. We keep it only for that purpose and delete it when the obligation ends.",
         Rectified = "We have corrected your personal information as you asked.",
+        ErasureHeld = "We cannot delete your personal information at present because we are required to preserve it: {0}. We keep it only for that reason. Once the requirement ends, it is deleted in line with our retention periods, or earlier if you ask us again.",
         VerifyHeading = "Confirm that it is you",
         CodeLabel = "The code from our email",
         CodeButton = "Confirm",
@@ -271,6 +274,7 @@ internal sealed record RightsStrings : ILocalised<RightsStrings>
         ErasedAll = "我们已在本请求涉及的系统中删除您的个人信息。",
         ErasedExcept = "我们已在本请求涉及的系统中删除您的个人信息，但法律要求我们保存的信息除外：{0}。这些信息仅用于履行该义务，义务终止后即予删除。",
         Rectified = "我们已按您的要求更正您的个人信息。",
+        ErasureHeld = "我们目前无法删除您的个人信息，因为我们须依法予以保全：{0}。我们仅为此目的保存这些信息。该要求解除后，我们将按照保存期限删除这些信息；您也可以再次提出请求，以便提前删除。",
         VerifyHeading = "确认您的身份",
         CodeLabel = "邮件中的验证码",
         CodeButton = "确认",
