@@ -248,7 +248,8 @@ internal sealed class DataFulfilment(
             await audit.AppendAsync(new AuditEvent(RightsFulfilment.Actor, "rights.automatic-part-done", RightsRequests.Target(request.Id), new { manual = true }), ct);
             return;
         }
-        await requests.CompleteAsync(request.Id, answer, RightsFulfilment.Actor, ct, download);
+        // An erasure's answer names collections, fields and reasons only: it stays readable after the person's key is gone.
+        await requests.CompleteAsync(request.Id, answer, RightsFulfilment.Actor, ct, download, answerNamesNoOne: request.Kind == ErasureKind);
     }
 
     /// <summary>The request's steps, made on the first run from the plan; on a resume the plan must still be the one they were made from.</summary>

@@ -157,9 +157,9 @@ internal sealed class RightsMailHandler(IDbContextFactory<StewardDbContext> cont
     /// <summary>The text of the newest step of <paramref name="type"/>: what staff wrote to the person.</summary>
     private static async Task<string?> TextOrNullAsync(StewardDbContext db, RightsRequest r, string type, byte[] dataKey, CancellationToken ct)
     {
-        var text = await db.Set<RightsRequestEvent>().AsNoTracking().Where(e => e.RequestId == r.Id && e.Type == type && e.Text != null)
-            .OrderByDescending(e => e.Id).Select(e => e.Text).FirstOrDefaultAsync(ct);
-        return text is null ? null : RightsRequestEvent.OpenText(dataKey, r.SubjectId, r.Id, text);
+        var step = await db.Set<RightsRequestEvent>().AsNoTracking().Where(e => e.RequestId == r.Id && e.Type == type && (e.Text != null || e.Report != null))
+            .OrderByDescending(e => e.Id).Select(e => new { e.Text, e.Report }).FirstOrDefaultAsync(ct);
+        return step?.Report ?? (step?.Text is { } text ? RightsRequestEvent.OpenText(dataKey, r.SubjectId, r.Id, text) : null);
     }
 
     /// <summary>The message went out: the receipt is the acknowledgement; a code is a step of the timeline; every message is the last contact.</summary>

@@ -96,6 +96,11 @@ internal sealed class RightsRequestEvent
     public bool Visible { get; set; }
     /// <summary>Text for the person (a reason, an answer), sealed with the subject's data key; null when the step says it all.</summary>
     public byte[]? Text { get; set; }
+    /// <summary>
+    /// Instead of <see cref="Text"/>: an answer Steward composed that names no one (which collections an erasure kept, and
+    /// why), kept in clear so the person can still read it on the status page after their data key was destroyed.
+    /// </summary>
+    public string? Report { get; set; }
 
     public static byte[] SealText(byte[] dataKey, Guid subjectId, Guid requestId, string text) =>
         Sealed.Seal(dataKey, System.Text.Encoding.UTF8.GetBytes(text), Associated(subjectId, requestId));
@@ -200,6 +205,7 @@ internal sealed class RightsRequestEventConfiguration : IEntityTypeConfiguration
         e.HasKey(x => x.Id);
         e.Property(x => x.Type).HasMaxLength(32);
         e.Property(x => x.Actor).HasMaxLength(160);
+        e.Property(x => x.Report).HasMaxLength(RightsRequests.MaxMessageLength);
         e.HasIndex(x => new { x.RequestId, x.Id });
         e.HasOne<RightsRequest>().WithMany().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
     }

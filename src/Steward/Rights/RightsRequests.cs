@@ -218,8 +218,11 @@ internal sealed class RightsRequests(
             return (object?)null;
         }, ct);
 
-    /// <summary>Completes an open request, with an answer for the person where staff give one.</summary>
-    public Task<RequestSummary> CompleteAsync(Guid id, string? answer, string actor, CancellationToken ct, string? downloadToken = null) =>
+    /// <summary>
+    /// Completes an open request, with an answer for the person where staff give one. An answer Steward composed that
+    /// names no one (<paramref name="answerNamesNoOne"/>) is kept in clear, so it outlives the person's data key.
+    /// </summary>
+    public Task<RequestSummary> CompleteAsync(Guid id, string? answer, string actor, CancellationToken ct, string? downloadToken = null, bool answerNamesNoOne = false) =>
         ChangeAsync(id, actor, "rights.request-completed", null, async (db, r, now) =>
         {
             if (r.State != RequestState.InProgress) throw Problem($"The request is {RequestStates.Name(r.State)}, not in progress: verify and approve it first.");
@@ -229,7 +232,10 @@ internal sealed class RightsRequests(
             r.State = RequestState.Completed;
             r.ClosedAt = now;
             r.LastCommunicationAt = now;
-            if (Optional(answer, "answer", MaxMessageLength) is { } text) await AddTextEventAsync(db, r, RequestEvents.Completed, actor, text, now, ct);
+            var text = Optional(answer, "answer", MaxMessageLength);
+            if (text is not null && answerNamesNoOne)
+                db.Add(new RightsRequestEvent { RequestId = r.Id, At = now, Type = RequestEvents.Completed, Actor = actor, Visible = true, Report = text });
+            else if (text is not null) await AddTextEventAsync(db, r, RequestEvents.Completed, actor, text, now, ct);
             else AddEvent(db, r.Id, RequestEvents.Completed, actor, visible: true, now);
             if (downloadToken is null) await mail.EnqueueWithinAsync(db, r, RightsMessages.Completed, ct: ct);
             else await mail.EnqueueWithinAsync(db, r, RightsMessages.Completed, await DataKeyAsync(db, r, ct), new MailSecrets(null, null, downloadToken), ct);
@@ -320,7 +326,7 @@ internal sealed class RightsRequests(
         if (!visibleOnly && events.Any(e => e.Text is not null))
             await audit.AppendAsync(new AuditEvent(actor, "rights.timeline-read", Target(id)), ct);
         return events.Select(e => new TimelineStep(e.At, e.Type, e.Actor, e.Visible,
-            e.Text is { } t && dataKey is not null ? RightsRequestEvent.OpenText(dataKey, request.SubjectId, e.RequestId, t) : null)).ToList();
+            e.Report ?? (e.Text is { } t && dataKey is not null ? RightsRequestEvent.OpenText(dataKey, request.SubjectId, e.RequestId, t) : null))).ToList();
     }
 
     /// <summary>The request's personal details (email, name, message, corrections) for staff or for sending mail; audited.</summary>

@@ -57,17 +57,21 @@ internal sealed class ShredAfterErasure(IDbContextFactory<StewardDbContext> cont
             await audit.AppendAsync(new AuditEvent(RightsFulfilment.Actor, "rights.erasure-held", RightsRequests.Target(requestId), new { subject = subjectId }), ct);
             return;
         }
+        int packages, documents, proofs;
+        // What nothing needs any more goes first (a run cut short here is run again); then the key, which makes the rest unreadable.
+        await using (var cleanup = await contexts.CreateDbContextAsync(ct))
+        {
+            if ((await cleanup.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct))?.ErasedAt is not null) return;
+            var requests = cleanup.Set<RightsRequest>().Where(r => r.SubjectId == subjectId).Select(r => r.Id);
+            packages = await cleanup.Set<RightsPackage>().Where(p => p.SubjectId == subjectId).ExecuteDeleteAsync(ct);
+            documents = await cleanup.Set<VerificationDocument>().Where(d => requests.Contains(d.RequestId)).ExecuteDeleteAsync(ct);
+            await cleanup.Set<VerificationChallenge>().Where(c => requests.Contains(c.RequestId)).ExecuteDeleteAsync(ct);
+            await cleanup.Set<FulfilmentTask>().Where(t => requests.Contains(t.RequestId) && t.Output != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.Output, (byte[]?)null), ct);
+            proofs = await cleanup.Set<ConsentEvent>().Where(e => e.SubjectId == subjectId && e.Proof != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.Proof, (byte[]?)null), ct);
+        }
         if (!await people.EraseKeyAsync(subjectId, RightsFulfilment.Actor, ct)) return;
-        // The key is gone, so these can no longer be read; nothing needs them, so they go too.
-        await using var cleanup = await contexts.CreateDbContextAsync(ct);
-        var requests = cleanup.Set<RightsRequest>().Where(r => r.SubjectId == subjectId).Select(r => r.Id);
-        var packages = await cleanup.Set<RightsPackage>().Where(p => p.SubjectId == subjectId).ExecuteDeleteAsync(ct);
-        var documents = await cleanup.Set<VerificationDocument>().Where(d => requests.Contains(d.RequestId)).ExecuteDeleteAsync(ct);
-        await cleanup.Set<VerificationChallenge>().Where(c => requests.Contains(c.RequestId)).ExecuteDeleteAsync(ct);
-        await cleanup.Set<FulfilmentTask>().Where(t => requests.Contains(t.RequestId) && t.Output != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Output, (byte[]?)null), ct);
-        var proofs = await cleanup.Set<ConsentEvent>().Where(e => e.SubjectId == subjectId && e.Proof != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.Proof, (byte[]?)null), ct);
         await audit.AppendAsync(new AuditEvent(RightsFulfilment.Actor, "rights.person-shredded", RightsRequests.Target(requestId),
             new { subject = subjectId, packages, documents, consentProofs = proofs }), ct);
     }

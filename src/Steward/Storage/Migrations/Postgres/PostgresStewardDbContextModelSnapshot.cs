@@ -735,6 +735,10 @@ namespace Steward.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Report")
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)");
+
                     b.Property<Guid>("RequestId")
                         .HasColumnType("uuid");
 

@@ -720,6 +720,10 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Report")
+                        .HasMaxLength(5000)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("RequestId")
                         .HasColumnType("TEXT");
 

@@ -11,7 +11,7 @@ using Steward.Storage;
 namespace Steward.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStewardDbContext))]
-    [Migration("20261130050334_LegalHolds")]
+    [Migration("20261130051104_LegalHolds")]
     partial class LegalHolds
     {
         /// <inheritdoc />
@@ -721,6 +721,10 @@ namespace Steward.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Report")
+                        .HasMaxLength(5000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("RequestId")

@@ -11,6 +11,13 @@ namespace Steward.Storage.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Report",
+                table: "rights_request_events",
+                type: "character varying(5000)",
+                maxLength: 5000,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "legal_holds",
                 columns: table => new
@@ -53,6 +60,10 @@ namespace Steward.Storage.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "legal_holds");
+
+            migrationBuilder.DropColumn(
+                name: "Report",
+                table: "rights_request_events");
         }
     }
 }

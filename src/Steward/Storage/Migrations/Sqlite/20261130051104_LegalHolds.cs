@@ -11,6 +11,13 @@ namespace Steward.Storage.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Report",
+                table: "rights_request_events",
+                type: "TEXT",
+                maxLength: 5000,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "legal_holds",
                 columns: table => new
@@ -53,6 +60,10 @@ namespace Steward.Storage.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "legal_holds");
+
+            migrationBuilder.DropColumn(
+                name: "Report",
+                table: "rights_request_events");
         }
     }
 }

@@ -12,7 +12,7 @@ using Steward.Storage;
 namespace Steward.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresStewardDbContext))]
-    [Migration("20261130050443_LegalHolds")]
+    [Migration("20261130051158_LegalHolds")]
     partial class LegalHolds
     {
         /// <inheritdoc />
@@ -737,6 +737,10 @@ namespace Steward.Storage.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Report")
+                        .HasMaxLength(5000)
+                        .HasColumnType("character varying(5000)");
 
                     b.Property<Guid>("RequestId")
                         .HasColumnType("uuid");
