@@ -23,6 +23,7 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
     public required string ApiDocument { get; init; }
     public required string Jobs { get; init; }
     public required string RightsRequests { get; init; }
+    public required string LegalHolds { get; init; }
     public required string JobsIntro { get; init; }
     public required string NoJobs { get; init; }
     public required string JobKind { get; init; }
@@ -56,6 +57,7 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
         ApiDocument = "API description (OpenAPI)",
         Jobs = "Background jobs",
         RightsRequests = "Rights requests",
+        LegalHolds = "Legal holds",
         JobsIntro = "The newest {0} jobs. A dead job can be queued again with 'steward jobs retry ID'.",
         NoJobs = "No background job has run yet.",
         JobKind = "Kind",
@@ -90,6 +92,7 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
         ApiDocument = "API 说明（OpenAPI）",
         Jobs = "后台任务",
         RightsRequests = "权利请求",
+        LegalHolds = "法律保留",
         JobsIntro = "最近的 {0} 项任务。已停止的任务可用 'steward jobs retry ID' 重新排队。",
         NoJobs = "尚未运行任何后台任务。",
         JobKind = "类型",

@@ -64,6 +64,7 @@ internal static class StewardServer
         app.MapGuardianPages();
         app.MapRightsPages();
         app.MapRightsConsole();
+        app.MapHoldsConsole();
         var api = app.MapGroup("/api/v1");
         api.MapAudit();
         api.MapPolicy();

@@ -8,7 +8,7 @@ using Steward.Storage;
 namespace Steward.Retention;
 
 /// <summary>A hold as staff see it: what it covers (a person by id, or <c>connection:collection</c>), why, until when.</summary>
-internal sealed record HoldInfo(Guid Id, Guid? SubjectId, string? Connection, string? Collection, string Reason, DateTimeOffset? Until,
+public sealed record HoldInfo(Guid Id, Guid? SubjectId, string? Connection, string? Collection, string Reason, DateTimeOffset? Until,
     DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ReleasedAt, string? ReleasedBy, bool InForce)
 {
     public string Covers => SubjectId is { } s ? $"person {s:D}" : $"{Connection}:{Collection}";

@@ -132,6 +132,47 @@ public sealed class LegalHoldTests
     }
 
     [Fact]
+    public async Task The_console_lists_holds_and_lets_privacy_officers_place_and_release_them_while_others_only_look()
+    {
+        var (app, company) = await StartAsync();
+        await using var _ = company;
+        await using var __ = app;
+        await app.AddUserAsync("officer@northwind.example", Roles.PrivacyOfficer, "correct horse battery staple 42");
+        await app.AddUserAsync("auditor@northwind.example", Roles.Auditor, "correct horse battery staple 42");
+        var officer = app.Client();
+        await StewardTestApp.SignInAsync(officer, "officer@northwind.example", "correct horse battery staple 42");
+        var page = await officer.GetStringAsync("/console/holds?lang=en");
+        Assert.Contains("No holds.", page, StringComparison.Ordinal);
+        var af = StewardTestApp.AntiforgeryField().Match(page).Groups[1].Value;
+
+        var both = await officer.PostAsync("/console/holds?lang=en", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["__af"] = af, ["email"] = "a@example.org", ["collection"] = "shop-db:orders", ["reason"] = CourtOrder }));
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.Contains("Nothing was changed", await both.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var placed = await officer.PostAsync("/console/holds?lang=zh-CN", new FormUrlEncodedContent(new Dictionary<string, string>
+            { ["__af"] = af, ["collection"] = "shop-db:orders", ["reason"] = CourtOrder, ["until"] = "2027-01-31" }));
+        var placedPage = await placed.Content.ReadAsStringAsync();
+        Assert.True(placed.StatusCode == HttpStatusCode.OK, placedPage);
+        Assert.Contains("法律保留已生效。", placedPage, StringComparison.Ordinal);
+        Assert.Contains("shop-db:orders", placedPage, StringComparison.Ordinal);
+        Assert.Contains("2027-01-31", placedPage, StringComparison.Ordinal);
+        var id = Assert.Single(await app.Services<LegalHolds>().ListAsync(false, Ct)).Id;
+
+        var auditor = app.Client();
+        await StewardTestApp.SignInAsync(auditor, "auditor@northwind.example", "correct horse battery staple 42");
+        var seen = await auditor.GetStringAsync("/console/holds?lang=en");
+        Assert.Contains(CourtOrder, seen, StringComparison.Ordinal);
+        Assert.DoesNotContain("/release", seen, StringComparison.Ordinal);
+        // Signed-in staff without the role are sent away (to the sign-in page), and the hold stays.
+        Assert.NotEqual(HttpStatusCode.OK, (await auditor.PostAsync($"/console/holds/{id}/release", new FormUrlEncodedContent(new Dictionary<string, string>()))).StatusCode);
+        Assert.Single(await app.Services<LegalHolds>().ListAsync(false, Ct));
+
+        var released = await officer.PostAsync($"/console/holds/{id}/release?lang=en", new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = af }));
+        Assert.Contains("The hold was released.", await released.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await app.Services<LegalHolds>().ListAsync(false, Ct));
+    }
+
+    [Fact]
     public async Task An_erasure_that_meets_a_held_collection_leaves_it_as_it_is_and_tells_the_person_why()
     {
         var (app, company) = await StartAsync(worker: true);
