@@ -46,6 +46,7 @@ internal static class RightsConsole
     private static async Task<IResult> RequestAsync(Guid id, HttpContext http, IAntiforgery af, RightsRequests requests, RequestPackages packages,
         StaffDirectory staff, IEnumerable<IRequestProgress> progress, CancellationToken ct, string? notice = null, int status = 200)
     {
+        var holds = http.RequestServices.GetRequiredService<Retention.LegalHolds>();
         var lang = Language.FromRequest(http.Request);
         var summary = await requests.FindAsync(id, ct);
         if (summary is null || !(SeesAll(http) || summary.AssignedTo == StewardClaims.ActorOf(http.User)))
@@ -61,6 +62,7 @@ internal static class RightsConsole
             Details = await requests.RevealAsync(id, actor, ct),
             Timeline = await requests.TimelineAsync(id, visibleOnly: false, actor, ct),
             Tasks = tasks,
+            Held = await holds.OnPersonAsync(summary.SubjectId, ct),
             HasPackage = await packages.AvailableUntilAsync(id, ct) is not null,
             CanAssign = SeesAll(http),
             Staff = await StaffNamesAsync(staff, ct),

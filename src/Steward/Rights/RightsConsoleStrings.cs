@@ -19,6 +19,8 @@ internal sealed record RightsConsoleStrings : ILocalised<RightsConsoleStrings>
     public required string Received { get; init; }
     public required string Due { get; init; }
     public required string Assigned { get; init; }
+    public required string LegalHold { get; init; }
+    public required string Holds { get; init; }
     public required string Overdue { get; init; }
     public required string WaitsForVerification { get; init; }
     public required string Extended { get; init; }
@@ -65,6 +67,8 @@ internal sealed record RightsConsoleStrings : ILocalised<RightsConsoleStrings>
         Received = "Received",
         Due = "Due",
         Assigned = "Assigned to",
+        LegalHold = "Legal hold",
+        Holds = "All holds",
         Overdue = "overdue",
         WaitsForVerification = "once verified",
         Extended = "extended",
@@ -112,6 +116,8 @@ internal sealed record RightsConsoleStrings : ILocalised<RightsConsoleStrings>
         Received = "收到时间",
         Due = "答复期限",
         Assigned = "负责人",
+        LegalHold = "法律保留",
+        Holds = "全部法律保留",
         Overdue = "已逾期",
         WaitsForVerification = "身份核实后起算",
         Extended = "已延期",

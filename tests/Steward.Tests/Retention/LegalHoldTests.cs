@@ -205,6 +205,13 @@ public sealed class LegalHoldTests
         var status = await app.Client().GetStringAsync(RightsPages.StatusLink(erasure.StatusToken) + "?lang=zh-CN");
         Assert.Contains("我们目前无法删除您的个人信息", status, StringComparison.Ordinal);
         Assert.Contains(System.Net.WebUtility.HtmlEncode(CourtOrder), status, StringComparison.Ordinal);
+        // Staff see the hold on the request's console page.
+        await app.AddUserAsync("officer@northwind.example", Roles.PrivacyOfficer, "correct horse battery staple 42");
+        var officer = app.Client();
+        await StewardTestApp.SignInAsync(officer, "officer@northwind.example", "correct horse battery staple 42");
+        var console = await officer.GetStringAsync($"/console/rights/{erasure.Id}?lang=en");
+        Assert.Contains("Legal hold", console, StringComparison.Ordinal);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(CourtOrder), console, StringComparison.Ordinal);
         // The shredding after the answer waits for the hold: the key stays, and the audit log says why.
         await app.Services<ShredAfterErasure>().ShredAsync(erasure.Id, Ct);
         await using var db = await app.DbAsync();
