@@ -23,7 +23,7 @@ internal sealed class FulfilmentTask
     public Guid RequestId { get; set; }
     /// <summary>Order of the step within the request; steps run in this order and a restart resumes at the first not done.</summary>
     public int Ordinal { get; set; }
-    /// <summary>collect, erase, rectify, webhook, manual or finish.</summary>
+    /// <summary>collect, erase, rectify, webhook, manual, verify or finish.</summary>
     public required string Phase { get; set; }
     /// <summary>The collection (<c>dataset:collection</c>) or connection the step works on.</summary>
     public required string Target { get; set; }
@@ -64,9 +64,9 @@ internal sealed class FulfilmentTaskConfiguration : IEntityTypeConfiguration<Ful
 /// </summary>
 internal sealed class DataFulfilment(
     IDbContextFactory<StewardDbContext> contexts, RightsRequests requests, RequestPackages packages, DataConnectors connectors, PeopleDirectory people,
-    SubjectKeys keys, PolicyStore policies, AuditLog audit, Microsoft.Extensions.Options.IOptions<WebOptions> web, TimeProvider time) : IRequestProgress
+    SubjectKeys keys, PolicyStore policies, AuditLog audit, ErasureCheck check, Microsoft.Extensions.Options.IOptions<WebOptions> web, TimeProvider time) : IRequestProgress
 {
-    public const string Collect = "collect", Erase = "erase", Rectify = "rectify", Webhook = "webhook", Manual = "manual", Finish = "finish";
+    public const string Collect = "collect", Erase = "erase", Rectify = "rectify", Webhook = "webhook", Manual = "manual", Verify = "verify", Finish = "finish";
     public const string Pending = "pending", Done = "done", Failed = "failed";
 
     private static readonly string AccessKind = RequestKinds.Name(RightKind.Access);
@@ -193,6 +193,10 @@ internal sealed class DataFulfilment(
             case Manual:
                 // A system Steward cannot reach: the task stands in the console; staff complete the request when it is done.
                 return (task.Summary, null);
+            case Verify:
+                // The identifiers the erasure worked from, and the address the person wrote from, in every spelling they are likely stored in.
+                var identities = plan.Identities.Append(new Identity(IdentityType.Email, details.Email)).Distinct().ToList();
+                return ((await check.RunAsync(request.Id, identities, RightsFulfilment.Actor, ct)).Describe(), null);
             default:
                 await FinishAsync(request, plan, outputs, webhookRows, erased, ct);
                 return ("finished", null);
@@ -280,6 +284,8 @@ internal sealed class DataFulfilment(
         foreach (var target in plan.External.Where(e => e.Type == ConnectionTypes.Manual))
             Add(Manual, target.Connection, summary: ExternalConnectors.ManualTaskFor(target.Connection,
                 kind == ErasureKind ? RequestKind.Erasure : kind == RectificationKind ? RequestKind.Rectification : RequestKind.Access).Description);
+        // Looks for what the erasure left: in every database, Steward's own and its logs (staff see findings).
+        if (kind == ErasureKind) Add(Verify, "*");
         Add(Finish, "*");
         return tasks;
     }

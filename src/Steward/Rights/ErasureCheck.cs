@@ -1,0 +1,263 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Steward.Audit;
+using Steward.Connectors;
+using Steward.People;
+using Steward.Storage;
+
+namespace Steward.Rights;
+
+/// <summary>
+/// A place where the person's identifier was found after their erasure: <c>connection:table.column</c>,
+/// <c>steward:table.column</c> or <c>log:PATH</c>, how many rows (or log hits) hold it, and, when a legal duty keeps it,
+/// why. Never the value.
+/// </summary>
+public sealed record ErasureCheckHit(string Location, long Count, string? Kept);
+
+/// <summary>What an erasure check read: tables and columns of the company's databases (in full, or sampled), Steward's own columns, log files.</summary>
+public sealed record ErasureCheckScope(int Tables, int FullColumns, int SampledColumns, int StewardColumns, int LogFiles, long LogBytes);
+
+/// <summary>
+/// The result of looking for a person's identifiers after their erasure, kept on the request record. Names places and
+/// counts only. <see cref="Unchecked"/> lists what could not be read (a database down, a log file missing), with a reason.
+/// </summary>
+public sealed record ErasureCheckResult(DateTimeOffset CheckedAt, int Forms, string Sample, IReadOnlyList<ErasureCheckHit> Hits,
+    IReadOnlyList<string> Unchecked, ErasureCheckScope Scope)
+{
+    public IReadOnlyList<ErasureCheckHit> Findings => Hits.Where(h => h.Kept is null).ToList();
+
+    /// <summary>Findings and places not checked: what staff must look at.</summary>
+    public int Problems => Findings.Count + Unchecked.Count;
+
+    /// <summary>One line for the step, the audit and the CLI: counts only.</summary>
+    public string Describe() =>
+        (Problems == 0 ? "clean" : $"{Findings.Count} finding(s)")
+        + (Unchecked.Count > 0 ? $", {Unchecked.Count} place(s) not checked" : "")
+        + (Hits.Count - Findings.Count > 0 ? $", {Hits.Count - Findings.Count} kept under a legal duty" : "");
+}
+
+/// <summary>
+/// After an erasure, looks for the person's identifiers (normalised and common raw forms, see <see cref="ErasureSearchForms"/>)
+/// in every connected database, in Steward's own database and in the configured log files. In a company database the
+/// declared identity and personal-data (<c>user.*</c>) fields are searched in full, every other text column in the first
+/// <see cref="ErasureCheckOptions.SampleRows"/> rows of its table. Each table is read once, by one statement whose filter
+/// the database evaluates; the few rows it returns are checked again here for word boundaries. A hit in a field kept
+/// under a legal duty is recorded as kept with its reason; any other hit is a finding for staff.
+/// </summary>
+internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts, ConnectorCatalogue catalogue, IOptions<RightsOptions> options,
+    AuditLog audit, TimeProvider time)
+{
+    public const string StewardLocation = "steward";
+
+    /// <summary>Scans for <paramref name="identities"/>, stores the result on the request and audits its counts.</summary>
+    public async Task<ErasureCheckResult> RunAsync(Guid requestId, IReadOnlyList<Identity> identities, string actor, CancellationToken ct)
+    {
+        var result = await ScanAsync(identities, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var json = JsonSerializer.Serialize(result, Json);
+        await db.Set<RightsRequest>().Where(r => r.Id == requestId).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.ErasureCheck, json).SetProperty(r => r.ErasureProblems, result.Problems).SetProperty(r => r.Version, r => r.Version + 1), ct);
+        await audit.AppendWithinAsync(db, new AuditEvent(actor, "rights.erasure-checked", RightsRequests.Target(requestId),
+            new { findings = result.Findings.Count, kept = result.Hits.Count - result.Findings.Count, @unchecked = result.Unchecked.Count }), ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>The stored result of a request's check, or null when none ran.</summary>
+    public async Task<ErasureCheckResult?> ResultAsync(Guid requestId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var json = await db.Set<RightsRequest>().AsNoTracking().Where(r => r.Id == requestId).Select(r => r.ErasureCheck).FirstOrDefaultAsync(ct);
+        return json is null ? null : JsonSerializer.Deserialize<ErasureCheckResult>(json, Json);
+    }
+
+    public async Task<ErasureCheckResult> ScanAsync(IReadOnlyList<Identity> identities, CancellationToken ct)
+    {
+        var settings = options.Value.ErasureCheck;
+        var forms = ErasureSearchForms.For(identities);
+        var matcher = new IdentifierMatcher(forms);
+        var hits = new List<ErasureCheckHit>();
+        var notChecked = new List<string>();
+        int tables = 0, full = 0, sampled = 0, steward = 0, logFiles = 0;
+        long logBytes = 0;
+
+        var snapshot = await catalogue.CurrentAsync(ct);
+        foreach (var (name, connection) in snapshot.Connections.Where(c => ConnectionTypes.IsDatabase(c.Value.Type)).OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            var declared = new Dictionary<string, DatasetCollection>(StringComparer.Ordinal);
+            foreach (var c in snapshot.Datasets.Where(d => d.ConnectionName == name).SelectMany(d => d.Definition.Collections)) declared.TryAdd(c.Name, c);
+            try
+            {
+                await using var db = await connection.Database.OpenAsync(ct);
+                var postgres = connection.Type == ConnectionTypes.Postgres;
+                foreach (var table in await ColumnsAsync(db, postgres, ct))
+                {
+                    tables++;
+                    var collection = declared.GetValueOrDefault(table.Key);
+                    bool Personal(TableColumn c) => collection?.Field(c.Name) is { } f && (f.Identity is not null || f.DataCategories.Any(x => x.StartsWith("user", StringComparison.Ordinal)));
+                    var whole = table.Value.Where(Personal).ToList();
+                    var sample = table.Value.Where(c => c.Kind != ColumnKind.Other && !Personal(c)).ToList();
+                    full += whole.Count;
+                    sampled += sample.Count;
+                    var counts = await CountAsync(db, postgres, table.Key, whole, null, forms, matcher, ct);
+                    foreach (var (column, n) in await CountAsync(db, postgres, table.Key, sample, settings.SampleRows, forms, matcher, ct)) counts[column] = n;
+                    // Kept: a field the dataset keeps under a legal duty. A legal hold on the person or the collection keeps a place here too.
+                    hits.AddRange(counts.Select(kv => new ErasureCheckHit($"{name}:{table.Key}.{kv.Key}", kv.Value, collection?.Field(kv.Key)?.RetainReason)));
+                }
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                notChecked.Add($"{name}: {ConnectionDirectory.Reason(e)}");
+            }
+        }
+
+        await using (var own = await contexts.CreateDbContextAsync(ct))
+        {
+            var db = own.Database.GetDbConnection();
+            await own.Database.OpenConnectionAsync(ct);
+            var postgres = db is Npgsql.NpgsqlConnection;
+            foreach (var table in await ColumnsAsync(db, postgres, ct))
+            {
+                if (table.Key.StartsWith("__EF", StringComparison.Ordinal)) continue;
+                var columns = table.Value.Where(c => c.Kind != ColumnKind.Other).ToList();
+                steward += columns.Count;
+                // Steward keeps identifiers only encrypted or as blind-index digests: any hit here is a defect to report.
+                hits.AddRange((await CountAsync(db, postgres, table.Key, columns, null, forms, matcher, ct))
+                    .Select(kv => new ErasureCheckHit($"{StewardLocation}:{table.Key}.{kv.Key}", kv.Value, null)));
+            }
+        }
+
+        foreach (var entry in settings.LogFiles)
+        {
+            var files = LogFiles(entry);
+            if (files.Count == 0) notChecked.Add($"log:{entry}: no such file");
+            foreach (var file in files)
+            {
+                try
+                {
+                    var (found, bytes) = await LogFileScan.ScanAsync(file, matcher, ct);
+                    logFiles++;
+                    logBytes += bytes;
+                    if (found > 0) hits.Add(new ErasureCheckHit($"log:{file}", found, null));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    notChecked.Add($"log:{file}: cannot be read ({e.GetType().Name})");
+                }
+            }
+        }
+
+        return new ErasureCheckResult(time.GetUtcNow(), forms.Count,
+            $"identity and personal-data fields in full; other text columns in the first {settings.SampleRows} rows of each table",
+            hits.OrderBy(h => h.Location, StringComparer.Ordinal).ToList(), notChecked,
+            new ErasureCheckScope(tables, full, sampled, steward, logFiles, logBytes));
+    }
+
+    /// <summary>A configured path, or a folder and a file-name pattern (<c>/var/log/app/*.log</c>).</summary>
+    private static List<string> LogFiles(string entry)
+    {
+        if (File.Exists(entry)) return [Path.GetFullPath(entry)];
+        var folder = Path.GetDirectoryName(entry);
+        var pattern = Path.GetFileName(entry);
+        if (pattern.IndexOfAny(['*', '?']) < 0 || string.IsNullOrEmpty(folder) || !Directory.Exists(folder)) return [];
+        return Directory.EnumerateFiles(folder, pattern).Select(Path.GetFullPath).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private enum ColumnKind { Text, Blob, Other }
+
+    private sealed record TableColumn(string Name, ColumnKind Kind);
+
+    /// <summary>The tables of the database's current schema with their columns, by whether they hold text, bytes or other values.</summary>
+    private static async Task<Dictionary<string, List<TableColumn>>> ColumnsAsync(DbConnection db, bool postgres, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand();
+        command.CommandText = postgres
+            ? """
+              SELECT c.table_name::text, c.column_name::text, c.data_type::text FROM information_schema.columns c
+              JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+              WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position
+              """
+            : "SELECT m.name, p.name, upper(p.type) FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid";
+        var tables = new Dictionary<string, List<TableColumn>>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var type = reader.GetString(2);
+            var kind = postgres
+                ? type switch { "text" or "character varying" or "character" or "json" or "jsonb" or "xml" => ColumnKind.Text, "bytea" => ColumnKind.Blob, _ => ColumnKind.Other }
+                // SQLite's type affinity: a declared type naming CHAR, CLOB or TEXT (or none) holds text.
+                : type.Length == 0 || type.Contains("CHAR", StringComparison.Ordinal) || type.Contains("CLOB", StringComparison.Ordinal) || type.Contains("TEXT", StringComparison.Ordinal) ? ColumnKind.Text
+                : type.Contains("BLOB", StringComparison.Ordinal) ? ColumnKind.Blob : ColumnKind.Other;
+            (tables.TryGetValue(reader.GetString(0), out var list) ? list : tables[reader.GetString(0)] = []).Add(new TableColumn(reader.GetString(1), kind));
+        }
+        return tables;
+    }
+
+    /// <summary>
+    /// Rows per column holding a form, in one statement over the table (or its first <paramref name="sampleRows"/> rows):
+    /// the database filters by substring (lower-cased where case does not matter), this checks the rows it returns.
+    /// </summary>
+    private static async Task<Dictionary<string, long>> CountAsync(DbConnection db, bool postgres, string table, IReadOnlyList<TableColumn> columns, int? sampleRows,
+        List<SearchForm> forms, IdentifierMatcher matcher, CancellationToken ct)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (columns.Count == 0 || forms.Count == 0) return counts;
+        await using var command = db.CreateCommand();
+        for (var i = 0; i < forms.Count; i++)
+        {
+            ConnectedDatabase.AddParameter(command, $"@f{i}", forms[i].Key);
+            if (postgres && columns.Any(c => c.Kind == ColumnKind.Blob)) ConnectedDatabase.AddParameter(command, $"@b{i}", Encoding.UTF8.GetBytes(forms[i].Key));
+        }
+        var conditions = columns.Select(c => Condition(ConnectedDatabase.Quote(c.Name), c.Kind, postgres, forms));
+        var selected = columns.Select(c => postgres && c.Kind != ColumnKind.Blob ? $"{ConnectedDatabase.Quote(c.Name)}::text" : ConnectedDatabase.Quote(c.Name));
+        var source = sampleRows is { } n
+            ? $"(SELECT {string.Join(", ", columns.Select(c => ConnectedDatabase.Quote(c.Name)))} FROM {ConnectedDatabase.Quote(table)} LIMIT {n}) AS sampled"
+            : ConnectedDatabase.Quote(table);
+        command.CommandText = $"SELECT {string.Join(", ", selected)} FROM {source} WHERE {string.Join(" OR ", conditions)}";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            for (var i = 0; i < columns.Count; i++)
+            {
+                if (reader.IsDBNull(i)) continue;
+                var value = reader.GetValue(i) switch
+                {
+                    byte[] bytes => Encoding.UTF8.GetString(bytes),
+                    var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                };
+                if (matcher.Matches(value)) counts[columns[i].Name] = counts.GetValueOrDefault(columns[i].Name) + 1;
+            }
+        return counts;
+    }
+
+    /// <summary>The filter for one column: any form inside its text (or equal to it, for short forms).</summary>
+    private static string Condition(string column, ColumnKind kind, bool postgres, IReadOnlyList<SearchForm> forms)
+    {
+        var text = postgres ? $"{column}::text" : $"CAST({column} AS TEXT)";
+        var lower = $"lower({text})";
+        var parts = forms.Select((f, i) => (postgres, kind, f.WholeOnly) switch
+        {
+            (true, ColumnKind.Blob, _) => $"position(@b{i} in {column}) > 0",
+            (_, _, true) => $"trim({(f.IgnoreCase ? lower : text)}) = @f{i}",
+            (true, _, _) => $"strpos({(f.IgnoreCase ? lower : text)}, @f{i}) > 0",
+            _ => $"instr({(f.IgnoreCase ? lower : text)}, @f{i}) > 0",
+        });
+        return "(" + string.Join(" OR ", parts) + ")";
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
+
+/// <summary>Settings of the check after an erasure (section <c>Rights:ErasureCheck</c>).</summary>
+internal sealed class ErasureCheckOptions
+{
+    /// <summary>Log files searched for the person's identifiers: paths, or a folder with a file-name pattern (<c>/var/log/app/*.log</c>). None by default.</summary>
+    public List<string> LogFiles { get; set; } = [];
+
+    /// <summary>Rows read from the start of each table for text columns not declared as personal data.</summary>
+    public int SampleRows { get; set; } = 10_000;
+}
