@@ -18,13 +18,13 @@ namespace Steward.Rights;
 public sealed record ErasureCheckHit(string Location, long Count, string? Kept);
 
 /// <summary>What an erasure check read: tables and columns of the company's databases (in full, or sampled), Steward's own columns, log files.</summary>
-public sealed record ErasureCheckScope(int Tables, int FullColumns, int SampledColumns, int StewardColumns, int LogFiles, long LogBytes);
+public sealed record ErasureCheckScope(int Tables, int FullColumns, int SampledColumns, int SampleRows, int StewardColumns, int LogFiles, long LogBytes);
 
 /// <summary>
 /// The result of looking for a person's identifiers after their erasure, kept on the request record. Names places and
 /// counts only. <see cref="Unchecked"/> lists what could not be read (a database down, a log file missing), with a reason.
 /// </summary>
-public sealed record ErasureCheckResult(DateTimeOffset CheckedAt, int Forms, string Sample, IReadOnlyList<ErasureCheckHit> Hits,
+public sealed record ErasureCheckResult(DateTimeOffset CheckedAt, int Forms, IReadOnlyList<ErasureCheckHit> Hits,
     IReadOnlyList<string> Unchecked, ErasureCheckScope Scope)
 {
     public IReadOnlyList<ErasureCheckHit> Findings => Hits.Where(h => h.Kept is null).ToList();
@@ -152,10 +152,8 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
             }
         }
 
-        return new ErasureCheckResult(time.GetUtcNow(), forms.Count,
-            $"identity and personal-data fields in full; other text columns in the first {settings.SampleRows} rows of each table",
-            hits.OrderBy(h => h.Location, StringComparer.Ordinal).ToList(), notChecked,
-            new ErasureCheckScope(tables, full, sampled, steward, logFiles, logBytes));
+        return new ErasureCheckResult(time.GetUtcNow(), forms.Count, hits.OrderBy(h => h.Location, StringComparer.Ordinal).ToList(), notChecked,
+            new ErasureCheckScope(tables, full, sampled, settings.SampleRows, steward, logFiles, logBytes));
     }
 
     /// <summary>A configured path, or a folder and a file-name pattern (<c>/var/log/app/*.log</c>).</summary>
