@@ -81,6 +81,7 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
         var settings = options.Value.ErasureCheck;
         var forms = ErasureSearchForms.For(identities);
         var matcher = new IdentifierMatcher(forms);
+        var probe = new SqlProbe(ErasureSearchForms.LikePatterns(identities), matcher.Whole.Select(f => f.Key).ToList(), matcher);
         var hits = new List<ErasureCheckHit>();
         var notChecked = new List<string>();
         int tables = 0, full = 0, sampled = 0, steward = 0, logFiles = 0;
@@ -104,8 +105,8 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
                     var sample = table.Value.Where(c => c.Kind != ColumnKind.Other && !Personal(c)).ToList();
                     full += whole.Count;
                     sampled += sample.Count;
-                    var counts = await CountAsync(db, postgres, table.Key, whole, null, forms, matcher, ct);
-                    foreach (var (column, n) in await CountAsync(db, postgres, table.Key, sample, settings.SampleRows, forms, matcher, ct)) counts[column] = n;
+                    var counts = await CountAsync(db, postgres, table.Key, whole, null, probe, ct);
+                    foreach (var (column, n) in await CountAsync(db, postgres, table.Key, sample, settings.SampleRows, probe, ct)) counts[column] = n;
                     // Kept: a field the dataset keeps under a legal duty. A legal hold on the person or the collection keeps a place here too.
                     hits.AddRange(counts.Select(kv => new ErasureCheckHit($"{name}:{table.Key}.{kv.Key}", kv.Value, collection?.Field(kv.Key)?.RetainReason)));
                 }
@@ -127,7 +128,7 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
                 var columns = table.Value.Where(c => c.Kind != ColumnKind.Other).ToList();
                 steward += columns.Count;
                 // Steward keeps identifiers only encrypted or as blind-index digests: any hit here is a defect to report.
-                hits.AddRange((await CountAsync(db, postgres, table.Key, columns, null, forms, matcher, ct))
+                hits.AddRange((await CountAsync(db, postgres, table.Key, columns, null, probe, ct))
                     .Select(kv => new ErasureCheckHit($"{StewardLocation}:{table.Key}.{kv.Key}", kv.Value, null)));
             }
         }
@@ -196,22 +197,28 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
         return tables;
     }
 
+    /// <summary>What a database is asked to filter by (<see cref="ErasureSearchForms.LikePatterns"/>, short forms as whole values) and what checks the rows it returns.</summary>
+    private sealed record SqlProbe(IReadOnlyList<string> Patterns, IReadOnlyList<string> WholeValues, IdentifierMatcher Matcher);
+
     /// <summary>
     /// Rows per column holding a form, in one statement over the table (or its first <paramref name="sampleRows"/> rows):
-    /// the database filters by substring (lower-cased where case does not matter), this checks the rows it returns.
+    /// the database filters with case-insensitive <c>LIKE</c>, this checks the rows it returns.
     /// </summary>
     private static async Task<Dictionary<string, long>> CountAsync(DbConnection db, bool postgres, string table, IReadOnlyList<TableColumn> columns, int? sampleRows,
-        List<SearchForm> forms, IdentifierMatcher matcher, CancellationToken ct)
+        SqlProbe probe, CancellationToken ct)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (columns.Count == 0 || forms.Count == 0) return counts;
+        if (columns.Count == 0 || probe.Patterns.Count + probe.WholeValues.Count == 0) return counts;
         await using var command = db.CreateCommand();
-        for (var i = 0; i < forms.Count; i++)
+        for (var i = 0; i < probe.Patterns.Count; i++) ConnectedDatabase.AddParameter(command, $"@p{i}", probe.Patterns[i]);
+        for (var i = 0; i < probe.WholeValues.Count; i++) ConnectedDatabase.AddParameter(command, $"@w{i}", probe.WholeValues[i]);
+        var like = postgres ? "ILIKE" : "LIKE";
+        var conditions = columns.SelectMany(c =>
         {
-            ConnectedDatabase.AddParameter(command, $"@f{i}", forms[i].Key);
-            if (postgres && columns.Any(c => c.Kind == ColumnKind.Blob)) ConnectedDatabase.AddParameter(command, $"@b{i}", Encoding.UTF8.GetBytes(forms[i].Key));
-        }
-        var conditions = columns.Select(c => Condition(ConnectedDatabase.Quote(c.Name), c.Kind, postgres, forms));
+            // SQLite's LIKE reads any value as text; PostgreSQL's needs text, and bytes as escaped text.
+            var text = !postgres ? ConnectedDatabase.Quote(c.Name) : c.Kind == ColumnKind.Blob ? $"encode({ConnectedDatabase.Quote(c.Name)}, 'escape')" : $"{ConnectedDatabase.Quote(c.Name)}::text";
+            return probe.Patterns.Select((_, i) => $"{text} {like} @p{i}").Concat(probe.WholeValues.Select((_, i) => $"trim({text}) {like} @w{i}"));
+        });
         var selected = columns.Select(c => postgres && c.Kind != ColumnKind.Blob ? $"{ConnectedDatabase.Quote(c.Name)}::text" : ConnectedDatabase.Quote(c.Name));
         var source = sampleRows is { } n
             ? $"(SELECT {string.Join(", ", columns.Select(c => ConnectedDatabase.Quote(c.Name)))} FROM {ConnectedDatabase.Quote(table)} LIMIT {n}) AS sampled"
@@ -227,24 +234,9 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
                     byte[] bytes => Encoding.UTF8.GetString(bytes),
                     var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
                 };
-                if (matcher.Matches(value)) counts[columns[i].Name] = counts.GetValueOrDefault(columns[i].Name) + 1;
+                if (probe.Matcher.Matches(value)) counts[columns[i].Name] = counts.GetValueOrDefault(columns[i].Name) + 1;
             }
         return counts;
-    }
-
-    /// <summary>The filter for one column: any form inside its text (or equal to it, for short forms).</summary>
-    private static string Condition(string column, ColumnKind kind, bool postgres, IReadOnlyList<SearchForm> forms)
-    {
-        var text = postgres ? $"{column}::text" : $"CAST({column} AS TEXT)";
-        var lower = $"lower({text})";
-        var parts = forms.Select((f, i) => (postgres, kind, f.WholeOnly) switch
-        {
-            (true, ColumnKind.Blob, _) => $"position(@b{i} in {column}) > 0",
-            (_, _, true) => $"trim({(f.IgnoreCase ? lower : text)}) = @f{i}",
-            (true, _, _) => $"strpos({(f.IgnoreCase ? lower : text)}, @f{i}) > 0",
-            _ => $"instr({(f.IgnoreCase ? lower : text)}, @f{i}) > 0",
-        });
-        return "(" + string.Join(" OR ", parts) + ")";
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
