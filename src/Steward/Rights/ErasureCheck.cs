@@ -42,7 +42,7 @@ public sealed record ErasureCheckResult(DateTimeOffset CheckedAt, int Forms, IRe
 /// <summary>
 /// After an erasure, looks for the person's identifiers (normalised and common raw forms, see <see cref="ErasureSearchForms"/>)
 /// in every connected database, in Steward's own database and in the configured log files. In a company database the
-/// declared identity and personal-data (<c>user.*</c>) fields are searched in full, every other text column in the first
+/// declared identity fields and personal-data (<c>user.*</c>) text fields are searched in full, every other text column in the first
 /// <see cref="ErasureCheckOptions.SampleRows"/> rows of its table. Each table is read once, by one statement whose filter
 /// the database evaluates; the few rows it returns are checked again here for word boundaries. A hit in a field kept
 /// under a legal duty is recorded as kept with its reason; any other hit is a finding for staff.
@@ -94,22 +94,30 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
             foreach (var c in snapshot.Datasets.Where(d => d.ConnectionName == name).SelectMany(d => d.Definition.Collections)) declared.TryAdd(c.Name, c);
             try
             {
-                await using var db = await connection.Database.OpenAsync(ct);
                 var postgres = connection.Type == ConnectionTypes.Postgres;
-                foreach (var table in await ColumnsAsync(db, postgres, ct))
+                Dictionary<string, List<TableColumn>> schema;
+                await using (var db = await connection.Database.OpenAsync(ct)) schema = await ColumnsAsync(db, postgres, ct);
+                var work = schema.Select(table =>
                 {
-                    tables++;
                     var collection = declared.GetValueOrDefault(table.Key);
-                    bool Personal(TableColumn c) => collection?.Field(c.Name) is { } f && (f.Identity is not null || f.DataCategories.Any(x => x.StartsWith("user", StringComparison.Ordinal)));
-                    var whole = table.Value.Where(Personal).ToList();
-                    var sample = table.Value.Where(c => c.Kind != ColumnKind.Other && !Personal(c)).ToList();
-                    full += whole.Count;
-                    sampled += sample.Count;
-                    var counts = await CountAsync(db, postgres, table.Key, whole, null, probe, ct);
-                    foreach (var (column, n) in await CountAsync(db, postgres, table.Key, sample, settings.SampleRows, probe, ct)) counts[column] = n;
+                    // A number or date column cannot hold an address or a formatted number: searched only when declared an identity.
+                    bool Personal(TableColumn c) => collection?.Field(c.Name) is { } f
+                        && (f.Identity is not null || (c.Kind != ColumnKind.Other && f.DataCategories.Any(x => x.StartsWith("user", StringComparison.Ordinal))));
+                    return (Table: table.Key, Collection: collection, Whole: table.Value.Where(Personal).ToList(),
+                        Sample: table.Value.Where(c => c.Kind != ColumnKind.Other && !Personal(c)).ToList());
+                }).ToList();
+                tables += work.Count;
+                full += work.Sum(w => w.Whole.Count);
+                sampled += work.Sum(w => w.Sample.Count);
+                // Tables are read side by side on a few connections: each is one scan, and the database's cores serve them at once.
+                await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = Math.Clamp(Environment.ProcessorCount, 1, 4), CancellationToken = ct }, async (w, token) =>
+                {
+                    await using var db = await connection.Database.OpenAsync(token);
+                    var counts = await CountAsync(db, postgres, w.Table, w.Whole, null, probe, token);
+                    foreach (var (column, n) in await CountAsync(db, postgres, w.Table, w.Sample, settings.SampleRows, probe, token)) counts[column] = n;
                     // Kept: a field the dataset keeps under a legal duty. A legal hold on the person or the collection keeps a place here too.
-                    hits.AddRange(counts.Select(kv => new ErasureCheckHit($"{name}:{table.Key}.{kv.Key}", kv.Value, collection?.Field(kv.Key)?.RetainReason)));
-                }
+                    lock (hits) hits.AddRange(counts.Select(kv => new ErasureCheckHit($"{name}:{w.Table}.{kv.Key}", kv.Value, w.Collection?.Field(kv.Key)?.RetainReason)));
+                });
             }
             catch (Exception e) when (e is DbException or InvalidOperationException or System.Net.Sockets.SocketException)
             {
