@@ -136,12 +136,21 @@ public sealed class ErasureCheckTests
         Assert.True(result.Scope.StewardColumns > 20, "every text column of Steward's database is searched");
         Assert.Equal(0, (await app.Services<RightsRequests>().FindAsync(id, CancellationToken.None))!.ErasureProblems);
         Assert.Contains("verify", (await app.Services<DataFulfilment>().TasksAsync(id, CancellationToken.None)).Select(t => t.Phase));
+
+        // Searched again while Steward still holds the identifiers: a new result, audited again.
+        var rescan = await StewardCli.RunAsync(app.Database, "", "rights", "verify-erasure", id.ToString(), "--rescan");
+        Assert.True(rescan.ExitCode == 0, rescan.Stdout + rescan.Stderr);
+        Assert.True((await app.Services<ErasureCheck>().ResultAsync(id, CancellationToken.None))!.CheckedAt >= result.CheckedAt);
+        await using var db = await app.DbAsync();
+        Assert.Equal(2, await db.Set<AuditEntry>().CountAsync(e => e.Action == "rights.erasure-checked"));
     }
 
-    [Fact]
-    public async Task A_phone_number_and_an_email_are_found_in_their_usual_spellings_and_not_inside_longer_ones()
+    [Theory]
+    [InlineData(ConnectionTypes.Sqlite)]
+    [InlineData(ConnectionTypes.Postgres)]
+    public async Task A_phone_number_and_an_email_are_found_in_their_usual_spellings_and_not_inside_longer_ones(string type)
     {
-        var (app, company, _) = await StartAsync(ConnectionTypes.Sqlite, ShopYaml, Leftovers);
+        var (app, company, _) = await StartAsync(type, ShopYaml, Leftovers);
         await using var __ = company;
         await using var ___ = app;
         var result = await app.Services<ErasureCheck>().ScanAsync(
