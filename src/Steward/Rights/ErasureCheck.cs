@@ -115,7 +115,7 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
                     await using var db = await connection.Database.OpenAsync(token);
                     var counts = await CountAsync(db, postgres, w.Table, w.Whole, null, probe, token);
                     foreach (var (column, n) in await CountAsync(db, postgres, w.Table, w.Sample, settings.SampleRows, probe, token)) counts[column] = n;
-                    // Kept: a field the dataset keeps under a legal duty. A legal hold on the person or the collection keeps a place here too.
+                    // Kept: a field the dataset keeps under a legal duty. Where a legal hold on the person or the collection applies, it is to keep a place here too.
                     lock (hits) hits.AddRange(counts.Select(kv => new ErasureCheckHit($"{name}:{w.Table}.{kv.Key}", kv.Value, w.Collection?.Field(kv.Key)?.RetainReason)));
                 });
             }
