@@ -196,7 +196,9 @@ internal sealed class DataFulfilment(
             case Verify:
                 // The identifiers the erasure worked from, and the address the person wrote from, in every spelling they are likely stored in.
                 var identities = plan.Identities.Append(new Identity(IdentityType.Email, details.Email)).Distinct().ToList();
-                return ((await check.RunAsync(request.Id, identities, RightsFulfilment.Actor, ct)).Describe(), null);
+                var personRows = plan.Steps.Where(s => s.Collection.PrimaryKey is not null && outputs.GetValueOrDefault(s.Address.ToString())?.RowKeys is not null)
+                    .Select(s => new PersonRows(s.Connection, s.Collection.Name, s.Collection.PrimaryKey!.Name, outputs[s.Address.ToString()].RowKeys!)).ToList();
+                return ((await check.RunAsync(request.Id, identities, personRows, RightsFulfilment.Actor, ct)).Describe(), null);
             default:
                 await FinishAsync(request, plan, outputs, webhookRows, erased, ct);
                 return ("finished", null);

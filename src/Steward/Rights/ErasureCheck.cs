@@ -43,7 +43,7 @@ public sealed record ErasureCheckResult(DateTimeOffset CheckedAt, int Forms, IRe
 /// After an erasure, looks for the person's identifiers (normalised and common raw forms, see <see cref="ErasureSearchForms"/>)
 /// in every connected database, in Steward's own database and in the configured log files. In a company database the
 /// declared identity fields and personal-data (<c>user.*</c>) text fields are searched in full, every other text column in the first
-/// <see cref="ErasureCheckOptions.SampleRows"/> rows of its table. Each table is read once, by one statement whose filter
+/// <see cref="ErasureCheckOptions.SampleRows"/> rows of its table and in the person's rows the erasure found. Each table is read once, by one statement whose filter
 /// the database evaluates; the few rows it returns are checked again here for word boundaries. A hit in a field kept
 /// under a legal duty is recorded as kept with its reason; any other hit is a finding for staff.
 /// </summary>
@@ -53,9 +53,9 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
     public const string StewardLocation = "steward";
 
     /// <summary>Scans for <paramref name="identities"/>, stores the result on the request and audits its counts.</summary>
-    public async Task<ErasureCheckResult> RunAsync(Guid requestId, IReadOnlyList<Identity> identities, string actor, CancellationToken ct)
+    public async Task<ErasureCheckResult> RunAsync(Guid requestId, IReadOnlyList<Identity> identities, IReadOnlyList<PersonRows> personRows, string actor, CancellationToken ct)
     {
-        var result = await ScanAsync(identities, ct);
+        var result = await ScanAsync(identities, personRows, ct);
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var json = JsonSerializer.Serialize(result, Json);
@@ -76,7 +76,8 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
         return json is null ? null : JsonSerializer.Deserialize<ErasureCheckResult>(json, Json);
     }
 
-    public async Task<ErasureCheckResult> ScanAsync(IReadOnlyList<Identity> identities, CancellationToken ct)
+    /// <summary>Searches for <paramref name="identities"/>; the text columns not declared as personal data are read in the first rows of each table and in <paramref name="personRows"/>, the person's rows the erasure found.</summary>
+    public async Task<ErasureCheckResult> ScanAsync(IReadOnlyList<Identity> identities, IReadOnlyList<PersonRows> personRows, CancellationToken ct)
     {
         var settings = options.Value.ErasureCheck;
         var forms = ErasureSearchForms.For(identities);
@@ -104,7 +105,8 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
                     bool Personal(TableColumn c) => collection?.Field(c.Name) is { } f
                         && (f.Identity is not null || (c.Kind != ColumnKind.Other && f.DataCategories.Any(x => x.StartsWith("user", StringComparison.Ordinal))));
                     return (Table: table.Key, Collection: collection, Whole: table.Value.Where(Personal).ToList(),
-                        Sample: table.Value.Where(c => c.Kind != ColumnKind.Other && !Personal(c)).ToList());
+                        Sample: table.Value.Where(c => c.Kind != ColumnKind.Other && !Personal(c)).ToList(),
+                        Person: personRows.FirstOrDefault(p => p.Connection == name && p.Table == table.Key && p.Keys.Count > 0));
                 }).ToList();
                 tables += work.Count;
                 full += work.Sum(w => w.Whole.Count);
@@ -114,7 +116,8 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
                 {
                     await using var db = await connection.Database.OpenAsync(token);
                     var counts = await CountAsync(db, postgres, w.Table, w.Whole, null, probe, token);
-                    foreach (var (column, n) in await CountAsync(db, postgres, w.Table, w.Sample, settings.SampleRows, probe, token)) counts[column] = n;
+                    var sample = new Sample(settings.SampleRows, w.Person, connection.Database);
+                    foreach (var (column, n) in await CountAsync(db, postgres, w.Table, w.Sample, sample, probe, token)) counts[column] = n;
                     // Kept: a field the dataset keeps under a legal duty. Where a legal hold on the person or the collection applies, it is to keep a place here too.
                     lock (hits) hits.AddRange(counts.Select(kv => new ErasureCheckHit($"{name}:{w.Table}.{kv.Key}", kv.Value, w.Collection?.Field(kv.Key)?.RetainReason)));
                 });
@@ -205,14 +208,33 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
         return tables;
     }
 
+    /// <summary>
+    /// The rows read of columns not declared as personal data: the first <see cref="Rows"/> of the table (in the database's
+    /// storage order) and the person's rows the erasure found (up to one statement's worth of keys: 900 on SQLite, 1000 on PostgreSQL).
+    /// </summary>
+    private sealed record Sample(int Rows, PersonRows? Person, ConnectedDatabase Database)
+    {
+        public string Source(DbCommand command, string table, IReadOnlyList<string> columns)
+        {
+            var t = ConnectedDatabase.Quote(table);
+            var first = $"SELECT {string.Join(", ", columns)} FROM {t} LIMIT {Rows}";
+            if (Person is null) return $"({first}) AS sampled";
+            // One condition on the primary key for both halves: each row once, found through the key's index.
+            var key = ConnectedDatabase.Quote(Person.PrimaryKey);
+            var keys = Person.Keys.Take(Database.ChunkSize).ToList();
+            return $"(SELECT {string.Join(", ", columns)} FROM {t} WHERE {key} IN (SELECT {key} FROM {t} LIMIT {Rows}) "
+                + $"OR {Database.KeysCondition(command, Person.PrimaryKey, keys, "k")}) AS sampled";
+        }
+    }
+
     /// <summary>What a database is asked to filter by (<see cref="ErasureSearchForms.LikePatterns"/>, short forms as whole values) and what checks the rows it returns.</summary>
     private sealed record SqlProbe(IReadOnlyList<string> Patterns, IReadOnlyList<string> WholeValues, IdentifierMatcher Matcher);
 
     /// <summary>
-    /// Rows per column holding a form, in one statement over the table (or its first <paramref name="sampleRows"/> rows):
+    /// Rows per column holding a form, in one statement over the table (or its <paramref name="sample"/>):
     /// the database filters with case-insensitive <c>LIKE</c>, this checks the rows it returns.
     /// </summary>
-    private static async Task<Dictionary<string, long>> CountAsync(DbConnection db, bool postgres, string table, IReadOnlyList<TableColumn> columns, int? sampleRows,
+    private static async Task<Dictionary<string, long>> CountAsync(DbConnection db, bool postgres, string table, IReadOnlyList<TableColumn> columns, Sample? sample,
         SqlProbe probe, CancellationToken ct)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -228,9 +250,7 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
             return probe.Patterns.Select((_, i) => $"{text} {like} @p{i}").Concat(probe.WholeValues.Select((_, i) => $"trim({text}) {like} @w{i}"));
         });
         var selected = columns.Select(c => postgres && c.Kind != ColumnKind.Blob ? $"{ConnectedDatabase.Quote(c.Name)}::text" : ConnectedDatabase.Quote(c.Name));
-        var source = sampleRows is { } n
-            ? $"(SELECT {string.Join(", ", columns.Select(c => ConnectedDatabase.Quote(c.Name)))} FROM {ConnectedDatabase.Quote(table)} LIMIT {n}) AS sampled"
-            : ConnectedDatabase.Quote(table);
+        var source = sample is null ? ConnectedDatabase.Quote(table) : sample.Source(command, table, columns.Select(c => ConnectedDatabase.Quote(c.Name)).ToList());
         command.CommandText = $"SELECT {string.Join(", ", selected)} FROM {source} WHERE {string.Join(" OR ", conditions)}";
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -249,6 +269,9 @@ internal sealed class ErasureCheck(IDbContextFactory<StewardDbContext> contexts,
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
+
+/// <summary>The rows of one table the erasure found for the person, by primary key: the check reads their other text columns too.</summary>
+internal sealed record PersonRows(string Connection, string Table, string PrimaryKey, IReadOnlyList<object> Keys);
 
 /// <summary>Settings of the check after an erasure (section <c>Rights:ErasureCheck</c>).</summary>
 internal sealed class ErasureCheckOptions

@@ -155,7 +155,7 @@ internal static class RightsCommands
                     : $"Request {r.Id} is {r.State}: it is checked once its erasure has been carried out.");
             Console.WriteLine($"{r.Id}: checked {Time(result.CheckedAt)} for {result.Forms} spellings of the person's identifiers");
             var s = result.Scope;
-            Console.WriteLine($"searched: {s.Tables} tables ({s.FullColumns} personal-data columns in full, {s.SampledColumns} other text columns in the first {s.SampleRows} rows of each table), "
+            Console.WriteLine($"searched: {s.Tables} tables ({s.FullColumns} personal-data columns in full, {s.SampledColumns} other text columns in the first {s.SampleRows} rows of each table and the person's rows), "
                 + $"{s.StewardColumns} columns of Steward's database, {s.LogFiles} log files ({s.LogBytes} bytes)");
             foreach (var hit in result.Hits)
                 Console.WriteLine(hit.Kept is null ? $"  finding      {hit.Location}  {hit.Count}" : $"  kept         {hit.Location}  {hit.Count}  ({hit.Kept})");
@@ -173,7 +173,8 @@ internal static class RightsCommands
         var subject = await services.GetRequiredService<People.PeopleDirectory>().RevealAsync(r.SubjectId, AdminCommands.CliActor, ct);
         if (details is null || subject is null) throw new StewardException($"Request {r.Id}: the person's data was erased, so their identifiers can no longer be searched for.");
         var identities = subject.Identities.Select(i => new People.Identity(i.Type, i.Value)).Append(new People.Identity(People.IdentityType.Email, details.Email)).Distinct().ToList();
-        return await services.GetRequiredService<ErasureCheck>().RunAsync(r.Id, identities, AdminCommands.CliActor, ct);
+        // The erasure's steps kept the rows they found only for its run: a rescan samples the first rows of each table.
+        return await services.GetRequiredService<ErasureCheck>().RunAsync(r.Id, identities, [], AdminCommands.CliActor, ct);
     }
 
     private static Command Package()
