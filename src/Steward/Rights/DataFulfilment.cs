@@ -24,7 +24,7 @@ internal sealed class FulfilmentTask
     public Guid RequestId { get; set; }
     /// <summary>Order of the step within the request; steps run in this order and a restart resumes at the first not done.</summary>
     public int Ordinal { get; set; }
-    /// <summary>collect, erase, rectify, webhook, manual or finish.</summary>
+    /// <summary>collect, erase, rectify, webhook, manual, verify or finish.</summary>
     public required string Phase { get; set; }
     /// <summary>The collection (<c>dataset:collection</c>) or connection the step works on.</summary>
     public required string Target { get; set; }
@@ -65,9 +65,9 @@ internal sealed class FulfilmentTaskConfiguration : IEntityTypeConfiguration<Ful
 /// </summary>
 internal sealed class DataFulfilment(
     IDbContextFactory<StewardDbContext> contexts, RightsRequests requests, RequestPackages packages, DataConnectors connectors, PeopleDirectory people,
-    SubjectKeys keys, PolicyStore policies, LegalHolds holds, AuditLog audit, Microsoft.Extensions.Options.IOptions<WebOptions> web, TimeProvider time) : IRequestProgress
+    SubjectKeys keys, PolicyStore policies, LegalHolds holds, AuditLog audit, ErasureCheck check, Microsoft.Extensions.Options.IOptions<WebOptions> web, TimeProvider time) : IRequestProgress
 {
-    public const string Collect = "collect", Erase = "erase", Rectify = "rectify", Webhook = "webhook", Manual = "manual", Finish = "finish";
+    public const string Collect = "collect", Erase = "erase", Rectify = "rectify", Webhook = "webhook", Manual = "manual", Verify = "verify", Finish = "finish";
     public const string Pending = "pending", Done = "done", Failed = "failed";
     /// <summary>The field name of a retained entry that keeps a whole collection (a legal hold on it).</summary>
     private const string WholeCollection = "*";
@@ -202,6 +202,12 @@ internal sealed class DataFulfilment(
             case Manual:
                 // A system Steward cannot reach: the task stands in the console; staff complete the request when it is done.
                 return (task.Summary, null);
+            case Verify:
+                // The identifiers the erasure worked from, and the address the person wrote from, in every spelling they are likely stored in.
+                var identities = plan.Identities.Append(new Identity(IdentityType.Email, details.Email)).Distinct().ToList();
+                var personRows = plan.Steps.Where(s => s.Collection.PrimaryKey is not null && outputs.GetValueOrDefault(s.Address.ToString())?.RowKeys is not null)
+                    .Select(s => new PersonRows(s.Connection, s.Collection.Name, s.Collection.PrimaryKey!.Name, outputs[s.Address.ToString()].RowKeys!)).ToList();
+                return ((await check.RunAsync(request.Id, identities, personRows, RightsFulfilment.Actor, ct)).Describe(), null);
             default:
                 await FinishAsync(request, plan, outputs, webhookRows, erased, held, ct);
                 return ("finished", null);
@@ -260,6 +266,8 @@ internal sealed class DataFulfilment(
         var planned = Plan(request.Kind, plan);
         if (existing.Count > 0)
         {
+            // An erasure planned before erasures were checked resumes without the check.
+            if (!existing.Any(t => t.Phase == Verify)) planned.RemoveAll(t => t.Phase == Verify);
             if (!existing.Select(t => (t.Phase, t.Target, t.Step)).SequenceEqual(planned.Select(t => (t.Phase, t.Target, t.Step))))
                 throw new StewardException($"Request {request.Id}: the datasets or connections changed while it was being carried out; deny or complete it by hand, or ask the person to make it again.");
             return existing;
@@ -292,6 +300,8 @@ internal sealed class DataFulfilment(
         foreach (var target in plan.External.Where(e => e.Type == ConnectionTypes.Manual))
             Add(Manual, target.Connection, summary: ExternalConnectors.ManualTaskFor(target.Connection,
                 kind == ErasureKind ? RequestKind.Erasure : kind == RectificationKind ? RequestKind.Rectification : RequestKind.Access).Description);
+        // Looks for what the erasure left: in every database, Steward's own and its logs (staff see findings).
+        if (kind == ErasureKind) Add(Verify, "*");
         Add(Finish, "*");
         return tasks;
     }

@@ -5,7 +5,7 @@ using Steward.Security;
 
 namespace Steward.Rights;
 
-/// <summary><c>steward rights submit|list|show|verify|approve|deny|extend|assign|complete</c>: the rights-request queue for staff and scripts.</summary>
+/// <summary><c>steward rights submit|list|show|verify|approve|deny|extend|assign|complete|package|run|verify-erasure</c>: the rights-request queue for staff and scripts.</summary>
 internal static class RightsCommands
 {
     public static Command Build()
@@ -27,6 +27,7 @@ internal static class RightsCommands
         rights.Subcommands.Add(Assign());
         rights.Subcommands.Add(Package());
         rights.Subcommands.Add(Run());
+        rights.Subcommands.Add(VerifyErasure());
         return rights;
     }
 
@@ -74,7 +75,7 @@ internal static class RightsCommands
             var rows = await services.GetRequiredService<RightsRequests>().ListAsync(
                 new RequestFilter(s, OverdueOnly: parse.GetValue(overdue), OpenOnly: parse.GetValue(open), Limit: parse.GetValue(limit)), ct);
             foreach (var r in rows)
-                Console.WriteLine($"{r.Id}  {r.Kind,-20} {r.State,-17} {r.Jurisdiction,-9} received {Date(r.ReceivedAt)}  due {(r.DueAt is { } d ? Date(d) : "-"),-10}{(r.Overdue ? "  OVERDUE" : "")}");
+                Console.WriteLine($"{r.Id}  {r.Kind,-20} {r.State,-17} {r.Jurisdiction,-9} received {Date(r.ReceivedAt)}  due {(r.DueAt is { } d ? Date(d) : "-"),-10}{(r.Overdue ? "  OVERDUE" : "")}{(r.ErasureProblems > 0 ? "  FOUND AFTER ERASURE" : "")}");
             if (rows.Count == 0) Console.WriteLine("No requests.");
             return Cli.ExitCodes.Ok;
         });
@@ -133,6 +134,47 @@ internal static class RightsCommands
             return Cli.ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static Command VerifyErasure()
+    {
+        var id = new Argument<Guid>("ID") { Description = "The request id." };
+        var rescan = new Option<bool>("--rescan") { Description = "Search again now (while Steward still holds the person's identifiers) and keep the new result." };
+        var command = new Command("verify-erasure", "Show what the check after an erasure found of the person's identifiers: places and counts, kept under a legal duty or findings. "
+            + "Exits 1 with a one-line summary when there are findings or places that could not be checked.") { id, rescan };
+        command.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
+            var requests = services.GetRequiredService<RightsRequests>();
+            var check = services.GetRequiredService<ErasureCheck>();
+            var r = await requests.FindAsync(parse.GetValue(id), ct) ?? throw new StewardException($"There is no rights request {parse.GetValue(id)}.");
+            if (r.Kind != RequestKinds.Name(Policy.Model.RightKind.Erasure)) throw new StewardException($"Request {r.Id} is not an erasure request (it is {r.Kind}); only an erasure is checked.");
+            var result = parse.GetValue(rescan) ? await RescanAsync(services, r, ct) : await check.ResultAsync(r.Id, ct)
+                ?? throw new StewardException(r.State == "completed"
+                    ? $"Request {r.Id} was completed without a check (by staff, or before checks existed); run it with --rescan while the person's identifiers are still held."
+                    : $"Request {r.Id} is {r.State}: it is checked once its erasure has been carried out.");
+            Console.WriteLine($"{r.Id}: checked {Time(result.CheckedAt)} for {result.Forms} spellings of the person's identifiers");
+            var s = result.Scope;
+            Console.WriteLine($"searched: {s.Tables} tables ({s.FullColumns} personal-data columns in full, {s.SampledColumns} other text columns in the first {s.SampleRows} rows of each table and the person's rows), "
+                + $"{s.StewardColumns} columns of Steward's database, {s.LogFiles} log files ({s.LogBytes} bytes)");
+            foreach (var hit in result.Hits)
+                Console.WriteLine(hit.Kept is null ? $"  finding      {hit.Location}  {hit.Count}" : $"  kept         {hit.Location}  {hit.Count}  ({hit.Kept})");
+            foreach (var place in result.Unchecked) Console.WriteLine($"  not checked  {place}");
+            if (result.Problems > 0) throw new StewardException($"{r.Id}: {result.Describe()}");
+            Console.WriteLine($"{r.Id}: {result.Describe()}");
+            return Cli.ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static async Task<ErasureCheckResult> RescanAsync(IServiceProvider services, RequestSummary r, CancellationToken ct)
+    {
+        var details = await services.GetRequiredService<RightsRequests>().RevealAsync(r.Id, AdminCommands.CliActor, ct);
+        var subject = await services.GetRequiredService<People.PeopleDirectory>().RevealAsync(r.SubjectId, AdminCommands.CliActor, ct);
+        if (details is null || subject is null) throw new StewardException($"Request {r.Id}: the person's data was erased, so their identifiers can no longer be searched for.");
+        var identities = subject.Identities.Select(i => new People.Identity(i.Type, i.Value)).Append(new People.Identity(People.IdentityType.Email, details.Email)).Distinct().ToList();
+        // The erasure's steps kept the rows they found only for its run: a rescan samples the first rows of each table.
+        return await services.GetRequiredService<ErasureCheck>().RunAsync(r.Id, identities, [], AdminCommands.CliActor, ct);
     }
 
     private static Command Package()

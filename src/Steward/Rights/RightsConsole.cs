@@ -31,8 +31,8 @@ internal static class RightsConsole
 
     private static async Task<IResult> QueueAsync(HttpContext http, RightsRequests requests, StaffDirectory staff, string? show, CancellationToken ct)
     {
-        show = show is "overdue" or "all" ? show : "open";
-        var filter = new RequestFilter(OpenOnly: show == "open", OverdueOnly: show == "overdue", Limit: 500,
+        show = show is "overdue" or "all" or "findings" ? show : "open";
+        var filter = new RequestFilter(OpenOnly: show == "open", OverdueOnly: show == "overdue", ErasureProblemsOnly: show == "findings", Limit: 500,
             AssignedTo: SeesAll(http) ? null : StewardClaims.ActorOf(http.User));
         return Pages.Result<RightsQueuePage>(new
         {
@@ -64,6 +64,7 @@ internal static class RightsConsole
             Tasks = tasks,
             Held = await holds.OnPersonAsync(summary.SubjectId, ct),
             HasPackage = await packages.AvailableUntilAsync(id, ct) is not null,
+            ErasureCheck = await http.RequestServices.GetRequiredService<ErasureCheck>().ResultAsync(id, ct),
             CanAssign = SeesAll(http),
             Staff = await StaffNamesAsync(staff, ct),
             AntiforgeryField = tokens.FormFieldName,

@@ -50,6 +50,17 @@ internal sealed record RightsConsoleStrings : ILocalised<RightsConsoleStrings>
     public required string BackToConsole { get; init; }
     public required string Done { get; init; }
     public required string Problem { get; init; }
+    public required string WithErasureFindings { get; init; }
+    public required string ErasureFindings { get; init; }
+    public required string ErasureCheck { get; init; }
+    public required string ErasureClean { get; init; }
+    public required string ErasureScope { get; init; }
+    public required string Place { get; init; }
+    public required string Count { get; init; }
+    public required string Outcome { get; init; }
+    public required string Finding { get; init; }
+    public required string KeptBecause { get; init; }
+    public required string NotChecked { get; init; }
 
     public static RightsConsoleStrings English { get; } = new()
     {
@@ -98,6 +109,17 @@ internal sealed record RightsConsoleStrings : ILocalised<RightsConsoleStrings>
         BackToConsole = "Back to the console",
         Done = "Saved.",
         Problem = "Not done:",
+        WithErasureFindings = "With findings after erasure",
+        ErasureFindings = "found after erasure",
+        ErasureCheck = "Check after erasure",
+        ErasureClean = "None of the person's identifiers was found anywhere searched.",
+        ErasureScope = "Searched on {0}: {1} tables ({2} personal-data columns in full, {3} other text columns in the first {4} rows of each table and in the person's rows), {5} columns of Steward's own database and {6} log files.",
+        Place = "Where",
+        Count = "Rows or log entries",
+        Outcome = "Outcome",
+        Finding = "Finding: erase it or record why it is kept",
+        KeptBecause = "Kept under a legal duty: {0}",
+        NotChecked = "Could not be searched: {0}",
     };
 
     public static RightsConsoleStrings Chinese { get; } = new()
@@ -147,5 +169,16 @@ internal sealed record RightsConsoleStrings : ILocalised<RightsConsoleStrings>
         BackToConsole = "返回控制台",
         Done = "已保存。",
         Problem = "未完成：",
+        WithErasureFindings = "删除后仍有发现",
+        ErasureFindings = "删除后仍有发现",
+        ErasureCheck = "删除后核查",
+        ErasureClean = "在检索范围内未发现该个人的任何标识符。",
+        ErasureScope = "检索时间 {0}：{1} 张表（{2} 个个人信息列全部检索，其他 {3} 个文本列检索每张表的前 {4} 行及该个人的各行）、Steward 自身数据库的 {5} 个列，以及 {6} 个日志文件。",
+        Place = "位置",
+        Count = "行数或日志条数",
+        Outcome = "结论",
+        Finding = "发现：请删除，或记录保留的理由",
+        KeptBecause = "依法律义务保留：{0}",
+        NotChecked = "无法检索：{0}",
     };
 }

@@ -23,6 +23,9 @@ internal sealed class RightsOptions
 
     /// <summary>The largest identity document (an image) a person may upload, in bytes.</summary>
     public long MaxDocumentBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>What is searched for the person's identifiers after an erasure.</summary>
+    public ErasureCheckOptions ErasureCheck { get; set; } = new();
 }
 
 /// <summary>One line per bad setting, naming its key.</summary>
@@ -40,6 +43,9 @@ internal sealed class RightsOptionsValidator : IValidateOptions<RightsOptions>
         if (options.SubmissionsPerHour is < 1 or > 100_000) failures.Add("Rights:SubmissionsPerHour must be between 1 and 100000.");
         if (options.MaxDocumentBytes is < 64 * 1024 or > RightsVerificationEndpoints.MaxUploadBytes)
             failures.Add($"Rights:MaxDocumentBytes must be between 65536 and {RightsVerificationEndpoints.MaxUploadBytes}.");
+        if (options.ErasureCheck.SampleRows is < 0 or > 10_000_000) failures.Add("Rights:ErasureCheck:SampleRows must be between 0 and 10000000.");
+        foreach (var path in options.ErasureCheck.LogFiles.Where(p => string.IsNullOrWhiteSpace(p) || !Path.IsPathFullyQualified(p)))
+            failures.Add($"Rights:ErasureCheck:LogFiles '{path}' is not an absolute path.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

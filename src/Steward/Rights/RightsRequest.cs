@@ -58,6 +58,10 @@ internal sealed class RightsRequest
     /// <summary>Who carries the request out now (a process of <c>serve</c> or <c>rights run</c>) and until when the claim holds.</summary>
     public string? RunOwner { get; set; }
     public DateTimeOffset? RunLeaseUntil { get; set; }
+    /// <summary>An erasure's check for what is left of the person's identifiers (<see cref="ErasureCheckResult"/> as JSON: places and counts, never values).</summary>
+    public string? ErasureCheck { get; set; }
+    /// <summary>Findings and places not checked of <see cref="ErasureCheck"/>, for the queue; null until an erasure was checked.</summary>
+    public int? ErasureProblems { get; set; }
     /// <summary>Bumped by every change: two changes at the same moment cannot both win.</summary>
     public int Version { get; set; }
     /// <summary><see cref="RequestDetails"/> as JSON, sealed (AES-256-GCM) with the subject's data key and bound to the request.</summary>

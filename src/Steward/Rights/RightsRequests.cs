@@ -30,14 +30,14 @@ internal sealed record SubmittedRequest(Guid Id, string StatusToken, RequestStat
 /// <summary>A request as staff see it; personal details only through <see cref="RightsRequests.RevealAsync"/>.</summary>
 public sealed record RequestSummary(Guid Id, string Kind, string State, string Jurisdiction, string Language, string Channel, DateTimeOffset ReceivedAt,
     DateTimeOffset? AcknowledgeBy, DateTimeOffset? DueAt, bool Overdue, DateTimeOffset? ExtendedAt, DateTimeOffset? VerifiedAt, string? VerifiedBy,
-    string? AssignedTo, Guid? DuplicateOf, DateTimeOffset? ClosedAt, Guid SubjectId);
+    string? AssignedTo, Guid? DuplicateOf, DateTimeOffset? ClosedAt, Guid SubjectId, int? ErasureProblems = null);
 
 /// <summary>One step of the timeline; <see cref="Text"/> is opened only for those allowed to read it.</summary>
 public sealed record TimelineStep(DateTimeOffset At, string Type, string Actor, bool Visible, string? Text);
 
 /// <summary>Which requests to list.</summary>
 internal sealed record RequestFilter(RequestState? State = null, string? Kind = null, string? Jurisdiction = null, bool OverdueOnly = false,
-    bool OpenOnly = false, string? AssignedTo = null, int Limit = 100);
+    bool OpenOnly = false, string? AssignedTo = null, int Limit = 100, bool ErasureProblemsOnly = false);
 
 /// <summary>
 /// The life of rights requests: intake (with duplicates linked to the open request they repeat), the deadlines of the
@@ -292,6 +292,7 @@ internal sealed class RightsRequests(
         if (filter.Jurisdiction is { } j) query = query.Where(r => r.Jurisdiction == j);
         if (filter.AssignedTo is { } a) query = query.Where(r => r.AssignedTo == a);
         if (filter.OverdueOnly) query = query.Where(r => r.DueAt != null && r.DueAt < now);
+        if (filter.ErasureProblemsOnly) query = query.Where(r => r.ErasureProblems > 0);
         // Open first, then the nearest deadline (none yet: last), then the newest: the limit never drops an old overdue request.
         var rows = await query
             .OrderBy(r => r.State == RequestState.Verifying || r.State == RequestState.AwaitingApproval || r.State == RequestState.InProgress ? 0 : 1)
@@ -495,6 +496,6 @@ internal sealed class RightsRequests(
 
     private static RequestSummary Summary(RightsRequest r, DateTimeOffset now) =>
         new(r.Id, r.Kind, RequestStates.Name(r.State), r.Jurisdiction, r.Language, r.Channel, r.ReceivedAt, r.AcknowledgeBy, r.DueAt,
-            r.IsOpen && r.DueAt < now, r.ExtendedAt, r.VerifiedAt, r.VerifiedBy, r.AssignedTo, r.DuplicateOfId, r.ClosedAt, r.SubjectId);
+            r.IsOpen && r.DueAt < now, r.ExtendedAt, r.VerifiedAt, r.VerifiedBy, r.AssignedTo, r.DuplicateOfId, r.ClosedAt, r.SubjectId, r.ErasureProblems);
 }
 

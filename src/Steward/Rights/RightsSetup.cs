@@ -25,6 +25,7 @@ internal static class RightsSetup
         services.AddSingleton<RightsVerification>();
         services.AddJobHandler<RightsMailHandler>();
         services.AddSingleton<ISubjectMergeStep, RightsMergeStep>();
+        services.AddSingleton<ErasureCheck>();
         services.AddSingleton<DataFulfilment>();
         services.AddSingleton<IRequestProgress>(sp => sp.GetRequiredService<DataFulfilment>());
         services.AddJobHandler<RightsFulfilment>();

@@ -647,6 +647,12 @@ namespace Steward.Storage.Migrations.Postgres
                     b.Property<Guid?>("DuplicateOfId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ErasureCheck")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ErasureProblems")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("ExtendedAt")
                         .HasColumnType("timestamp with time zone");
 

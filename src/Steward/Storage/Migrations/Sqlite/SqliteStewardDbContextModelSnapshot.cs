@@ -634,6 +634,12 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.Property<Guid?>("DuplicateOfId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ErasureCheck")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ErasureProblems")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTimeOffset?>("ExtendedAt")
                         .HasColumnType("TEXT");
 
