@@ -47,6 +47,9 @@ internal static class Cli
         root.Subcommands.Add(Rights.RightsCommands.Build());
         root.Subcommands.Add(Connectors.ConnectorCommands.Connection());
         root.Subcommands.Add(Connectors.ConnectorCommands.Dataset());
+        root.Subcommands.Add(Storage.Backup.BackupCommands.Backup());
+        root.Subcommands.Add(Storage.Backup.BackupCommands.Restore());
+        root.Subcommands.Add(People.Erasures.ErasureCommands.Build());
         return root;
     }
 

@@ -43,6 +43,9 @@ internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyE
         return current;
     }
 
+    /// <summary>Drops a removed version from memory.</summary>
+    public void Forget(string purpose, int version) => _cache.TryRemove((purpose, version), out _);
+
     /// <summary>Drops the cached current version of <paramref name="purpose"/>: the next <see cref="CurrentAsync"/> reads it from the database.</summary>
     public void ForgetCurrent(string purpose) => _current.TryRemove(purpose, out _);
 
@@ -141,7 +144,8 @@ internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyE
         return await db.Set<WrappedKey>().AnyAsync(k => k.WrappedBy != current, ct);
     }
 
-    private async Task<int> NewestVersionAsync(string purpose, CancellationToken ct)
+    /// <summary>The newest version of <paramref name="purpose"/>, 0 when there is none (never creates one).</summary>
+    public async Task<int> NewestVersionAsync(string purpose, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.Set<WrappedKey>().Where(k => k.Purpose == purpose).MaxAsync(k => (int?)k.Version, ct) ?? 0;

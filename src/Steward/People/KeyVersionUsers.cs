@@ -1,0 +1,105 @@
+using Microsoft.EntityFrameworkCore;
+using Steward.Security.Keys;
+using Steward.Storage;
+
+namespace Steward.People;
+
+/// <summary>
+/// Subject data keys wrapped by an older <see cref="SubjectKeys.WrappingPurpose"/> version, re-wrapped under the newest a batch
+/// at a time (one read, one transaction). On PostgreSQL the batch's rows are locked, so an erasure at the same moment waits
+/// and then still destroys the key: a re-wrap never writes back a key that was just destroyed.
+/// </summary>
+internal sealed class SubjectKeysOnOldVersions(IDbContextFactory<StewardDbContext> contexts, SubjectKeys keys) : IKeyVersionUser
+{
+    public const int BatchSize = 1000;
+    public string Purpose => SubjectKeys.WrappingPurpose;
+    public string What => "subject data key(s)";
+    public bool Movable => true;
+
+    public async Task<int> CountOnAsync(int version, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<DataSubject>().CountAsync(s => s.WrappedDataKey != null && s.WrappingKeyVersion == version, ct);
+    }
+
+    public async Task<int> CountBelowAsync(int version, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<DataSubject>().CountAsync(s => s.WrappedDataKey != null && s.WrappingKeyVersion < version, ct);
+    }
+
+    public async Task<int> MoveBatchAsync(ManagedKey current, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rows = db.Database.IsNpgsql()
+            ? await db.Set<DataSubject>().FromSql($"""
+                SELECT * FROM data_subjects WHERE "WrappedDataKey" IS NOT NULL AND "WrappingKeyVersion" < {current.Version}
+                ORDER BY "Id" LIMIT {BatchSize} FOR UPDATE
+                """).ToListAsync(ct)
+            : await db.Set<DataSubject>().Where(s => s.WrappedDataKey != null && s.WrappingKeyVersion < current.Version)
+                .OrderBy(s => s.Id).Take(BatchSize).ToListAsync(ct);
+        foreach (var subject in rows) await keys.RewrapAsync(subject, current, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return rows.Count;
+    }
+}
+
+/// <summary>
+/// Identities indexed under an older <see cref="BlindIndex.Purpose"/> version, re-indexed under the newest (each decrypted
+/// with its subject's data key). Lookups try every version meanwhile, so people are found throughout.
+/// </summary>
+internal sealed class IdentitiesOnOldVersions(IDbContextFactory<StewardDbContext> contexts, SubjectKeys keys) : IKeyVersionUser
+{
+    public const int BatchSize = 1000;
+    public string Purpose => BlindIndex.Purpose;
+    public string What => "identity index(es)";
+    public bool Movable => true;
+
+    public async Task<int> CountOnAsync(int version, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<SubjectIdentity>().CountAsync(i => i.BlindIndexVersion == version, ct);
+    }
+
+    public async Task<int> CountBelowAsync(int version, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await Readable(db).CountAsync(i => i.BlindIndexVersion < version, ct);
+    }
+
+    public async Task<int> MoveBatchAsync(ManagedKey current, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rows = db.Database.IsNpgsql()
+            ? await db.Set<SubjectIdentity>().FromSql($"""
+                SELECT i.* FROM subject_identities i JOIN data_subjects s ON s."Id" = i."SubjectId"
+                WHERE s."WrappedDataKey" IS NOT NULL AND i."BlindIndexVersion" < {current.Version}
+                ORDER BY i."Id" LIMIT {BatchSize} FOR UPDATE OF i
+                """).ToListAsync(ct)
+            : await Readable(db).Where(i => i.BlindIndexVersion < current.Version).OrderBy(i => i.Id).Take(BatchSize).ToListAsync(ct);
+        var ids = rows.Select(r => r.SubjectId).Distinct().ToList();
+        var subjects = await db.Set<DataSubject>().AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+        var dataKeys = new Dictionary<Guid, byte[]>();
+        foreach (var row in rows)
+        {
+            if (!dataKeys.TryGetValue(row.SubjectId, out var dataKey))
+                dataKeys[row.SubjectId] = dataKey = await keys.OpenAsync(subjects[row.SubjectId], ct)
+                    ?? throw new InvalidOperationException($"Subject {row.SubjectId} has identities but no data key.");
+            var value = SubjectKeys.Decrypt(dataKey, row.SubjectId, row.Type, row.Ciphertext);
+            var blind = BlindIndex.Of(current, new Identity(row.Type, value));
+            row.BlindIndex = blind.Value;
+            row.BlindIndexVersion = blind.Version;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        foreach (var k in dataKeys.Values) System.Security.Cryptography.CryptographicOperations.ZeroMemory(k);
+        return rows.Count;
+    }
+
+    // Identities whose subject still has a data key: the only ones that can be decrypted and so re-indexed.
+    private static IQueryable<SubjectIdentity> Readable(StewardDbContext db) =>
+        db.Set<SubjectIdentity>().Where(i => db.Set<DataSubject>().Any(s => s.Id == i.SubjectId && s.WrappedDataKey != null));
+}
