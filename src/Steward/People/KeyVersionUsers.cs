@@ -11,7 +11,8 @@ namespace Steward.People;
 /// </summary>
 internal sealed class SubjectKeysOnOldVersions(IDbContextFactory<StewardDbContext> contexts, SubjectKeys keys) : IKeyVersionUser
 {
-    public const int BatchSize = 1000;
+    /// <summary>Rows per transaction: large enough that the round trips do not dominate, small enough to keep locks short.</summary>
+    public int BatchSize { get; set; } = 1000;
     public string Purpose => SubjectKeys.WrappingPurpose;
     public string What => "subject data key(s)";
     public bool Movable => true;
@@ -52,7 +53,8 @@ internal sealed class SubjectKeysOnOldVersions(IDbContextFactory<StewardDbContex
 /// </summary>
 internal sealed class IdentitiesOnOldVersions(IDbContextFactory<StewardDbContext> contexts, SubjectKeys keys) : IKeyVersionUser
 {
-    public const int BatchSize = 1000;
+    /// <summary>Rows per transaction: large enough that the round trips do not dominate, small enough to keep locks short.</summary>
+    public int BatchSize { get; set; } = 1000;
     public string Purpose => BlindIndex.Purpose;
     public string What => "identity index(es)";
     public bool Movable => true;

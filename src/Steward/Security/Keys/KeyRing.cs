@@ -211,7 +211,7 @@ internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyE
     private byte[] Unwrap(WrappedKey row)
     {
         var kek = keks.Find(row.WrappedBy) ?? throw new Hosting.StewardException(
-            $"Key '{row.Purpose}' v{row.Version} is wrapped by key-encryption key {row.WrappedBy}, which is not configured (Keys:KeyEncryptionKey or Keys:PreviousKeyEncryptionKeys).");
+            $"Key '{row.Purpose}' v{row.Version} is wrapped by key-encryption key {row.WrappedBy}, which is not configured (Keys:KeyEncryptionKey or Keys:PreviousKeyEncryptionKeys; on the embedded default, keys/{KeyEncryptionKey.PreviousFilePrefix}{row.WrappedBy} in the data directory).");
         var plain = new byte[row.Material.Length - NonceSize - TagSize];
         try
         {
