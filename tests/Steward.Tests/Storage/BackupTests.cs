@@ -178,6 +178,36 @@ public sealed class BackupTests
         Assert.Single(await FindingsAsync(app));
     }
 
+    [Fact]
+    public async Task Replaying_erasures_erases_whoever_an_older_copy_still_has_by_blind_index_but_not_someone_who_came_back()
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        var people = app.Services<PeopleDirectory>();
+        var alice = (await people.FindOrCreateAsync(Email("alice@example.com"), null, Actor, Ct)).SubjectId;
+        Assert.Contains("replayed 0 tombstone(s); erased 0", (await StewardCli.RunAsync(app.Database, "", "erasures", "replay")).Stdout, StringComparison.Ordinal);
+        // In the older copy Alice's address belonged to a subject that the live database later merged or lost: same person, other id.
+        var copy = (await people.FindOrCreateAsync(Email("a.liu@example.com"), null, Actor, Ct)).SubjectId;
+        Assert.True(await people.EraseKeyAsync(alice, Actor, Ct));
+        // The older copy: Alice's address on the subject created before her erasure (the row of a comeback, moved onto it).
+        var first = (await people.FindOrCreateAsync(Email("alice@example.com"), null, Actor, Ct)).SubjectId;
+        await using (var db = await app.DbAsync())
+            await db.Set<SubjectIdentity>().Where(i => i.SubjectId == first).ExecuteUpdateAsync(s => s.SetProperty(i => i.SubjectId, copy));
+
+        // On the app's clock, like the erasures: a replay compares when subjects were created with when the tombstone was written.
+        var replay = app.Services<ErasureReplay>();
+        Assert.Equal((1, 1), await replay.ReplayAsync([], Actor, null, Ct));
+        Assert.Null(await people.FindAsync(Email("alice@example.com"), Ct));
+
+        // Someone who comes back after the erasure is flagged, and a replay leaves them alone.
+        var back = (await people.FindOrCreateAsync(Email("alice@example.com"), null, Actor, Ct)).SubjectId;
+        Assert.Equal(0, (await replay.ReplayAsync([], Actor, null, Ct)).Erased);
+        await using (var db = await app.DbAsync())
+        {
+            Assert.Null((await db.Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == copy)).WrappedDataKey);
+            Assert.NotNull((await db.Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == back)).WrappedDataKey);
+        }
+    }
+
     private const string KeyEncryptionKeyPrefix = Steward.Security.Keys.KeyEncryptionKey.PreviousFilePrefix;
 
     private static async Task<List<ComebackFinding>> FindingsAsync(StewardTestApp app)

@@ -36,8 +36,10 @@ internal sealed class ErasureReplay(IDbContextFactory<StewardDbContext> contexts
             {
                 if (!IdentityTypes.TryParse(h.Type, out var type)) continue;
                 var hash = h.Hash;
-                if (await db.Set<SubjectIdentity>().AsNoTracking().Where(i => i.Type == type && i.BlindIndex == hash).Select(i => (Guid?)i.SubjectId).FirstOrDefaultAsync(ct) is { } found)
-                    subjects.Add(found);
+                var found = await db.Set<SubjectIdentity>().AsNoTracking().Where(i => i.Type == type && i.BlindIndex == hash)
+                    .Join(db.Set<DataSubject>(), i => i.SubjectId, s => s.Id, (i, s) => new { s.Id, s.CreatedAt }).FirstOrDefaultAsync(ct);
+                // Someone who came back after the erasure (consented again) is a new subject: flagged for staff, not erased here.
+                if (found is not null && found.CreatedAt <= record.ErasedAt) subjects.Add(found.Id);
             }
         }
         var erased = 0;
