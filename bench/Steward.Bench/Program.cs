@@ -9,6 +9,8 @@ switch (args)
         return 0;
     case [ConnectorBenchmark.Verb]:
         return await ConnectorBenchmark.RunAsync();
+    case [RewrapBenchmark.Verb]:
+        return await RewrapBenchmark.RunAsync();
     case ["banners"]:
         return await BannerBenchmark.RunAsync();
     default:

@@ -29,21 +29,21 @@ internal sealed class SubjectKeysOnOldVersions(IDbContextFactory<StewardDbContex
         return await db.Set<DataSubject>().CountAsync(s => s.WrappedDataKey != null && s.WrappingKeyVersion < version, ct);
     }
 
-    public async Task<int> MoveBatchAsync(ManagedKey current, CancellationToken ct)
+    public async Task<KeyMoveBatch> MoveBatchAsync(ManagedKey current, Guid after, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var rows = db.Database.IsNpgsql()
             ? await db.Set<DataSubject>().FromSql($"""
-                SELECT * FROM data_subjects WHERE "WrappedDataKey" IS NOT NULL AND "WrappingKeyVersion" < {current.Version}
+                SELECT * FROM data_subjects WHERE "Id" > {after} AND "WrappedDataKey" IS NOT NULL AND "WrappingKeyVersion" < {current.Version}
                 ORDER BY "Id" LIMIT {BatchSize} FOR UPDATE
                 """).ToListAsync(ct)
-            : await db.Set<DataSubject>().Where(s => s.WrappedDataKey != null && s.WrappingKeyVersion < current.Version)
+            : await db.Set<DataSubject>().Where(s => s.Id > after && s.WrappedDataKey != null && s.WrappingKeyVersion < current.Version)
                 .OrderBy(s => s.Id).Take(BatchSize).ToListAsync(ct);
         foreach (var subject in rows) await keys.RewrapAsync(subject, current, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return rows.Count;
+        return rows.Count == 0 ? KeyMoveBatch.None : new KeyMoveBatch(rows.Count, rows[^1].Id);
     }
 }
 
@@ -71,17 +71,17 @@ internal sealed class IdentitiesOnOldVersions(IDbContextFactory<StewardDbContext
         return await Readable(db).CountAsync(i => i.BlindIndexVersion < version, ct);
     }
 
-    public async Task<int> MoveBatchAsync(ManagedKey current, CancellationToken ct)
+    public async Task<KeyMoveBatch> MoveBatchAsync(ManagedKey current, Guid after, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var rows = db.Database.IsNpgsql()
             ? await db.Set<SubjectIdentity>().FromSql($"""
                 SELECT i.* FROM subject_identities i JOIN data_subjects s ON s."Id" = i."SubjectId"
-                WHERE s."WrappedDataKey" IS NOT NULL AND i."BlindIndexVersion" < {current.Version}
+                WHERE i."Id" > {after} AND s."WrappedDataKey" IS NOT NULL AND i."BlindIndexVersion" < {current.Version}
                 ORDER BY i."Id" LIMIT {BatchSize} FOR UPDATE OF i
                 """).ToListAsync(ct)
-            : await Readable(db).Where(i => i.BlindIndexVersion < current.Version).OrderBy(i => i.Id).Take(BatchSize).ToListAsync(ct);
+            : await Readable(db).Where(i => i.Id > after && i.BlindIndexVersion < current.Version).OrderBy(i => i.Id).Take(BatchSize).ToListAsync(ct);
         var ids = rows.Select(r => r.SubjectId).Distinct().ToList();
         var subjects = await db.Set<DataSubject>().AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
         var dataKeys = new Dictionary<Guid, byte[]>();
@@ -98,7 +98,7 @@ internal sealed class IdentitiesOnOldVersions(IDbContextFactory<StewardDbContext
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         foreach (var k in dataKeys.Values) System.Security.Cryptography.CryptographicOperations.ZeroMemory(k);
-        return rows.Count;
+        return rows.Count == 0 ? KeyMoveBatch.None : new KeyMoveBatch(rows.Count, rows[^1].Id);
     }
 
     // Identities whose subject still has a data key: the only ones that can be decrypted and so re-indexed.

@@ -26,7 +26,7 @@ public sealed class KeyRotationTests
         await rotation.RotateAsync(SubjectKeys.WrappingPurpose, Actor, Ct);
         // One batch, then the process "dies": what is left is what still uses version 1.
         var current = await app.Services<KeyRing>().CurrentAsync(SubjectKeys.WrappingPurpose, Ct);
-        Assert.Equal(2, await mover.MoveBatchAsync(current, Ct));
+        Assert.Equal(2, (await mover.MoveBatchAsync(current, Guid.Empty, Ct)).Moved);
         Assert.Equal(3, await rotation.UnfinishedAsync(Ct));
         var refused = await StewardCli.RunAsync(app.Database, "", "keys", "remove", SubjectKeys.WrappingPurpose, "1");
         Assert.Equal(1, refused.ExitCode);
@@ -69,7 +69,7 @@ public sealed class KeyRotationTests
             Assert.All(await db.Set<SubjectIdentity>().AsNoTracking().ToListAsync(), i => Assert.Equal(2, i.BlindIndexVersion));
         // Rotate again and stop after one batch: old and new versions side by side, every identity still found.
         await app.Services<KeyRotation>().RotateAsync(BlindIndex.Purpose, Actor, Ct);
-        Assert.Equal(1, await mover.MoveBatchAsync(await app.Services<KeyRing>().CurrentAsync(BlindIndex.Purpose, Ct), Ct));
+        Assert.Equal(1, (await mover.MoveBatchAsync(await app.Services<KeyRing>().CurrentAsync(BlindIndex.Purpose, Ct), Guid.Empty, Ct)).Moved);
         await using var other = await StewardTestApp.StartAsync(app.Database);
         foreach (var (email, subject) in new[] { ("alice@example.com", alice), ("alice.work@example.com", alice), ("bob@example.com", bob) })
             Assert.Equal(subject, await other.Services<PeopleDirectory>().FindAsync(Email(email), Ct));

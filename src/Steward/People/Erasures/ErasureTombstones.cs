@@ -147,5 +147,5 @@ internal sealed class TombstonesOnBlindIndexVersions(IDbContextFactory<StewardDb
 
     public Task<int> CountBelowAsync(int version, CancellationToken ct) => Task.FromResult(0);
 
-    public Task<int> MoveBatchAsync(ManagedKey current, CancellationToken ct) => Task.FromResult(0);
+    public Task<KeyMoveBatch> MoveBatchAsync(ManagedKey current, Guid after, CancellationToken ct) => Task.FromResult(KeyMoveBatch.None);
 }

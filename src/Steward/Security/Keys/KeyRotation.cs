@@ -67,10 +67,10 @@ internal sealed class KeyRotation(
             if (await ring.NewestVersionAsync(user.Purpose, ct) == 0) continue;
             var current = await ring.CurrentAsync(user.Purpose, ct);
             var moved = 0;
-            for (int n; (n = await user.MoveBatchAsync(current, ct)) > 0;)
+            for (var batch = await user.MoveBatchAsync(current, Guid.Empty, ct); batch.Moved > 0; batch = await user.MoveBatchAsync(current, batch.Last, ct))
             {
-                moved += n;
-                done += n;
+                moved += batch.Moved;
+                done += batch.Moved;
                 progress?.Report(done);
             }
             if (moved > 0)

@@ -21,6 +21,15 @@ internal interface IKeyVersionUser
     /// <summary>How many rows use a version older than <paramref name="version"/>.</summary>
     Task<int> CountBelowAsync(int version, CancellationToken ct);
 
-    /// <summary>Moves one batch of rows on older versions to <paramref name="current"/> in one transaction; returns how many (0: none left).</summary>
-    Task<int> MoveBatchAsync(ManagedKey current, CancellationToken ct);
+    /// <summary>
+    /// Moves the next batch of rows on older versions, after id <paramref name="after"/> in id order, to <paramref name="current"/> in one
+    /// transaction (ids, not offsets: a batch never rescans rows already moved). <see cref="KeyMoveBatch.Moved"/> is 0 when none are left.
+    /// </summary>
+    Task<KeyMoveBatch> MoveBatchAsync(ManagedKey current, Guid after, CancellationToken ct);
+}
+
+/// <summary>How many rows a batch moved and the last id it read (where the next batch starts).</summary>
+internal readonly record struct KeyMoveBatch(int Moved, Guid Last)
+{
+    public static KeyMoveBatch None => new(0, Guid.Empty);
 }
