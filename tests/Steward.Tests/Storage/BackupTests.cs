@@ -208,6 +208,33 @@ public sealed class BackupTests
         }
     }
 
+    [Fact]
+    public async Task Tombstones_exported_before_a_restore_are_replayed_into_the_restored_database()
+    {
+        // The PostgreSQL way: the dump brings Alice back; the tombstones exported before pg_restore erase her again.
+        await using var app = await StewardTestApp.StartAsync();
+        var people = app.Services<PeopleDirectory>();
+        var alice = (await people.FindOrCreateAsync(Email("alice@example.com"), null, Actor, Ct)).SubjectId;
+        var file = Path.Combine(app.Database.DataDirectory, "tombstones.jsonl");
+        byte[] index;
+        await using (var db = await app.DbAsync())
+            index = (await db.Set<SubjectIdentity>().AsNoTracking().SingleAsync(i => i.SubjectId == alice)).BlindIndex;
+        var erasedLater = new TombstoneRecord(alice, app.Time.GetUtcNow().AddDays(1), [new TombstoneHash("email", 1, index)]);
+        await File.WriteAllTextAsync(file, ErasureTombstones.ToLines([erasedLater]));
+
+        var replay = await StewardCli.RunAsync(app.Database, "", "erasures", "replay", "--from", file);
+        Assert.True(replay.ExitCode == 0, replay.Stderr);
+        Assert.Contains("erased 1 subject(s) again", replay.Stdout, StringComparison.Ordinal);
+        Assert.Null(await people.FindAsync(Email("alice@example.com"), Ct));
+
+        var export = await StewardCli.RunAsync(app.Database, "", "erasures", "export");
+        Assert.Contains(alice.ToString(), Assert.Single(export.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(file, "{\"subjectId\": \"not a tombstone\"}\n");
+        var bad = await StewardCli.RunAsync(app.Database, "", "erasures", "replay", "--from", file);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.StartsWith($"steward: {file}:1:1:", Assert.Single(bad.StderrLines), StringComparison.Ordinal);
+    }
+
     private const string KeyEncryptionKeyPrefix = Steward.Security.Keys.KeyEncryptionKey.PreviousFilePrefix;
 
     private static async Task<List<ComebackFinding>> FindingsAsync(StewardTestApp app)

@@ -13,16 +13,30 @@ internal static class ErasureCommands
     {
         var erasures = new Command("erasures", "Replay erasures after a restore, and list erased people who seem to have come back.");
 
+        var from = new Option<string?>("--from") { Description = "Also replay the tombstones in this file (written by 'steward erasures export' before a restore).", HelpName = "FILE" };
         var replay = new Command("replay",
-            "Erase again everyone a tombstone names (by subject id and by the blind indexes of their identities): run after pg_restore, "
-            + "or any restore of an older database. Safe to repeat; audited.");
+            "Erase again everyone a tombstone names (by subject id, and by the blind indexes of their identities those who existed when they were erased): "
+            + "run after pg_restore, or any restore of an older database. Safe to repeat; audited.") { from };
         replay.SetGuardedAction(async (parse, ct) =>
         {
+            var extra = parse.GetValue(from) is { } file ? ReadFile(file) : [];
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var bar = Console.IsErrorRedirected ? null : new ProgressBar("replaying erasures", 0);
-            var (tombstones, erased) = await services.GetRequiredService<ErasureReplay>().ReplayAsync([], Security.AdminCommands.CliActor, bar, ct);
+            var (tombstones, erased) = await services.GetRequiredService<ErasureReplay>().ReplayAsync(extra, Security.AdminCommands.CliActor, bar, ct);
             bar?.Done();
             Console.WriteLine($"replayed {tombstones} tombstone(s); erased {erased} subject(s) again");
+            return 0;
+        });
+
+        var output = Policy.PolicyCommands.OutputOption();
+        var export = new Command("export",
+            "Write every tombstone (subject id, time, blind indexes; nothing readable) as JSON lines: keep it before restoring an older PostgreSQL dump, "
+            + "then 'steward erasures replay --from FILE'.") { output };
+        export.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
+            var tombstones = services.GetRequiredService<ErasureTombstones>();
+            await Policy.PolicyCommands.WriteOutputAsync(parse.GetValue(output), ErasureTombstones.ToLines(await tombstones.ReadDatabaseAsync(ct)), ct);
             return 0;
         });
 
@@ -40,7 +54,17 @@ internal static class ErasureCommands
         });
 
         erasures.Subcommands.Add(replay);
+        erasures.Subcommands.Add(export);
         erasures.Subcommands.Add(findings);
         return erasures;
+    }
+
+    private static IReadOnlyList<TombstoneRecord> ReadFile(string file)
+    {
+        try { return ErasureTombstones.Read(file); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StewardException($"{file}: cannot read ({e.Message}).");
+        }
     }
 }

@@ -58,7 +58,7 @@ internal sealed class ErasureTombstones(IDbContextFactory<StewardDbContext> cont
     public void AppendToJournal(TombstoneRecord record)
     {
         if (JournalPath is not { } path) return;
-        var line = JsonSerializer.Serialize(record, Json) + "\n";
+        var line = ToLines([record]);
         var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = DataDirectory.OwnerReadWrite;
         lock (JournalGate)
@@ -70,9 +70,14 @@ internal sealed class ErasureTombstones(IDbContextFactory<StewardDbContext> cont
     }
 
     /// <summary>Every tombstone in the journal, in order; a torn last line (a crash mid-append) is skipped.</summary>
-    public IReadOnlyList<TombstoneRecord> ReadJournal()
+    public IReadOnlyList<TombstoneRecord> ReadJournal() => JournalPath is { } path && File.Exists(path) ? Read(path) : [];
+
+    /// <summary>Tombstones as JSON lines, the journal's format (also what <c>steward erasures export</c> writes).</summary>
+    public static string ToLines(IEnumerable<TombstoneRecord> records) => string.Concat(records.Select(r => JsonSerializer.Serialize(r, Json) + "\n"));
+
+    /// <summary>Tombstones from a file of JSON lines; a line that is not one is an error naming it.</summary>
+    public static IReadOnlyList<TombstoneRecord> Read(string path)
     {
-        if (JournalPath is not { } path || !File.Exists(path)) return [];
         var records = new List<TombstoneRecord>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))

@@ -61,7 +61,13 @@ internal static class KeyCommands
 
         var removePurpose = new Argument<string?>("PURPOSE") { Description = "The key's purpose.", Arity = ArgumentArity.ZeroOrOne };
         var removeVersion = new Argument<int?>("VERSION") { Description = "The old version to remove.", Arity = ArgumentArity.ZeroOrOne };
-        removeVersion.CustomParser = r => Cli.WholeNumber(r, "VERSION");
+        removeVersion.CustomParser = r =>
+        {
+            var token = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0) return v;
+            r.AddError($"VERSION must be a key version such as 1 or 2 (see 'steward keys list'), not '{token}'");
+            return null;
+        };
         var removeKek = new Option<string?>("--kek") { Description = "Remove an earlier generated key-encryption key by its id instead.", HelpName = "ID" };
         var remove = new Command("remove",
             "Remove an old version of a key, or with --kek an earlier generated key-encryption key, once nothing uses it "
