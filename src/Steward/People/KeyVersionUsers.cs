@@ -33,13 +33,25 @@ internal sealed class SubjectKeysOnOldVersions(IDbContextFactory<StewardDbContex
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var rows = db.Database.IsNpgsql()
-            ? await db.Set<DataSubject>().FromSql($"""
+        if (db.Database.IsNpgsql())
+        {
+            var locked = await db.Set<DataSubject>().FromSql($"""
                 SELECT * FROM data_subjects WHERE "Id" > {after} AND "WrappedDataKey" IS NOT NULL AND "WrappingKeyVersion" < {current.Version}
                 ORDER BY "Id" LIMIT {BatchSize} FOR UPDATE
-                """).ToListAsync(ct)
-            : await db.Set<DataSubject>().Where(s => s.Id > after && s.WrappedDataKey != null && s.WrappingKeyVersion < current.Version)
-                .OrderBy(s => s.Id).Take(BatchSize).ToListAsync(ct);
+                """).AsNoTracking().ToListAsync(ct);
+            foreach (var subject in locked) await keys.RewrapAsync(subject, current, ct);
+            // One statement for the batch instead of one per row.
+            var ids = locked.Select(s => s.Id).ToArray();
+            var wrapped = locked.Select(s => s.WrappedDataKey!).ToArray();
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE data_subjects d SET "WrappedDataKey" = v.k, "WrappingKeyVersion" = {current.Version}
+                FROM unnest({ids}, {wrapped}) AS v(id, k) WHERE d."Id" = v.id
+                """, ct);
+            await tx.CommitAsync(ct);
+            return locked.Count == 0 ? KeyMoveBatch.None : new KeyMoveBatch(locked.Count, locked[^1].Id);
+        }
+        var rows = await db.Set<DataSubject>().Where(s => s.Id > after && s.WrappedDataKey != null && s.WrappingKeyVersion < current.Version)
+            .OrderBy(s => s.Id).Take(BatchSize).ToListAsync(ct);
         foreach (var subject in rows) await keys.RewrapAsync(subject, current, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -48,7 +48,7 @@ internal sealed class ErasureTombstones(IDbContextFactory<StewardDbContext> cont
             {
                 Id = Guid.CreateVersion7(record.ErasedAt),
                 TombstoneId = id,
-                Type = IdentityTypes.TryParse(h.Type, out var type) ? type : throw new InvalidDataException("A tombstone has an unknown identity type."),
+                Type = IdentityTypes.TryParse(h.Type, out var type) ? type : throw new StewardException($"A tombstone of subject {record.SubjectId} has an unknown identity type."),
                 Version = h.Version,
                 Hash = h.Hash,
             });
@@ -86,7 +86,10 @@ internal sealed class ErasureTombstones(IDbContextFactory<StewardDbContext> cont
             if (line.Length == 0) continue;
             try
             {
-                records.Add(JsonSerializer.Deserialize<TombstoneRecord>(line, Json) ?? throw new JsonException());
+                var record = JsonSerializer.Deserialize<TombstoneRecord>(line, Json);
+                if (record is not { Hashes: not null } || record.SubjectId == Guid.Empty
+                    || record.Hashes.Any(h => h is null || !IdentityTypes.TryParse(h.Type, out _) || h.Hash is null)) throw new JsonException();
+                records.Add(record);
             }
             catch (JsonException) when (!line.EndsWith('}'))
             {
@@ -94,7 +97,7 @@ internal sealed class ErasureTombstones(IDbContextFactory<StewardDbContext> cont
             }
             catch (JsonException)
             {
-                throw new Hosting.StewardException($"{path}:{lineNumber}:1: not a tombstone; the erasure journal was altered.");
+                throw new StewardException($"{path}:{lineNumber}:1: not a tombstone (a JSON line with subjectId, erasedAt and hashes).");
             }
         }
         return records;
@@ -108,6 +111,14 @@ internal sealed class ErasureTombstones(IDbContextFactory<StewardDbContext> cont
         var hashes = (await db.Set<ErasureTombstoneHash>().AsNoTracking().ToListAsync(ct)).ToLookup(h => h.TombstoneId);
         return stones.Select(t => new TombstoneRecord(t.SubjectId, t.ErasedAt,
             hashes[t.Id].Select(h => new TombstoneHash(IdentityTypes.Name(h.Type), h.Version, h.Hash)).ToList())).ToList();
+    }
+
+    /// <summary>How many comeback findings were made within <paramref name="within"/> (the console's start page).</summary>
+    public async Task<int> RecentComebacksAsync(TimeSpan within, CancellationToken ct)
+    {
+        var since = time.GetUtcNow() - within;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<ComebackFinding>().CountAsync(f => f.FoundAt >= since, ct);
     }
 
     /// <summary>
