@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Steward.Security.Keys;
 using Steward.Storage;
 
@@ -50,10 +51,25 @@ internal sealed class SubjectKeysOnOldVersions(IDbContextFactory<StewardDbContex
             await tx.CommitAsync(ct);
             return locked.Count == 0 ? KeyMoveBatch.None : new KeyMoveBatch(locked.Count, locked[^1].Id);
         }
-        var rows = await db.Set<DataSubject>().Where(s => s.Id > after && s.WrappedDataKey != null && s.WrappingKeyVersion < current.Version)
+        // SQLite: the transaction holds the only write lock; one prepared statement reused for the batch.
+        var rows = await db.Set<DataSubject>().AsNoTracking()
+            .Where(s => s.Id > after && s.WrappedDataKey != null && s.WrappingKeyVersion < current.Version)
             .OrderBy(s => s.Id).Take(BatchSize).ToListAsync(ct);
-        foreach (var subject in rows) await keys.RewrapAsync(subject, current, ct);
-        await db.SaveChangesAsync(ct);
+        await using (var update = db.Database.GetDbConnection().CreateCommand())
+        {
+            update.Transaction = tx.GetDbTransaction();
+            update.CommandText = """UPDATE data_subjects SET "WrappedDataKey" = $key, "WrappingKeyVersion" = $version WHERE "Id" = $id""";
+            var (id, key, version) = (update.CreateParameter(), update.CreateParameter(), update.CreateParameter());
+            (id.ParameterName, key.ParameterName, version.ParameterName, version.Value) = ("$id", "$key", "$version", current.Version);
+            update.Parameters.AddRange(new[] { id, key, version });
+            foreach (var subject in rows)
+            {
+                await keys.RewrapAsync(subject, current, ct);
+                // The text form EF Core stores a Guid in on SQLite.
+                (id.Value, key.Value) = (subject.Id.ToString().ToUpperInvariant(), subject.WrappedDataKey);
+                if (await update.ExecuteNonQueryAsync(ct) != 1) throw new InvalidOperationException($"Subject {subject.Id} was not re-wrapped.");
+            }
+        }
         await tx.CommitAsync(ct);
         return rows.Count == 0 ? KeyMoveBatch.None : new KeyMoveBatch(rows.Count, rows[^1].Id);
     }
