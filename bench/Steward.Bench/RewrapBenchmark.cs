@@ -45,7 +45,7 @@ internal static class RewrapBenchmark
         var rotation = services.GetRequiredService<KeyRotation>();
         await rotation.RotateAsync(SubjectKeys.WrappingPurpose, "bench", ct);
         var rewrap = Stopwatch.StartNew();
-        var moved = await rotation.CompleteAsync("bench", progress: null, ct);
+        var (_, moved) = await rotation.CompleteAsync("bench", progress: null, ct);
         rewrap.Stop();
         if (moved != count) throw new InvalidOperationException($"moved {moved}, expected {count}");
 

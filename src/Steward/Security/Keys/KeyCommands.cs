@@ -43,8 +43,8 @@ internal static class KeyCommands
                 return 0;
             }
             var version = await rotation.RotateAsync(name, AdminCommands.CliActor, ct);
-            var moved = await CompleteAsync(rotation, ct);
-            Console.WriteLine($"rotated {name} to version {version}; moved {moved} row(s) to it");
+            var (_, moved) = await CompleteAsync(rotation, ct);
+            Console.WriteLine($"rotated {name} to version {version}" + (moved > 0 ? $"; moved {moved} row(s) to it" : ""));
             return 0;
         });
 
@@ -54,8 +54,9 @@ internal static class KeyCommands
         rewrap.SetGuardedAction(async (parse, ct) =>
         {
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
-            var moved = await CompleteAsync(services.GetRequiredService<KeyRotation>(), ct);
-            Console.WriteLine($"every key is wrapped by key-encryption key {services.GetRequiredService<KeyEncryptionKeys>().Current.Id}; moved {moved} row(s) to the newest key versions");
+            var (rewrapped, moved) = await CompleteAsync(services.GetRequiredService<KeyRotation>(), ct);
+            Console.WriteLine($"re-wrapped {rewrapped} key(s) under key-encryption key {services.GetRequiredService<KeyEncryptionKeys>().Current.Id}"
+                + (moved > 0 ? $"; moved {moved} row(s) to the newest key versions" : ""));
             return 0;
         });
 
@@ -99,7 +100,7 @@ internal static class KeyCommands
         return keys;
     }
 
-    private static async Task<int> CompleteAsync(KeyRotation rotation, CancellationToken ct)
+    private static async Task<(int Rewrapped, int Moved)> CompleteAsync(KeyRotation rotation, CancellationToken ct)
     {
         var bar = Console.IsErrorRedirected ? null : new ProgressBar("moving keys", 0);
         var moved = await rotation.CompleteAsync(AdminCommands.CliActor, bar, ct);

@@ -56,9 +56,9 @@ internal sealed class KeyRotation(
     /// Finishes every rotation: re-wraps ring keys under the current key-encryption key, then moves every row on an older key
     /// version to the newest, a batch per transaction. Resumable: what is left is exactly what still uses an older version.
     /// </summary>
-    public async Task<int> CompleteAsync(string actor, ProgressBar? progress, CancellationToken ct)
+    public async Task<(int Rewrapped, int Moved)> CompleteAsync(string actor, ProgressBar? progress, CancellationToken ct)
     {
-        await RewrapAsync(actor, ct);
+        var rewrapped = await RewrapAsync(actor, ct);
         var total = await UnfinishedAsync(ct);
         var done = 0;
         progress?.Total = total;
@@ -76,7 +76,7 @@ internal sealed class KeyRotation(
             if (moved > 0)
                 await audit.AppendAsync(new AuditEvent(actor, "keys.moved", $"key:{user.Purpose}", new { version = current.Version, rows = moved }), ct);
         }
-        return done;
+        return (rewrapped, done);
     }
 
     /// <summary>
