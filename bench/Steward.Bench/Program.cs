@@ -11,6 +11,8 @@ switch (args)
         return await ConnectorBenchmark.RunAsync();
     case [ErasureCheckBenchmark.Verb]:
         return await ErasureCheckBenchmark.RunAsync();
+    case [RewrapBenchmark.Verb]:
+        return await RewrapBenchmark.RunAsync();
     case ["banners"]:
         return await BannerBenchmark.RunAsync();
     default:

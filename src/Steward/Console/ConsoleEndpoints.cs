@@ -31,7 +31,8 @@ internal static class ConsoleEndpoints
             Shown = JobsShown,
         });
 
-    private static async Task<IResult> HomeAsync(HttpContext http, IAntiforgery af, PolicyStore policies, AuditVerifier verifier, CancellationToken ct)
+    private static async Task<IResult> HomeAsync(HttpContext http, IAntiforgery af, PolicyStore policies, AuditVerifier verifier,
+        People.Erasures.ErasureTombstones tombstones, CancellationToken ct)
     {
         var tokens = af.GetAndStoreTokens(http);
         var role = http.User.FindFirstValue(ClaimTypes.Role) ?? "";
@@ -42,6 +43,7 @@ internal static class ConsoleEndpoints
             Versions = await policies.ListAsync(ct),
             Current = (await policies.CurrentAsync(ct))?.Info.Version,
             Audit = role is Roles.Admin or Roles.Auditor ? await verifier.VerifyAsync(ct) : null,
+            Comebacks = role is Roles.Admin or Roles.PrivacyOfficer ? await tombstones.RecentComebacksAsync(TimeSpan.FromDays(30), ct) : 0,
             AntiforgeryField = tokens.FormFieldName,
             AntiforgeryToken = tokens.RequestToken ?? "",
         });

@@ -22,6 +22,7 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
     public required string ViewNotice { get; init; }
     public required string ApiDocument { get; init; }
     public required string Jobs { get; init; }
+    public required string ErasedComebacks { get; init; }
     public required string RightsRequests { get; init; }
     public required string LegalHolds { get; init; }
     public required string JobsIntro { get; init; }
@@ -56,6 +57,7 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
         ViewNotice = "View the privacy notice",
         ApiDocument = "API description (OpenAPI)",
         Jobs = "Background jobs",
+        ErasedComebacks = "In the last 30 days, {0} new person(s) had an identifier of someone who was erased. Run 'steward erasures findings' and decide whether it is the same person; nothing was erased automatically.",
         RightsRequests = "Rights requests",
         LegalHolds = "Legal holds",
         JobsIntro = "The newest {0} jobs. A dead job can be queued again with 'steward jobs retry ID'.",
@@ -91,6 +93,7 @@ internal sealed record ConsoleStrings : ILocalised<ConsoleStrings>
         ViewNotice = "查看隐私声明",
         ApiDocument = "API 说明（OpenAPI）",
         Jobs = "后台任务",
+        ErasedComebacks = "最近 30 天内，有 {0} 位新的个人使用了已删除个人的标识符。请运行 'steward erasures findings' 查看，并判断是否为同一人；系统未自动删除任何信息。",
         RightsRequests = "权利请求",
         LegalHolds = "法律保留",
         JobsIntro = "最近的 {0} 项任务。已停止的任务可用 'steward jobs retry ID' 重新排队。",

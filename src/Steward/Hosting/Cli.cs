@@ -48,6 +48,9 @@ internal static class Cli
         root.Subcommands.Add(Connectors.ConnectorCommands.Connection());
         root.Subcommands.Add(Connectors.ConnectorCommands.Dataset());
         root.Subcommands.Add(Retention.HoldCommands.Build());
+        root.Subcommands.Add(Storage.Backup.BackupCommands.Backup());
+        root.Subcommands.Add(Storage.Backup.BackupCommands.Restore());
+        root.Subcommands.Add(People.Erasures.ErasureCommands.Build());
         return root;
     }
 

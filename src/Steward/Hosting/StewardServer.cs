@@ -41,6 +41,7 @@ internal static class StewardServer
         configure?.Invoke(builder.Services);
         builder.Services.AddStewardCore();
         builder.Services.AddStewardWeb();
+        builder.Services.AddHostedService<Storage.Backup.ServeLock>();
         builder.Services.AddStewardWebSecurity();
         builder.Services.AddNoticeCache();
         builder.Services.AddConsentBanner();

@@ -27,7 +27,8 @@ internal sealed class BlindIndex(KeyRing ring)
         return all;
     }
 
-    private static BlindIndexValue Of(ManagedKey key, Identity identity) =>
+    /// <summary>The identity's index under one key version (a re-index after rotation).</summary>
+    public static BlindIndexValue Of(ManagedKey key, Identity identity) =>
         // Type names and normalised values hold no line break, so "type\nvalue" reads one way only.
         new(key.Version, HMACSHA256.HashData(key.Material, Encoding.UTF8.GetBytes($"{IdentityTypes.Name(identity.Type)}\n{identity.Value}")));
 }

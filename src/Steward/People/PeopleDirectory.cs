@@ -62,7 +62,7 @@ internal sealed record SubjectMerge(Guid From, byte[] FromKey, Guid Into, byte[]
 /// </summary>
 internal sealed class PeopleDirectory(
     IDbContextFactory<StewardDbContext> contexts, BlindIndex index, SubjectKeys keys, AuditLog audit, IEnumerable<ISubjectMergeStep> mergeSteps,
-    SubjectLookupCache lookups, LiveSubjectCache live, ChangeNotifications notifications, TimeProvider time)
+    SubjectLookupCache lookups, LiveSubjectCache live, ChangeNotifications notifications, Erasures.ErasureTombstones tombstones, TimeProvider time)
 {
     /// <summary>Last-seen times are bookkeeping: refreshed at most this often, so a lookup is rarely a write.</summary>
     private static readonly TimeSpan TouchInterval = TimeSpan.FromHours(1);
@@ -115,6 +115,7 @@ internal sealed class PeopleDirectory(
                     new { identity = row.Id, type = IdentityTypes.Name(identity.Type) }), ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
+                await tombstones.FlagComebackAsync(subject.Id, identity.Type, indexes, actor, ct);
                 return new SubjectMatch(subject.Id, Created: true);
             }
             catch (DbUpdateException) when (attempt == 0)
@@ -144,6 +145,7 @@ internal sealed class PeopleDirectory(
                     new { identity = row.Id, type = IdentityTypes.Name(identity.Type) }), ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
+                await tombstones.FlagComebackAsync(subject.Id, identity.Type, indexes, actor, ct);
                 return AddIdentityResult.Added;
             }
             catch (DbUpdateException) when (attempt == 0)
@@ -278,15 +280,19 @@ internal sealed class PeopleDirectory(
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var now = time.GetUtcNow();
             var erased = await db.Set<DataSubject>().Where(s => s.Id == subjectId && s.ErasedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.WrappedDataKey, (byte[]?)null).SetProperty(x => x.BirthDate, (byte[]?)null)
-                    .SetProperty(x => x.ErasedAt, time.GetUtcNow()), ct);
+                    .SetProperty(x => x.ErasedAt, now), ct);
             if (erased == 0) return false;
+            // What a restored backup or a comeback is checked against: the blind indexes only, never a value.
+            var tombstone = await Erasures.ErasureTombstones.WriteWithinAsync(db, subjectId, now, ct);
             var identities = await db.Set<SubjectIdentity>().Where(i => i.SubjectId == subjectId).ExecuteDeleteAsync(ct);
             await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.key-destroyed", Target(subjectId), new { identities }), ct);
             await db.SaveChangesAsync(ct);
             await SubjectLookupCache.PublishWithinAsync(notifications, db, [subjectId], ct);
             await tx.CommitAsync(ct);
+            tombstones.AppendToJournal(tombstone);
             lookups.Forget([subjectId]);
             live.Forget([subjectId]);
         }

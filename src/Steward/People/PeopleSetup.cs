@@ -16,6 +16,11 @@ internal static class PeopleSetup
         services.AddSingleton<LiveSubjectCache>();
         services.AddSingleton<PeopleDirectory>();
         services.AddSingleton<BirthDates>();
+        services.AddSingleton<Erasures.ErasureTombstones>();
+        services.AddSingleton<Erasures.ErasureReplay>();
+        services.AddSingleton<Security.Keys.IKeyVersionUser, SubjectKeysOnOldVersions>();
+        services.AddSingleton<Security.Keys.IKeyVersionUser, IdentitiesOnOldVersions>();
+        services.AddSingleton<Security.Keys.IKeyVersionUser, Erasures.TombstonesOnBlindIndexVersions>();
         return services;
     }
 }

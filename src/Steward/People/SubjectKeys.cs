@@ -38,6 +38,16 @@ internal sealed class SubjectKeys(KeyRing ring)
         return Sealed.Open(wrapping.Material, wrapped, WrapAssociated(subject.Id, wrapping.Version));
     }
 
+    /// <summary>Wraps <paramref name="subject"/>'s data key again under <paramref name="current"/> (after a rotation); false when it has none.</summary>
+    public async Task<bool> RewrapAsync(DataSubject subject, ManagedKey current, CancellationToken ct)
+    {
+        if (await OpenAsync(subject, ct) is not { } dataKey) return false;
+        subject.WrappedDataKey = Sealed.Seal(current.Material, dataKey, WrapAssociated(subject.Id, current.Version));
+        subject.WrappingKeyVersion = current.Version;
+        CryptographicOperations.ZeroMemory(dataKey);
+        return true;
+    }
+
     /// <summary>Encrypts a normalised identity value for <paramref name="subjectId"/>.</summary>
     public static byte[] Encrypt(byte[] dataKey, Guid subjectId, IdentityType type, string value) =>
         Sealed.Seal(dataKey, Encoding.UTF8.GetBytes(value), ValueAssociated(subjectId, type));

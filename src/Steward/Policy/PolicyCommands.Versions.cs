@@ -42,7 +42,7 @@ internal static partial class PolicyCommands
     internal static Task WriteOutputAsync(string file, byte[] bytes, CancellationToken ct) =>
         WriteFileAsync(file, temp => File.WriteAllBytesAsync(temp, bytes, ct));
 
-    private static async Task WriteFileAsync(string file, Func<string, Task> write)
+    internal static async Task WriteFileAsync(string file, Func<string, Task> write)
     {
         string full;
         try

@@ -43,6 +43,9 @@ internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyE
         return current;
     }
 
+    /// <summary>Drops a removed version from memory.</summary>
+    public void Forget(string purpose, int version) => _cache.TryRemove((purpose, version), out _);
+
     /// <summary>Drops the cached current version of <paramref name="purpose"/>: the next <see cref="CurrentAsync"/> reads it from the database.</summary>
     public void ForgetCurrent(string purpose) => _current.TryRemove(purpose, out _);
 
@@ -141,7 +144,8 @@ internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyE
         return await db.Set<WrappedKey>().AnyAsync(k => k.WrappedBy != current, ct);
     }
 
-    private async Task<int> NewestVersionAsync(string purpose, CancellationToken ct)
+    /// <summary>The newest version of <paramref name="purpose"/>, 0 when there is none (never creates one).</summary>
+    public async Task<int> NewestVersionAsync(string purpose, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.Set<WrappedKey>().Where(k => k.Purpose == purpose).MaxAsync(k => (int?)k.Version, ct) ?? 0;
@@ -207,7 +211,7 @@ internal sealed class KeyRing(IDbContextFactory<StewardDbContext> contexts, KeyE
     private byte[] Unwrap(WrappedKey row)
     {
         var kek = keks.Find(row.WrappedBy) ?? throw new Hosting.StewardException(
-            $"Key '{row.Purpose}' v{row.Version} is wrapped by key-encryption key {row.WrappedBy}, which is not configured (Keys:KeyEncryptionKey or Keys:PreviousKeyEncryptionKeys).");
+            $"Key '{row.Purpose}' v{row.Version} is wrapped by key-encryption key {row.WrappedBy}, which is not configured (Keys:KeyEncryptionKey or Keys:PreviousKeyEncryptionKeys; on the embedded default, keys/{KeyEncryptionKey.PreviousFilePrefix}{row.WrappedBy} in the data directory).");
         var plain = new byte[row.Material.Length - NonceSize - TagSize];
         try
         {

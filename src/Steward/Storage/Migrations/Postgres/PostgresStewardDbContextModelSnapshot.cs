@@ -385,6 +385,85 @@ namespace Steward.Storage.Migrations.Postgres
                     b.ToTable("data_subjects", (string)null);
                 });
 
+            modelBuilder.Entity("Steward.People.Erasures.ComebackFinding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("FoundAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TombstoneId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FoundAt");
+
+                    b.HasIndex("SubjectId", "TombstoneId")
+                        .IsUnique();
+
+                    b.ToTable("erasure_comeback_findings", (string)null);
+                });
+
+            modelBuilder.Entity("Steward.People.Erasures.ErasureTombstone", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ErasedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubjectId");
+
+                    b.ToTable("erasure_tombstones", (string)null);
+                });
+
+            modelBuilder.Entity("Steward.People.Erasures.ErasureTombstoneHash", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<Guid>("TombstoneId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TombstoneId");
+
+                    b.HasIndex("Version");
+
+                    b.HasIndex("Type", "Hash");
+
+                    b.ToTable("erasure_tombstone_hashes", (string)null);
+                });
+
             modelBuilder.Entity("Steward.People.SubjectIdentity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1014,6 +1093,15 @@ namespace Steward.Storage.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("SubjectId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Steward.People.Erasures.ErasureTombstoneHash", b =>
+                {
+                    b.HasOne("Steward.People.Erasures.ErasureTombstone", null)
+                        .WithMany()
+                        .HasForeignKey("TombstoneId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

@@ -374,6 +374,85 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.ToTable("data_subjects", (string)null);
                 });
 
+            modelBuilder.Entity("Steward.People.Erasures.ComebackFinding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("FoundAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TombstoneId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FoundAt");
+
+                    b.HasIndex("SubjectId", "TombstoneId")
+                        .IsUnique();
+
+                    b.ToTable("erasure_comeback_findings", (string)null);
+                });
+
+            modelBuilder.Entity("Steward.People.Erasures.ErasureTombstone", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ErasedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubjectId");
+
+                    b.ToTable("erasure_tombstones", (string)null);
+                });
+
+            modelBuilder.Entity("Steward.People.Erasures.ErasureTombstoneHash", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<Guid>("TombstoneId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TombstoneId");
+
+                    b.HasIndex("Version");
+
+                    b.HasIndex("Type", "Hash");
+
+                    b.ToTable("erasure_tombstone_hashes", (string)null);
+                });
+
             modelBuilder.Entity("Steward.People.SubjectIdentity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -999,6 +1078,15 @@ namespace Steward.Storage.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("SubjectId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Steward.People.Erasures.ErasureTombstoneHash", b =>
+                {
+                    b.HasOne("Steward.People.Erasures.ErasureTombstone", null)
+                        .WithMany()
+                        .HasForeignKey("TombstoneId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
