@@ -47,6 +47,7 @@ internal static class Cli
         root.Subcommands.Add(Rights.RightsCommands.Build());
         root.Subcommands.Add(Connectors.ConnectorCommands.Connection());
         root.Subcommands.Add(Connectors.ConnectorCommands.Dataset());
+        root.Subcommands.Add(DataRetention.RetentionCommands.Build());
         return root;
     }
 

@@ -7,6 +7,7 @@ using Steward.Jobs;
 using Steward.Mail;
 using Steward.Marketing;
 using Steward.People;
+using Steward.DataRetention;
 using Steward.Rights;
 using Steward.Policy;
 using Steward.Security;
@@ -32,6 +33,7 @@ internal static class StewardServices
         services.AddStewardMail();
         services.AddStewardRights();
         services.AddStewardConnectors();
+        services.AddStewardRetention();
         services.AddRedaction(r =>
         {
             r.SetRedactor<ErasingRedactor>(new DataClassificationSet(PrivacyTaxonomy.PersonalData), new DataClassificationSet(PrivacyTaxonomy.Secret));
