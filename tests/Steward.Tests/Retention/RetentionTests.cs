@@ -294,3 +294,43 @@ public sealed class RetentionTests
         }
     }
 }
+
+/// <summary>Retention of Steward's own consent records: kept while relied on, then for consent_records.kept_for.</summary>
+public sealed class ConsentRecordsRetentionTests
+{
+    [Fact]
+    public async Task Consent_events_go_three_years_after_a_later_choice_superseded_them_and_the_standing_choice_stays()
+    {
+        await using var app = await StewardTestApp.StartAsync(s => s["Jobs:Enabled"] = "false");
+        await app.PublishAsync(PolicyFixture.Write(RetentionTests.Policy));
+        var now = app.Time.GetUtcNow();
+        var person = new Steward.People.Identity(Steward.People.IdentityType.Email, "retention.person@example.com");
+        async Task<Guid> RecordAsync(string key, Steward.Consent.ConsentChoice choice, DateTimeOffset at) =>
+            Assert.Single((await app.Services<Steward.Consent.ConsentLedger>().RecordAsync(
+                [new(person, "eu-gdpr", 1, null, "en", Steward.Consent.ConsentMethod.Api, at, new(null, null), [new(key, choice)])], "test", null, CancellationToken.None)).EventIds);
+
+        var supersededLongAgo = await RecordAsync("purpose:newsletter", Steward.Consent.ConsentChoice.Granted, now.AddYears(-5));
+        var supersededLately = await RecordAsync("purpose:newsletter", Steward.Consent.ConsentChoice.Withdrawn, now.AddYears(-4));
+        var standing = await RecordAsync("purpose:newsletter", Steward.Consent.ConsentChoice.Granted, now.AddYears(-1));
+        var standingAlone = await RecordAsync("channel:email", Steward.Consent.ConsentChoice.Granted, now.AddYears(-10));
+
+        var own = app.Services<OwnDataRetention>();
+        Assert.Equal(1, (await own.CountDueAsync(CancellationToken.None))[OwnDataRetention.ConsentEvents]);
+        var outcome = await app.Services<RetentionSweep>().RunAsync(SweepScope.Everything, dryRun: false, "test", null, CancellationToken.None);
+        Assert.Equal(1, outcome.Own[OwnDataRetention.ConsentEvents]);
+
+        await using var db = await app.DbAsync();
+        var left = await db.Set<Steward.Consent.ConsentEvent>().AsNoTracking().Select(e => e.Id).ToListAsync();
+        Assert.Equal(new[] { supersededLately, standing, standingAlone }.Order(), left.Order());
+        Assert.DoesNotContain(supersededLongAgo, left);
+
+        // Three more years: the withdrawal superseded a year ago is still proof; the one superseded four years ago is not.
+        app.Time.Advance(TimeSpan.FromDays(365 * 2 + 1));
+        await app.Services<RetentionSweep>().RunAsync(SweepScope.Everything, dryRun: false, "test", null, CancellationToken.None);
+        left = await db.Set<Steward.Consent.ConsentEvent>().AsNoTracking().Select(e => e.Id).ToListAsync();
+        Assert.Equal(new[] { standing, standingAlone }.Order(), left.Order());
+        var audit = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Action == "retention.swept").Select(e => e.Details).ToListAsync();
+        Assert.Equal(2, audit.Count);
+        Assert.All(audit, d => Assert.Contains("\"consent-events\":1", d, StringComparison.Ordinal));
+    }
+}
