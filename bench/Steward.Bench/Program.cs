@@ -9,6 +9,8 @@ switch (args)
         return 0;
     case [ConnectorBenchmark.Verb]:
         return await ConnectorBenchmark.RunAsync();
+    case [RetentionBenchmark.Verb, var provider]:
+        return await RetentionBenchmark.RunAsync(provider);
     case ["banners"]:
         return await BannerBenchmark.RunAsync();
     default:

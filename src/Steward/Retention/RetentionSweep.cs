@@ -171,13 +171,15 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         var table = ConnectedDatabase.Quote(step.Collection);
         var pk = ConnectedDatabase.Quote(step.PrimaryKey);
         await using var connection = await database.OpenAsync(ct);
+        var size = Math.Min(1_000, options.Value.ChunkSize);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await using var tx = await connection.BeginTransactionAsync(ct);
             await using var select = connection.CreateCommand();
             select.Transaction = tx;
-            select.CommandText = $"SELECT max(k) FROM (SELECT {pk} AS k FROM {table} WHERE {Due(database, select, step, excluded.HeldKeys, fromLastKey: true)} ORDER BY {pk} LIMIT {options.Value.ChunkSize}) chunk";
+            select.CommandText = $"SELECT max(k) FROM (SELECT {pk} AS k FROM {table} WHERE {Due(database, select, step, excluded.HeldKeys, fromLastKey: true)} ORDER BY {pk} LIMIT {size}) chunk";
             var upTo = await select.ExecuteScalarAsync(ct);
             if (upTo is null or DBNull)
             {
@@ -193,6 +195,14 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
                 : $"UPDATE {table} SET {Masks(write, step)} WHERE {due} AND {pk} <= @upto";
             var rows = await write.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
+            if (database is SqliteDatabase)
+            {
+                // The sweep copies its own pages back from the write-ahead log, so the next writer's commit does not pay for them.
+                await using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                await checkpoint.ExecuteNonQueryAsync(ct);
+            }
+            size = NextSize(size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             step.KeyIsNumber = upTo is long or int or short or decimal;
             step.LastKey = Convert.ToString(upTo, CultureInfo.InvariantCulture);
             step.Rows += rows;
@@ -201,6 +211,13 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         }
         step.Done = true;
         await SaveAsync(runId, steps, ct);
+    }
+
+    /// <summary>The next chunk's rows: scaled towards the chunk duration, at most doubling or halving, within 1 and the maximum.</summary>
+    private int NextSize(int size, TimeSpan took)
+    {
+        var target = options.Value.ChunkDuration.TotalMilliseconds / Math.Max(took.TotalMilliseconds, 0.1);
+        return (int)Math.Clamp(size * Math.Clamp(target, 0.5, 2), 1, options.Value.ChunkSize);
     }
 
     private async Task SaveAsync(Guid runId, List<SweepStep> steps, CancellationToken ct)
