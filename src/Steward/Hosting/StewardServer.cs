@@ -2,6 +2,7 @@ using System.Text.Json;
 using Steward.Audit;
 using Steward.Connectors;
 using Steward.Consent;
+using Steward.DataRetention;
 using Steward.Consent.Audiences;
 using Steward.Consent.Decisions;
 using Steward.Jobs;
@@ -76,6 +77,7 @@ internal static class StewardServer
         api.MapRights();
         api.MapMail();
         api.MapConnectors();
+        api.MapRetention();
         return app;
     }
 

@@ -274,6 +274,21 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task The_plan_over_http_is_for_the_privacy_office_and_auditors_and_matches_the_rows()
+    {
+        var (app, company) = await StartAsync(ConnectionTypes.Sqlite, orders: 8);
+        await using var _ = company;
+        await using var __ = app;
+        var plan = await StewardTestApp.ReadJsonAsync<RetentionEndpoints.RetentionPlanResponse>(
+            await (await app.ClientForRoleAsync("auditor")).GetAsync(new Uri("/api/v1/retention/plan", UriKind.Relative)));
+        var orders = Assert.Single(plan.Collections.Single(c => c.Collection == "shop.orders").Steps);
+        Assert.Equal(("delete", "P10Y", 4L), (orders.Action, orders.Period, orders.Due));
+        Assert.Contains(plan.Own, o => o.Records == "audit-log" && o.Due is null);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden,
+            (await (await app.ClientForRoleAsync("dsr-agent")).GetAsync(new Uri("/api/v1/retention/plan", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public async Task A_clock_that_is_not_a_field_or_not_a_date_stops_the_import_at_its_line()
     {
         await using var company = await CompanyDatabase.CreateAsync(ConnectionTypes.Sqlite, Schema);
