@@ -11,7 +11,7 @@ internal sealed class RetentionOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>The most rows one chunk deletes or masks; each chunk is one transaction.</summary>
-    public int ChunkSize { get; set; } = 50_000;
+    public int ChunkSize { get; set; } = 200_000;
 
     /// <summary>
     /// How long one chunk should hold its table: chunks start at 1,000 rows (or <see cref="ChunkSize"/> if smaller) and grow

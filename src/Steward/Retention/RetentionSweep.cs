@@ -105,7 +105,9 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         var (run, resumed) = await StartOrResumeAsync(scope, plans, actor, ct);
         var steps = run.ReadSteps();
         var total = steps.Sum(s => s.Rows);
-        foreach (var step in steps.Where(s => !s.Done)) total += await CountDueAsync(step, ct);
+        // Counting is only for someone watching a progress bar; the scheduled sweep goes straight to work.
+        if (chunkDone is not null)
+            foreach (var step in steps.Where(s => !s.Done)) total += await CountDueAsync(step, ct);
         var done = steps.Sum(s => s.Rows);
         foreach (var step in steps.Where(s => !s.Done))
         {
@@ -168,40 +170,14 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
             return;
         }
         var database = (await connections.GetAsync(step.Connection, ct)).Database;
-        var table = ConnectedDatabase.Quote(step.Collection);
-        var pk = ConnectedDatabase.Quote(step.PrimaryKey);
         await using var connection = await database.OpenAsync(ct);
         var size = Math.Min(1_000, options.Value.ChunkSize);
         while (true)
         {
             ct.ThrowIfCancellationRequested();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            await using var select = connection.CreateCommand();
-            select.Transaction = tx;
-            select.CommandText = $"SELECT max(k) FROM (SELECT {pk} AS k FROM {table} WHERE {Due(database, select, step, excluded.HeldKeys, fromLastKey: true)} ORDER BY {pk} LIMIT {size}) chunk";
-            var upTo = await select.ExecuteScalarAsync(ct);
-            if (upTo is null or DBNull)
-            {
-                await tx.CommitAsync(ct);
-                break;
-            }
-            await using var write = connection.CreateCommand();
-            write.Transaction = tx;
-            var due = Due(database, write, step, excluded.HeldKeys, fromLastKey: true);
-            ConnectedDatabase.AddParameter(write, "upto", upTo);
-            write.CommandText = step.Action == SweepAction.Delete
-                ? $"DELETE FROM {table} WHERE {due} AND {pk} <= @upto"
-                : $"UPDATE {table} SET {Masks(write, step)} WHERE {due} AND {pk} <= @upto";
-            var rows = await write.ExecuteNonQueryAsync(ct);
-            await tx.CommitAsync(ct);
-            if (database is SqliteDatabase)
-            {
-                // The sweep copies its own pages back from the write-ahead log, so the next writer's commit does not pay for them.
-                await using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-                await checkpoint.ExecuteNonQueryAsync(ct);
-            }
+            var (upTo, rows) = await ChunkAsync(database, connection, step, excluded.HeldKeys, size, ct);
+            if (upTo is null) break;
             size = NextSize(size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             step.KeyIsNumber = upTo is long or int or short or decimal;
             step.LastKey = Convert.ToString(upTo, CultureInfo.InvariantCulture);
@@ -213,11 +189,50 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         await SaveAsync(runId, steps, ct);
     }
 
-    /// <summary>The next chunk's rows: scaled towards the chunk duration, at most doubling or halving, within 1 and the maximum.</summary>
+    /// <summary>
+    /// Deletes or masks the next <paramref name="size"/> due rows in key order, in one transaction; returns the last key of the
+    /// chunk (null when nothing is due) and the rows changed. PostgreSQL does it in one statement; SQLite, which has no
+    /// data-changing common table expressions, reads the chunk's last key and then changes the key range up to it.
+    /// </summary>
+    private static async Task<(object? UpTo, int Rows)> ChunkAsync(ConnectedDatabase database, DbConnection connection, SweepStep step, IReadOnlyList<object> held, int size, CancellationToken ct)
+    {
+        var table = ConnectedDatabase.Quote(step.Collection);
+        var pk = ConnectedDatabase.Quote(step.PrimaryKey);
+        await using var command = connection.CreateCommand();
+        var due = Due(database, command, step, held, fromLastKey: true);
+        var change = step.Action == SweepAction.Delete ? $"DELETE FROM {table}" : $"UPDATE {table} SET {Masks(command, step)}";
+        if (database is not SqliteDatabase)
+        {
+            command.CommandText = $"""
+                WITH chunk AS (SELECT {pk} AS k FROM {table} WHERE {due} ORDER BY {pk} LIMIT {size}),
+                changed AS ({change} WHERE {pk} = ANY(ARRAY(SELECT k FROM chunk)) RETURNING 1)
+                SELECT (SELECT max(k) FROM chunk), (SELECT count(*) FROM changed)
+                """;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return reader.IsDBNull(0) ? (null, 0) : (reader.GetValue(0), (int)reader.GetInt64(1));
+        }
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        command.Transaction = tx;
+        command.CommandText = $"SELECT max(k) FROM (SELECT {pk} AS k FROM {table} WHERE {due} ORDER BY {pk} LIMIT {size}) chunk";
+        var upTo = await command.ExecuteScalarAsync(ct);
+        if (upTo is null or DBNull) return (null, 0);
+        ConnectedDatabase.AddParameter(command, "upto", upTo);
+        command.CommandText = $"{change} WHERE {due} AND {pk} <= @upto";
+        var rows = await command.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        // The sweep copies its own pages back from the write-ahead log, so the next writer's commit does not pay for them.
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        await checkpoint.ExecuteNonQueryAsync(ct);
+        return (upTo, rows);
+    }
+
+    /// <summary>The next chunk's rows: scaled towards the chunk duration (at most four times more, or half as many), within 1 and the maximum.</summary>
     private int NextSize(int size, TimeSpan took)
     {
         var target = options.Value.ChunkDuration.TotalMilliseconds / Math.Max(took.TotalMilliseconds, 0.1);
-        return (int)Math.Clamp(size * Math.Clamp(target, 0.5, 2), 1, options.Value.ChunkSize);
+        return (int)Math.Clamp(size * Math.Clamp(target, 0.5, 4), 1, options.Value.ChunkSize);
     }
 
     private async Task SaveAsync(Guid runId, List<SweepStep> steps, CancellationToken ct)
