@@ -211,7 +211,8 @@ public sealed class RetentionTests
     [InlineData(ConnectionTypes.Postgres)]
     public async Task A_run_cancelled_between_chunks_resumes_with_its_cutoff_and_neither_repeats_nor_skips(string type)
     {
-        var (app, company) = await StartAsync(type, orders: 40, s => s["Retention:ChunkSize"] = "3");
+        // Chunks of exactly three rows: at most three, and a time budget no chunk of three reaches.
+        var (app, company) = await StartAsync(type, orders: 40, s => { s["Retention:ChunkSize"] = "3"; s["Retention:ChunkDuration"] = "00:01:00"; });
         await using var _ = company;
         await using var __ = app;
         var sweep = app.Services<RetentionSweep>();
@@ -347,5 +348,30 @@ public sealed class ConsentRecordsRetentionTests
         var audit = await db.Set<AuditEntry>().AsNoTracking().Where(e => e.Action == "retention.swept").Select(e => e.Details).ToListAsync();
         Assert.Equal(2, audit.Count);
         Assert.All(audit, d => Assert.Contains("\"consent-events\":1", d, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>Ended staff sessions go a month after they ended; live ones and recently ended ones stay.</summary>
+public sealed class StaffSessionsRetentionTests
+{
+    [Fact]
+    public async Task The_sweep_deletes_sessions_ended_more_than_thirty_days_ago_only()
+    {
+        await using var app = await StewardTestApp.StartAsync(s => s["Jobs:Enabled"] = "false");
+        var user = await app.Services<Steward.Security.StaffDirectory>().AddUserAsync("officer@example.test", "privacy-officer", "a long enough passphrase 42", "test", CancellationToken.None);
+        var now = app.Time.GetUtcNow();
+        await using (var db = await app.DbAsync())
+        {
+            Steward.Security.StaffSession Session(string id, DateTimeOffset expires, DateTimeOffset? revoked = null) =>
+                new() { Id = id, UserId = user, Role = "privacy-officer", CreatedAt = expires.AddHours(-8), LastSeenAt = expires.AddHours(-1), ExpiresAt = expires, RevokedAt = revoked };
+            db.AddRange(Session("expired-long-ago", now.AddDays(-40)), Session("signed-out-long-ago", now.AddDays(1), now.AddDays(-31)),
+                Session("expired-lately", now.AddDays(-10)), Session("live", now.AddHours(4)));
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(2, (await app.Services<OwnDataRetention>().CountDueAsync(CancellationToken.None))[OwnDataRetention.StaffSessions]);
+        Assert.Equal(2, (await app.Services<OwnDataRetention>().SweepAsync(CancellationToken.None))[OwnDataRetention.StaffSessions]);
+        await using var after = await app.DbAsync();
+        Assert.Equal(["expired-lately", "live"], (await after.Set<Steward.Security.StaffSession>().AsNoTracking().Select(s => s.Id).ToListAsync()).Order(StringComparer.Ordinal));
     }
 }
