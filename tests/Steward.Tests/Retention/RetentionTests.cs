@@ -351,8 +351,8 @@ public sealed class ConsentRecordsRetentionTests
     }
 }
 
-/// <summary>Ended staff sessions go a month after they ended; live ones and recently ended ones stay.</summary>
-public sealed class StaffSessionsRetentionTests
+/// <summary>Steward's short-lived records: ended staff sessions a month after they ended, verification codes a day after they expired.</summary>
+public sealed class ShortLivedRecordsRetentionTests
 {
     [Fact]
     public async Task The_sweep_deletes_sessions_ended_more_than_thirty_days_ago_only()
@@ -373,5 +373,33 @@ public sealed class StaffSessionsRetentionTests
         Assert.Equal(2, (await app.Services<OwnDataRetention>().SweepAsync(CancellationToken.None))[OwnDataRetention.StaffSessions]);
         await using var after = await app.DbAsync();
         Assert.Equal(["expired-lately", "live"], (await after.Set<Steward.Security.StaffSession>().AsNoTracking().Select(s => s.Id).ToListAsync()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_sweep_deletes_verification_codes_a_day_after_they_expired_only()
+    {
+        await using var app = await StewardTestApp.StartAsync(s => s["Jobs:Enabled"] = "false");
+        await app.PublishAsync(PolicyFixture.Write(RetentionTests.Policy));
+        var request = await app.Services<Steward.Rights.RightsRequests>().SubmitAsync(
+            new Steward.Rights.RequestIntake("access", "codes.person@example.com", "eu-gdpr", "en"), "staff", "test", null, CancellationToken.None);
+        var now = app.Time.GetUtcNow();
+        await using (var db = await app.DbAsync())
+        {
+            Steward.Rights.VerificationChallenge Code(Guid id, DateTimeOffset expires) =>
+                new() { Id = id, RequestId = request.Id, CodeHash = new byte[32], CreatedAt = expires - Steward.Rights.VerificationChallenge.Lifetime, ExpiresAt = expires };
+            db.AddRange(Code(Guid.CreateVersion7(), now.AddDays(-2)), Code(Guid.CreateVersion7(), now.AddHours(-3)), Code(Guid.CreateVersion7(), now.AddMinutes(10)));
+            await db.SaveChangesAsync();
+        }
+        var before = await CountAsync(app);
+
+        Assert.Equal(1, (await app.Services<OwnDataRetention>().SweepAsync(CancellationToken.None))[OwnDataRetention.VerificationCodes]);
+        Assert.Equal(before - 1, await CountAsync(app));
+        Assert.Equal(0, (await app.Services<OwnDataRetention>().CountDueAsync(CancellationToken.None))[OwnDataRetention.VerificationCodes]);
+
+        static async Task<int> CountAsync(StewardTestApp app)
+        {
+            await using var db = await app.DbAsync();
+            return await db.Set<Steward.Rights.VerificationChallenge>().CountAsync();
+        }
     }
 }
