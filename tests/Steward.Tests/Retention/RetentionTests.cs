@@ -351,7 +351,7 @@ public sealed class ConsentRecordsRetentionTests
     }
 }
 
-/// <summary>Steward's short-lived records: ended staff sessions a month after they ended, verification codes a day after they expired.</summary>
+/// <summary>Steward's short-lived records: ended staff sessions a month after they ended, verification codes a day after they expired, access packages at their link's expiry.</summary>
 public sealed class ShortLivedRecordsRetentionTests
 {
     [Fact]
@@ -401,5 +401,34 @@ public sealed class ShortLivedRecordsRetentionTests
             await using var db = await app.DbAsync();
             return await db.Set<Steward.Rights.VerificationChallenge>().CountAsync();
         }
+    }
+
+    [Fact]
+    public async Task Access_packages_go_when_their_download_link_expires_and_the_purge_says_how_many()
+    {
+        await using var app = await StewardTestApp.StartAsync(s => s["Jobs:Enabled"] = "false");
+        await app.PublishAsync(PolicyFixture.Write(RetentionTests.Policy));
+        var requests = app.Services<Steward.Rights.RightsRequests>();
+        var expired = await requests.SubmitAsync(new Steward.Rights.RequestIntake("access", "old.package@example.com", "eu-gdpr", "en"), "staff", "test", null, CancellationToken.None);
+        var live = await requests.SubmitAsync(new Steward.Rights.RequestIntake("access", "new.package@example.com", "eu-gdpr", "en"), "staff", "test", null, CancellationToken.None);
+        var now = app.Time.GetUtcNow();
+        await using (var db = await app.DbAsync())
+        {
+            Steward.Rights.RightsPackage Package(Guid request, DateTimeOffset expires, byte token) => new()
+            {
+                RequestId = request, SubjectId = Guid.NewGuid(), CreatedAt = expires.AddDays(-30), ExpiresAt = expires, Size = 1,
+                Sha256 = new string('0', 64), DownloadTokenHash = Enumerable.Repeat(token, 32).ToArray(), Content = [1],
+            };
+            db.AddRange(Package(expired.Id, now.AddMinutes(-1), 1), Package(live.Id, now.AddDays(3), 2));
+            await db.SaveChangesAsync();
+        }
+
+        var purge = app.Services<IEnumerable<Steward.Jobs.IJobHandler>>().OfType<Steward.Rights.RightsRecordsPurge>().Single();
+        await purge.RunAsync(new Steward.Jobs.JobContext(Guid.NewGuid(), Steward.Rights.RightsRecordsPurge.JobKind, "{}", 1, 1), CancellationToken.None);
+
+        await using var after = await app.DbAsync();
+        Assert.Equal([live.Id], await after.Set<Steward.Rights.RightsPackage>().AsNoTracking().Select(p => p.RequestId).ToListAsync());
+        var entry = Assert.Single(await after.Set<AuditEntry>().AsNoTracking().Where(e => e.Action == "rights.packages-expired").ToListAsync());
+        Assert.Contains("\"packages\":1", entry.Details, StringComparison.Ordinal);
     }
 }
