@@ -13,6 +13,8 @@ switch (args)
         return await ErasureCheckBenchmark.RunAsync();
     case [RewrapBenchmark.Verb]:
         return await RewrapBenchmark.RunAsync();
+    case [RetentionBenchmark.Verb, var provider]:
+        return await RetentionBenchmark.RunAsync(provider);
     case ["banners"]:
         return await BannerBenchmark.RunAsync();
     default:

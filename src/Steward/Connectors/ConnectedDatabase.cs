@@ -7,11 +7,20 @@ namespace Steward.Connectors;
 /// <summary>A foreign key of a connected database: <c>Table.Column → ParentTable.ParentColumn</c>.</summary>
 internal sealed record ForeignKey(string Table, string Column, string ParentTable, string ParentColumn);
 
-/// <summary>Tables, columns and foreign keys of a connected database, read when a dataset is imported or checked.</summary>
+/// <summary>Tables, columns (with their declared types) and foreign keys of a connected database, read when a dataset is imported or checked.</summary>
 internal sealed record LiveSchema(IReadOnlyDictionary<string, IReadOnlySet<string>> Columns, IReadOnlyList<ForeignKey> ForeignKeys)
 {
+    /// <summary>Declared type per <c>table.column</c>, lower case (PostgreSQL's data_type, SQLite's declared type).</summary>
+    public IReadOnlyDictionary<string, string> Types { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public bool Has(string table, string? column = null) =>
         Columns.TryGetValue(table, out var cols) && (column is null || cols.Contains(column));
+
+    public string? TypeOf(string table, string column) => Types.GetValueOrDefault($"{table}.{column}");
+
+    /// <summary>Whether a column holds dates or times: PostgreSQL date and timestamp types, SQLite columns declared DATE, DATETIME or TIMESTAMP.</summary>
+    public bool IsDateTime(string table, string column) => TypeOf(table, column) is { } type
+        && (type is "date" || type.StartsWith("timestamp", StringComparison.Ordinal) || type.Contains("date", StringComparison.Ordinal) || type.Contains("time", StringComparison.Ordinal));
 }
 
 /// <summary>
@@ -79,7 +88,10 @@ internal abstract class ConnectedDatabase(string connectionString)
 
     protected static LiveSchema Schema(List<string[]> columns, IEnumerable<ForeignKey> keys) => new(
         columns.GroupBy(c => c[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(c => c[1]).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal),
-        keys.ToList());
+        keys.ToList())
+    {
+        Types = columns.GroupBy(c => $"{c[0]}.{c[1]}", StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First()[2].ToLowerInvariant(), StringComparer.Ordinal),
+    };
 }
 
 internal sealed class PostgresDatabase(string connectionString) : ConnectedDatabase(connectionString)
@@ -100,7 +112,7 @@ internal sealed class PostgresDatabase(string connectionString) : ConnectedDatab
     {
         await using var connection = await OpenAsync(ct);
         var columns = await ReadAllAsync(connection,
-            "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = current_schema()", 2, ct);
+            "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns WHERE table_schema = current_schema()", 3, ct);
         var keys = await ReadAllAsync(connection, """
             SELECT child.relname::text, ca.attname::text, parent.relname::text, pa.attname::text
             FROM pg_constraint c
@@ -138,7 +150,7 @@ internal sealed class SqliteDatabase(string connectionString) : ConnectedDatabas
     {
         await using var connection = await OpenAsync(ct);
         var columns = await ReadAllAsync(connection,
-            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'", 2, ct);
+            "SELECT m.name, p.name, p.type FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table'", 3, ct);
         var keys = await ReadAllAsync(connection,
             "SELECT m.name, f.\"from\", f.\"table\", coalesce(f.\"to\", '') FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'", 4, ct);
         // A foreign key without a parent column points at the parent's primary key.

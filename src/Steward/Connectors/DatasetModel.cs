@@ -61,6 +61,10 @@ internal sealed record DatasetCollection(string Name, IReadOnlyList<DatasetField
     public IReadOnlyList<string> After { get; init; } = [];
     /// <summary>Collections (<c>dataset.collection</c>) erased before this one, beyond the reverse of the read order.</summary>
     public IReadOnlyList<string> EraseAfter { get; init; } = [];
+    /// <summary>Steward's <c>retention: { clock: FIELD }</c>: the date/time field from which the retention period counts.</summary>
+    public string? RetentionClock { get; init; }
+    /// <summary>Where <see cref="RetentionClock"/> is named in the file.</summary>
+    public SourceMark RetentionClockAt { get; init; }
 
     public DatasetField? PrimaryKey => Fields.FirstOrDefault(f => f.PrimaryKey);
     public DatasetField? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);

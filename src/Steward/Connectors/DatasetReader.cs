@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace Steward.Connectors;
 
 /// <summary>
-/// Reads fideslang dataset YAML (plus Steward's <c>erase: delete</c> and <c>retain</c>) into <see cref="DatasetDefinition"/>s,
+/// Reads fideslang dataset YAML (plus Steward's <c>erase: delete</c>, <c>retention</c> and <c>retain</c>) into <see cref="DatasetDefinition"/>s,
 /// checking what needs only the file: known keys, data categories, identity types and references between the file's collections.
 /// </summary>
 internal sealed class DatasetReader(Taxonomy taxonomy)
@@ -78,10 +78,20 @@ internal sealed class DatasetReader(Taxonomy taxonomy)
         var collection = new DatasetCollection(name, fields, At(map));
         if (Child(map, "fides_meta") is { } metaNode && Mapping(metaNode, "fides_meta", out var meta))
         {
-            Keys(meta, "after", "erase_after", "skip_processing", "erase");
+            Keys(meta, "after", "erase_after", "skip_processing", "erase", "retention");
             var erase = Text(meta, "erase");
             if (erase is not null and not "delete" and not "mask") Error($"erase must be 'delete' or 'mask', not '{erase}'", meta.Children[new YamlScalarNode("erase")].Start);
             collection = collection with { EraseByDelete = erase == "delete", After = Names(meta, "after"), EraseAfter = Names(meta, "erase_after") };
+            if (Child(meta, "retention") is { } retentionNode && Mapping(retentionNode, "retention", out var retention))
+            {
+                Keys(retention, "clock");
+                if (Text(retention, "clock", required: true) is { } clock)
+                {
+                    var at = Position(retention.Children[new YamlScalarNode("clock")].Start);
+                    if (fields.All(f => f.Name != clock)) Error($"retention clock '{clock}' is not a field of collection '{name}'", at);
+                    collection = collection with { RetentionClock = clock, RetentionClockAt = at };
+                }
+            }
         }
         return collection;
     }

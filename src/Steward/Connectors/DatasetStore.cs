@@ -150,7 +150,8 @@ internal sealed class DatasetStore(IDbContextFactory<StewardDbContext> contexts,
         return gaps;
     }
 
-    private static async Task<LiveSchema> ReadSchemaAsync(OpenedConnection connection, CancellationToken ct)
+    /// <summary>The live schema of a database connection; a one-line error (never the connection string) when it cannot be read.</summary>
+    public static async Task<LiveSchema> ReadSchemaAsync(OpenedConnection connection, CancellationToken ct)
     {
         try
         {
@@ -185,6 +186,8 @@ internal sealed class DatasetStore(IDbContextFactory<StewardDbContext> contexts,
                     problems.Add(new DatasetProblem($"the reference of '{c.Name}.{f.Name}' differs from its foreign key to '{k.ParentTable}.{k.ParentColumn}'", f.At, Warning: true));
                 fields.Add(f);
             }
+            if (c.RetentionClock is { } clock && schema.Has(c.Name, clock) && !schema.IsDateTime(c.Name, clock))
+                problems.Add(new DatasetProblem($"retention clock '{c.Name}.{clock}' is a {schema.TypeOf(c.Name, clock) ?? "untyped"} column, not a date or time", c.RetentionClockAt));
             collections.Add(c with { Fields = fields });
             if (c.PrimaryKey is null && c.Fields.Any(f => f.Erasable && f.Masking is MaskingStrategy.Hash or MaskingStrategy.Hmac or MaskingStrategy.RandomStringRewrite))
                 problems.Add(new DatasetProblem($"collection '{c.Name}' needs a primary_key field: hash, hmac and random_string_rewrite write one value per row", c.At));

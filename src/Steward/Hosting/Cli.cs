@@ -51,6 +51,7 @@ internal static class Cli
         root.Subcommands.Add(Storage.Backup.BackupCommands.Backup());
         root.Subcommands.Add(Storage.Backup.BackupCommands.Restore());
         root.Subcommands.Add(People.Erasures.ErasureCommands.Build());
+        root.Subcommands.Add(Retention.RetentionCommands.Build());
         return root;
     }
 

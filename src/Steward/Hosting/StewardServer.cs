@@ -80,6 +80,7 @@ internal static class StewardServer
         api.MapMail();
         api.MapConnectors();
         api.MapLegalHolds();
+        api.MapRetention();
         return app;
     }
 

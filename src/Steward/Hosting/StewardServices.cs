@@ -34,6 +34,7 @@ internal static class StewardServices
         services.AddStewardRights();
         services.AddStewardConnectors();
         services.AddStewardLegalHolds();
+        services.AddStewardRetention();
         services.AddRedaction(r =>
         {
             r.SetRedactor<ErasingRedactor>(new DataClassificationSet(PrivacyTaxonomy.PersonalData), new DataClassificationSet(PrivacyTaxonomy.Secret));

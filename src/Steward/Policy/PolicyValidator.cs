@@ -55,7 +55,14 @@ internal sealed class PolicyValidator(JurisdictionCatalogue jurisdictions)
             Sdks();
             Rights();
             Children();
+            ConsentRecords();
             Urls();
+        }
+
+        private void ConsentRecords()
+        {
+            if (p.ConsentRecords?.KeptFor is { } kept && (kept.IsSession || kept.ApproximateDays <= 0))
+                Error(map.Of(p.ConsentRecords, "kept_for"), PolicyCodes.MalformedDuration, "consent_records.kept_for must be a period such as P3Y: how long the proof of a consent is kept once it is no longer relied on.");
         }
 
         /// <summary>Links end up in pages and exported files: only http(s) and mailto, so no script can hide in one.</summary>

@@ -12,7 +12,7 @@ namespace Steward.Rights;
 /// verification after <see cref="RightsOptions.UnverifiedClosedAfter"/> are refused with the reason told to the person.
 /// Idempotent: set-based deletes by age.
 /// </summary>
-internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> contexts, PolicyStore policies, RequestPackages packages, RightsRequests requests,
+internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> contexts, PolicyStore policies, RequestPackages packages, RightsRequests requests, Retention.LegalHolds holds,
     Microsoft.Extensions.Options.IOptions<RightsOptions> options, AuditLog audit, TimeProvider time) : Jobs.IJobHandler
 {
     public const string JobKind = "rights.purge";
@@ -46,7 +46,10 @@ internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> con
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var ended = db.Set<RightsRequest>().Where(r => r.State == RequestState.Completed || r.State == RequestState.Denied || r.State == RequestState.Duplicate);
+        // The records of a person under a legal hold stay while it lasts.
+        var held = (await holds.InForceAsync(ct)).People.Keys.ToList();
+        var ended = db.Set<RightsRequest>().Where(r => r.State == RequestState.Completed || r.State == RequestState.Denied || r.State == RequestState.Duplicate)
+            .Where(r => !held.Contains(r.SubjectId));
         // Each request is kept as long as the policy in force when it arrived promised (S18.8).
         var ids = new List<Guid>();
         var kept = new Dictionary<int, string>();

@@ -41,6 +41,7 @@ public sealed partial class EndpointRoleTests
         ["GET /api/v1/policy"] = Anonymous,
         ["GET /api/v1/policy/versions"] = Anonymous,
         ["GET /api/v1/policy/versions/{version:int}"] = Anonymous,
+        ["GET /api/v1/retention/plan"] = RecordReaders,
         ["POST /api/v1/policy/versions"] = PolicyEditors,
         ["GET /api/v1/ropa"] = RecordReaders,
         ["GET /api/v1/jobs"] = AuditReaders,

@@ -10,6 +10,7 @@ using Steward.Security;
 using Steward.Tests.Connectors;
 using Steward.Tests.Infrastructure;
 using Steward.Tests.Jobs;
+using Steward.Tests.Policy;
 using Steward.Tests.Rights;
 
 namespace Steward.Tests.Retention;
@@ -235,4 +236,45 @@ public sealed class LegalHoldTests
     private static Task<RequestSummary> CompletedAsync(StewardTestApp app, Guid id) =>
         JobTests.EventuallyAsync(async () => (await app.Services<RightsRequests>().FindAsync(id, Ct))!, r => r.State == "completed", "the request completed",
             () => app.Time.Advance(TimeSpan.FromSeconds(5)));
+}
+
+/// <summary>Legal holds in the retention sweep: a held collection is skipped whole, a held person's rows are left out of every chunk.</summary>
+public sealed class LegalHoldRetentionTests
+{
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    [Theory]
+    [InlineData(ConnectionTypes.Sqlite)]
+    [InlineData(ConnectionTypes.Postgres)]
+    public async Task The_sweep_skips_a_held_collection_and_leaves_a_held_persons_rows_while_the_rest_goes(string type)
+    {
+        // The buyer names the person (an account id), so their orders are found the way a rights request finds them.
+        const string Buyer = "- { name: buyer, data_categories: [user.name] }";
+        var at = RetentionTests.Dataset.IndexOf(Buyer, RetentionTests.Dataset.IndexOf("name: orders", StringComparison.Ordinal), StringComparison.Ordinal);
+        var dataset = RetentionTests.Dataset[..at] + "- { name: buyer, data_categories: [user.name], fides_meta: { identity: account_id } }" + RetentionTests.Dataset[(at + Buyer.Length)..];
+        Assert.NotEqual(RetentionTests.Dataset, dataset);
+        var company = await CompanyDatabase.CreateAsync(type, RetentionTests.Schema);
+        await using var _ = company;
+        await company.ExecuteAsync(RetentionTests.Orders(10) + "INSERT INTO visits VALUES (1, '10.0.0.1', '/home', '2023-01-01 00:00:00');");
+        await using var app = await StewardTestApp.StartAsync(s => s["Jobs:Enabled"] = "false");
+        await app.PublishAsync(PolicyFixture.Write(RetentionTests.Policy));
+        await FulfilmentTests.ConnectAsync(app, company, dataset);
+        var holds = app.Services<LegalHolds>();
+        var buyer = (await app.Services<PeopleDirectory>().FindOrCreateAsync(new Identity(IdentityType.AccountId, "buyer 3"), null, "test", Ct)).SubjectId;
+        await holds.HoldSubjectAsync(buyer, "A claim by this customer is pending.", null, "test", Ct);
+        var visitsHold = await holds.HoldCollectionAsync("shop-db:visits", "The regulator asked for the visit logs.", null, "test", Ct);
+
+        await app.Services<RetentionSweep>().RunAsync(SweepScope.Everything, dryRun: false, "test", null, Ct);
+        // Odd orders were due: 3 is the held person's and stays; the held visits keep their address.
+        Assert.Equal(0L, Convert.ToInt64(await company.ScalarAsync("SELECT COUNT(*) FROM orders WHERE id IN (1, 5, 7, 9)"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1L, Convert.ToInt64(await company.ScalarAsync("SELECT COUNT(*) FROM orders WHERE id = 3"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("10.0.0.1", await company.ScalarAsync("SELECT ip FROM visits WHERE id = 1"));
+
+        // Once the holds are released, the next run takes what was due.
+        await holds.ReleaseAsync(visitsHold.Id, "test", Ct);
+        foreach (var h in await holds.ListAsync(false, Ct)) await holds.ReleaseAsync(h.Id, "test", Ct);
+        await app.Services<RetentionSweep>().RunAsync(SweepScope.Everything, dryRun: false, "test", null, Ct);
+        Assert.Equal(0L, Convert.ToInt64(await company.ScalarAsync("SELECT COUNT(*) FROM orders WHERE id % 2 = 1"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Null(await company.ScalarAsync("SELECT ip FROM visits WHERE id = 1"));
+    }
 }

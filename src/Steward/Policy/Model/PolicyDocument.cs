@@ -71,6 +71,8 @@ internal sealed class PolicyDocument
     public Dictionary<string, Right> Rights { get; set; } = [];
     public IdentityVerification? IdentityVerification { get; set; }
     [Required] public RightsRequests RightsRequests { get; set; } = new();
+    [Description("How long consent records are kept once no longer relied on (S17.3); absent: they are kept.")]
+    public ConsentRecords? ConsentRecords { get; set; }
     [Required] public Children Children { get; set; } = new();
     public Complaints? Complaints { get; set; }
     [Description("Supplementary notices (per product, service or region) that add to this one.")]

@@ -50,6 +50,13 @@ internal sealed class RightsRequests
     public string? Email { get; set; }
 }
 
+/// <summary>How long the proof of a consent is kept after the consent stops being relied on.</summary>
+internal sealed class ConsentRecords
+{
+    [Required, Description("How long a consent event is kept after it stops being relied on (superseded by a later choice, its validity ended, or the person erased): the limitation period for claims in which the consent must be proved (e.g. P3Y). The choice that stands is kept as long as it stands.")]
+    public Duration? KeptFor { get; set; }
+}
+
 /// <summary>The minimum age for using services without a guardian's consent.</summary>
 internal sealed class Children
 {
