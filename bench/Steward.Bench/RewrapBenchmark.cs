@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Steward.People;
 using Steward.Security.Keys;
@@ -9,7 +10,7 @@ namespace Steward.Bench;
 
 /// <summary>
 /// <c>-- rewrap</c>: re-wrapping every subject's data key after <c>steward keys rotate people.subject-keys</c>, against reading and
-/// writing the same column of the same rows once through the same provider (same batches, no cryptography), and against one
+/// writing the same column of the same rows once with the same statements (same batches, no cryptography), and against one
 /// plain <c>UPDATE</c> touching every row. 1,000,000 subjects unless STEWARD_BENCH_REWRAP_SUBJECTS says otherwise.
 /// </summary>
 internal static class RewrapBenchmark
@@ -49,7 +50,9 @@ internal static class RewrapBenchmark
         rewrap.Stop();
         if (moved != count) throw new InvalidOperationException($"moved {moved}, expected {count}");
 
-        // The same reads and writes without cryptography: keyset batches, tracked rows, one transaction each.
+        // The same reads and writes without cryptography: the rows read in the same keyset batches and written back with the
+        // same statements Steward uses (one UPDATE ... FROM unnest per batch on PostgreSQL, one prepared UPDATE per row on
+        // SQLite), one transaction per batch. What is left between the two is the unwrapping and wrapping.
         var copy = Stopwatch.StartNew();
         var last = Guid.Empty;
         while (true)
@@ -57,15 +60,30 @@ internal static class RewrapBenchmark
             await using var db = await contexts.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var after = last;
-            var rows = await db.Set<DataSubject>().Where(s => s.Id > after && s.WrappedDataKey != null).OrderBy(s => s.Id).Take(Batch).ToListAsync(ct);
+            var rows = await db.Set<DataSubject>().AsNoTracking().Where(s => s.Id > after && s.WrappedDataKey != null).OrderBy(s => s.Id).Take(Batch).ToListAsync(ct);
             if (rows.Count == 0) break;
-            foreach (var row in rows)
+            var changed = rows.Select(r => { var k = (byte[])r.WrappedDataKey!.Clone(); k[0] ^= 1; return k; }).ToArray();
+            if (db.Database.IsNpgsql())
             {
-                var changed = (byte[])row.WrappedDataKey!.Clone();
-                changed[0] ^= 1;
-                row.WrappedDataKey = changed;
+                var ids = rows.Select(r => r.Id).ToArray();
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE data_subjects d SET "WrappedDataKey" = v.k FROM unnest({ids}, {changed}) AS v(id, k) WHERE d."Id" = v.id
+                    """, ct);
             }
-            await db.SaveChangesAsync(ct);
+            else
+            {
+                await using var write = db.Database.GetDbConnection().CreateCommand();
+                write.Transaction = tx.GetDbTransaction();
+                write.CommandText = """UPDATE data_subjects SET "WrappedDataKey" = $key WHERE "Id" = $id""";
+                var (id, key) = (write.CreateParameter(), write.CreateParameter());
+                (id.ParameterName, key.ParameterName) = ("$id", "$key");
+                write.Parameters.AddRange(new[] { id, key });
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    (id.Value, key.Value) = (rows[i].Id.ToString().ToUpperInvariant(), changed[i]);
+                    await write.ExecuteNonQueryAsync(ct);
+                }
+            }
             await tx.CommitAsync(ct);
             last = rows[^1].Id;
         }

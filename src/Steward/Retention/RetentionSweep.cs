@@ -201,7 +201,7 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var (upTo, rows) = await ChunkAsync(database, connection, step, excluded.HeldKeys, size, ct);
             if (upTo is null) break;
-            size = NextSize(size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            size = NextSize(size, System.Diagnostics.Stopwatch.GetElapsedTime(started), database is not SqliteDatabase);
             step.KeyIsNumber = upTo is long or int or short or decimal;
             step.LastKey = Convert.ToString(upTo, CultureInfo.InvariantCulture);
             step.Rows += rows;
@@ -253,9 +253,10 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
     }
 
     /// <summary>The next chunk's rows: scaled towards the chunk duration (at most four times more, or half as many), within 1 and the maximum.</summary>
-    private int NextSize(int size, TimeSpan took)
+    private int NextSize(int size, TimeSpan took, bool rowLocks)
     {
-        var target = options.Value.ChunkDuration.TotalMilliseconds / Math.Max(took.TotalMilliseconds, 0.1);
+        var budget = rowLocks ? options.Value.PostgresChunkDuration : options.Value.ChunkDuration;
+        var target = budget.TotalMilliseconds / Math.Max(took.TotalMilliseconds, 0.1);
         return (int)Math.Clamp(size * Math.Clamp(target, 0.5, 4), 1, options.Value.ChunkSize);
     }
 
