@@ -3,7 +3,7 @@ using Steward.Jobs;
 
 namespace Steward.Retention;
 
-/// <summary>Registers the retention plan, the sweep and its daily job.</summary>
+/// <summary>Registers the retention plan, the sweep and its daily job, and the daily watch for erased people who come back.</summary>
 internal static class RetentionSetup
 {
     public static IServiceCollection AddStewardRetention(this IServiceCollection services)
@@ -13,6 +13,8 @@ internal static class RetentionSetup
         services.AddSingleton<RetentionExclusions>();
         services.AddSingleton<OwnDataRetention>();
         services.AddSingleton<RetentionSweep>();
+        services.AddSingleton<ComebackWatch>();
+        services.AddRecurringJob<ComebackWatch>(TimeSpan.FromDays(1));
         services.AddRecurringJob<RetentionSweepJob>(sp => sp.GetRequiredService<IOptions<RetentionOptions>>().Value.SweepInterval);
         return services;
     }

@@ -41,21 +41,33 @@ internal static class ErasureCommands
         });
 
         var findings = new Command("findings",
-            "List new subjects whose identity matches an erased person's tombstone (ids only): staff decide whether it is the same person; nothing is erased automatically.");
+            "List new subjects, and values in connected databases, whose identity matches an erased person's tombstone (ids and places only): staff decide whether it is the same person; nothing is erased automatically.");
         findings.SetGuardedAction(async (parse, ct) =>
         {
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             await using var db = await services.GetRequiredService<IDbContextFactory<StewardDbContext>>().CreateDbContextAsync(ct);
             var rows = await db.Set<ComebackFinding>().AsNoTracking().OrderBy(f => f.FoundAt).ThenBy(f => f.Id).ToListAsync(ct);
-            Console.WriteLine($"{"FOUND",-20}  {"SUBJECT",-36}  {"TOMBSTONE",-36}  TYPE");
+            Console.WriteLine($"{"FOUND",-20}  {"SUBJECT OR PLACE",-36}  {"TOMBSTONE",-36}  TYPE");
             foreach (var f in rows)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{f.FoundAt:yyyy-MM-ddTHH:mm:ssZ}  {f.SubjectId,-36}  {f.TombstoneId,-36}  {IdentityTypes.Name(f.Type)}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{f.FoundAt:yyyy-MM-ddTHH:mm:ssZ}  {(f.SubjectId?.ToString() ?? f.Location),-36}  {f.TombstoneId,-36}  {IdentityTypes.Name(f.Type)}"));
             return 0;
         });
 
         erasures.Subcommands.Add(replay);
         erasures.Subcommands.Add(export);
+        var watch = new Command("watch",
+            "Look now for erased people who came back in the connected databases (declared identity fields compared by blind index with the tombstones); "
+            + "serve does this daily. New matches become findings; prints how many.");
+        watch.SetGuardedAction(async (parse, ct) =>
+        {
+            await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
+            var made = await services.GetRequiredService<Retention.ComebackWatch>().WatchAsync(ct);
+            Console.WriteLine($"{made} new finding(s); 'steward erasures findings' lists them all");
+            return 0;
+        });
+
         erasures.Subcommands.Add(findings);
+        erasures.Subcommands.Add(watch);
         return erasures;
     }
 

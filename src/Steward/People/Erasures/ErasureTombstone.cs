@@ -26,13 +26,17 @@ internal sealed class ErasureTombstoneHash
 }
 
 /// <summary>
-/// A new subject whose identity matches a tombstone: perhaps the erased person came back (consented again, was imported).
-/// For staff to decide; nothing is erased on a comeback. Ids only. Entity.
+/// A new subject, or a value in a connected database, whose identity matches a tombstone: perhaps the erased person came
+/// back (consented again, was imported, was entered again in a company system). For staff to decide; nothing is erased on
+/// a comeback. Ids and places only. Entity.
 /// </summary>
 internal sealed class ComebackFinding
 {
     public Guid Id { get; set; }
-    public Guid SubjectId { get; set; }
+    /// <summary>The new subject, for a comeback in Steward; null for one in a connected database.</summary>
+    public Guid? SubjectId { get; set; }
+    /// <summary>Where a connected database holds the identity again: <c>connection:collection.field</c>; null in Steward.</summary>
+    public string? Location { get; set; }
     public Guid TombstoneId { get; set; }
     public IdentityType Type { get; set; }
     public DateTimeOffset FoundAt { get; set; }
@@ -77,7 +81,9 @@ internal sealed class ComebackFindingConfiguration : IEntityTypeConfiguration<Co
         e.Property(x => x.Id).ValueGeneratedNever();
         e.Property(x => x.Type).HasMaxLength(16).HasConversion(t => IdentityTypes.Name(t), s => ErasureTombstoneHashConfiguration.ParseType(s));
         e.Property(x => x.FoundAt).HasConversion(v => v.UtcDateTime, v => new DateTimeOffset(v, TimeSpan.Zero));
+        e.Property(x => x.Location).HasMaxLength(400);
         e.HasIndex(x => new { x.SubjectId, x.TombstoneId }).IsUnique();
+        e.HasIndex(x => new { x.TombstoneId, x.Location });
         e.HasIndex(x => x.FoundAt);
     }
 }

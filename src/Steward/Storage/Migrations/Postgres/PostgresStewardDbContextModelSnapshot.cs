@@ -289,43 +289,6 @@ namespace Steward.Storage.Migrations.Postgres
                     b.ToTable("consent_events", (string)null);
                 });
 
-            modelBuilder.Entity("Steward.Retention.RetentionRun", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset?>("FinishedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Scope")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("StartedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("character varying(16)");
-
-                    b.Property<string>("Steps")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("State", "Scope");
-
-                    b.ToTable("retention_runs", (string)null);
-                });
-
             modelBuilder.Entity("Steward.Jobs.Job", b =>
                 {
                     b.Property<Guid>("Id")
@@ -430,7 +393,11 @@ namespace Steward.Storage.Migrations.Postgres
                     b.Property<DateTime>("FoundAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("SubjectId")
+                    b.Property<string>("Location")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<Guid?>("SubjectId")
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("TombstoneId")
@@ -447,6 +414,8 @@ namespace Steward.Storage.Migrations.Postgres
 
                     b.HasIndex("SubjectId", "TombstoneId")
                         .IsUnique();
+
+                    b.HasIndex("TombstoneId", "Location");
 
                     b.ToTable("erasure_comeback_findings", (string)null);
                 });
@@ -627,6 +596,43 @@ namespace Steward.Storage.Migrations.Postgres
                     b.HasIndex("Connection", "Collection");
 
                     b.ToTable("legal_holds", (string)null);
+                });
+
+            modelBuilder.Entity("Steward.Retention.RetentionRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State", "Scope");
+
+                    b.ToTable("retention_runs", (string)null);
                 });
 
             modelBuilder.Entity("Steward.Rights.FulfilmentTask", b =>

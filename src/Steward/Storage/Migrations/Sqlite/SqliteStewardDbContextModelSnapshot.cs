@@ -278,43 +278,6 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.ToTable("consent_events", (string)null);
                 });
 
-            modelBuilder.Entity("Steward.Retention.RetentionRun", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTimeOffset?>("FinishedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Scope")
-                        .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("StartedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("StartedBy")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("State")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Steps")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("State", "Scope");
-
-                    b.ToTable("retention_runs", (string)null);
-                });
-
             modelBuilder.Entity("Steward.Jobs.Job", b =>
                 {
                     b.Property<Guid>("Id")
@@ -419,7 +382,11 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.Property<DateTime>("FoundAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("SubjectId")
+                    b.Property<string>("Location")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SubjectId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TombstoneId")
@@ -436,6 +403,8 @@ namespace Steward.Storage.Migrations.Sqlite
 
                     b.HasIndex("SubjectId", "TombstoneId")
                         .IsUnique();
+
+                    b.HasIndex("TombstoneId", "Location");
 
                     b.ToTable("erasure_comeback_findings", (string)null);
                 });
@@ -616,6 +585,43 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.HasIndex("Connection", "Collection");
 
                     b.ToTable("legal_holds", (string)null);
+                });
+
+            modelBuilder.Entity("Steward.Retention.RetentionRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State", "Scope");
+
+                    b.ToTable("retention_runs", (string)null);
                 });
 
             modelBuilder.Entity("Steward.Rights.FulfilmentTask", b =>

@@ -1,0 +1,57 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Steward.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class ComebacksInConnectedData : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<Guid>(
+                name: "SubjectId",
+                table: "erasure_comeback_findings",
+                type: "TEXT",
+                nullable: true,
+                oldClrType: typeof(Guid),
+                oldType: "TEXT");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Location",
+                table: "erasure_comeback_findings",
+                type: "TEXT",
+                maxLength: 400,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_erasure_comeback_findings_TombstoneId_Location",
+                table: "erasure_comeback_findings",
+                columns: new[] { "TombstoneId", "Location" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_erasure_comeback_findings_TombstoneId_Location",
+                table: "erasure_comeback_findings");
+
+            migrationBuilder.DropColumn(
+                name: "Location",
+                table: "erasure_comeback_findings");
+
+            migrationBuilder.AlterColumn<Guid>(
+                name: "SubjectId",
+                table: "erasure_comeback_findings",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
+                oldClrType: typeof(Guid),
+                oldType: "TEXT",
+                oldNullable: true);
+        }
+    }
+}
