@@ -95,9 +95,16 @@ internal sealed class ComebackWatch(IDbContextFactory<StewardDbContext> contexts
             db.Add(finding);
             await audit.AppendWithinAsync(db, new AuditEvent(Actor, "people.erased-comeback", $"tombstone:{stone:D}",
                 new { finding = finding.Id, place = location, type = IdentityTypes.Name(type) }), ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-            made++;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                made++;
+            }
+            catch (DbUpdateException)
+            {
+                // Another watch (the CLI and the daily job) flagged the same place at the same moment: one finding is kept.
+            }
         }
         return made;
     }

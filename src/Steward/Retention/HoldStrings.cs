@@ -62,9 +62,9 @@ internal sealed record HoldStrings : ILocalised<HoldStrings>
 
     public static HoldStrings Chinese { get; } = new()
     {
-        Title = "法律保留",
-        Intro = "法律保留有效期间，其涵盖的数据不会因保存期限届满或删除请求而被删除。删除请求涉及被保留的数据时，我们会将保留原因告知本人。",
-        None = "暂无法律保留。",
+        Title = "法律保全",
+        Intro = "法律保全有效期间，其涵盖的数据不会因保存期限届满或删除请求而被删除。删除请求涉及被保全的数据时，我们会将保全原因告知本人。",
+        None = "暂无法律保全。",
         InForceOnly = "有效",
         All = "全部",
         Covers = "涵盖",
@@ -75,16 +75,16 @@ internal sealed record HoldStrings : ILocalised<HoldStrings>
         Placed = "设立",
         Ended = "已结束",
         Release = "解除",
-        Add = "设立法律保留",
-        AddIntro = "对一名个人（按电子邮件地址）或已连接数据库中的一个数据集合设立保留。",
+        Add = "设立法律保全",
+        AddIntro = "对一名个人（按电子邮件地址）或已连接数据库中的一个数据集合设立保全。",
         Email = "电子邮件地址",
         Collection = "数据集合",
         CollectionHint = "连接:集合，例如 shop-db:orders",
         ReasonHint = "本人可能会看到此原因，请以面向本人的措辞填写。",
         LastDay = "最后一日（可选）",
         AddButton = "设立",
-        Added = "法律保留已生效。",
-        Released = "法律保留已解除。",
+        Added = "法律保全已生效。",
+        Released = "法律保全已解除。",
         Problem = "未作任何更改：",
         BackToConsole = "返回控制台",
     };

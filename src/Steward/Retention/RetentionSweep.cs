@@ -274,7 +274,9 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         var clock = ConnectedDatabase.Quote(step.Clock);
         var pk = ConnectedDatabase.Quote(step.PrimaryKey);
         ConnectedDatabase.AddParameter(command, "cutoff", CutoffValue(database, step));
-        var parts = new List<string> { $"{clock} < @cutoff" };
+        // SQLite orders any number before any text: a clock held as a number (epoch seconds, a julian day) would always look
+        // due next to a text cutoff, so only ISO text clocks are compared (docs/retention.md says what a clock must hold).
+        var parts = new List<string> { database is SqliteDatabase ? $"typeof({clock}) = 'text' AND {clock} < @cutoff" : $"{clock} < @cutoff" };
         if (fromLastKey && step.LastKey is { } last)
         {
             ConnectedDatabase.AddParameter(command, "last", step.KeyIsNumber ? long.Parse(last, CultureInfo.InvariantCulture) : last);

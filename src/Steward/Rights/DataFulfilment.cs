@@ -255,7 +255,9 @@ internal sealed class DataFulfilment(
             return;
         }
         // An erasure's answer names collections, fields and reasons only: it stays readable after the person's key is gone.
-        await requests.CompleteAsync(request.Id, answer, RightsFulfilment.Actor, ct, download, answerNamesNoOne: request.Kind == ErasureKind);
+        // A held person's answer carries staff's reason for the hold: sealed like any staff text (their key stays while held).
+        await requests.CompleteAsync(request.Id, answer, RightsFulfilment.Actor, ct, download,
+            answerNamesNoOne: request.Kind == ErasureKind && held.OnPerson(request.SubjectId) is null);
     }
 
     /// <summary>The request's steps, made on the first run from the plan; on a resume the plan must still be the one they were made from.</summary>

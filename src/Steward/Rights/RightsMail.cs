@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -82,9 +83,12 @@ internal sealed class RightsMail(BackgroundJobs jobs, IOptions<MailOptions> mail
 /// request's language, sends it, and records it (the receipt as the acknowledgement the law asks for). A message whose
 /// person was erased meanwhile is dropped. Sent at least once: a node that dies between sending and recording sends again.
 /// </summary>
-internal sealed class RightsMailHandler(IDbContextFactory<StewardDbContext> contexts, SubjectKeys keys, PolicyStore policies, Mailer mailer, ShredAfterErasure shredder,
-    AuditLog audit, IOptions<MailOptions> mail, IOptions<WebOptions> web, TimeProvider time) : IJobHandler
+internal sealed partial class RightsMailHandler(IDbContextFactory<StewardDbContext> contexts, SubjectKeys keys, PolicyStore policies, Mailer mailer, ShredAfterErasure shredder,
+    AuditLog audit, IOptions<MailOptions> mail, IOptions<WebOptions> web, ILogger<RightsMailHandler> logger, TimeProvider time) : IJobHandler
 {
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Warning, Message = "Shredding after the answer to erasure request {RequestId} failed ({Error}); the rights.shred job will do it")]
+    private static partial void LogShredDeferred(ILogger logger, Guid requestId, string error);
+
     public string Kind => RightsMail.JobKind;
 
     public async Task RunAsync(JobContext context, CancellationToken ct)
@@ -107,7 +111,18 @@ internal sealed class RightsMailHandler(IDbContextFactory<StewardDbContext> cont
         await mailer.SendAsync(new MailMessage(details.Email, subjectLine, text, request.Language), $"{payload.Message} of rights request {request.Id}", ct);
         await RecordAsync(request.Id, payload.Message, ct);
         // The answer to an erasure request was the last use of the person's address: now the rest of what Steward keeps goes.
-        if (payload.Message == RightsMessages.Completed) await shredder.ShredAsync(request.Id, ct);
+        // A failure here must not send the message again on the job's retry: the queued rights.shred job does it later.
+        if (payload.Message == RightsMessages.Completed)
+        {
+            try
+            {
+                await shredder.ShredAsync(request.Id, ct);
+            }
+            catch (Exception e) when (e is DbException or StewardException or InvalidOperationException)
+            {
+                LogShredDeferred(logger, request.Id, e.GetType().Name);
+            }
+        }
     }
 
     private async Task<(string Subject, string Body)> ComposeAsync(StewardDbContext db, RightsMailStrings s, RightsRequest r, string message, MailSecrets secrets,

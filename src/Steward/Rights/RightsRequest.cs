@@ -101,6 +101,22 @@ internal sealed class RightsRequestEvent
     /// <summary>Text for the person (a reason, an answer), sealed with the subject's data key; null when the step says it all.</summary>
     public byte[]? Text { get; set; }
     /// <summary>
+    /// Null while <see cref="Text"/> is sealed with the subject's data key. After an erasure destroyed that key, the texts
+    /// written to the person stay with the request's record (S18.8), sealed with this version of the
+    /// <see cref="RecordsKeyPurpose"/> key instead, and go when the record does.
+    /// </summary>
+    public int? TextKeyVersion { get; set; }
+
+    /// <summary>The key-ring key that seals texts kept with a request's record after the person's data key was destroyed.</summary>
+    public const string RecordsKeyPurpose = "rights.records";
+
+    /// <summary>Seals a text kept with the record (<see cref="TextKeyVersion"/>), bound to the request.</summary>
+    public static byte[] SealRecordText(byte[] recordsKey, Guid requestId, string text) =>
+        Sealed.Seal(recordsKey, System.Text.Encoding.UTF8.GetBytes(text), System.Text.Encoding.UTF8.GetBytes($"steward-rights-record\n{requestId:D}"));
+
+    public static string OpenRecordText(byte[] recordsKey, Guid requestId, byte[] text) =>
+        System.Text.Encoding.UTF8.GetString(Sealed.Open(recordsKey, text, System.Text.Encoding.UTF8.GetBytes($"steward-rights-record\n{requestId:D}")));
+    /// <summary>
     /// Instead of <see cref="Text"/>: an answer Steward composed that names no one (which collections an erasure kept, and
     /// why), kept in clear so the person can still read it on the status page after their data key was destroyed.
     /// </summary>

@@ -45,7 +45,7 @@ internal sealed record RequestFilter(RequestState? State = null, string? Kind = 
 /// the person sees. Every change is one transaction with its audit entry, which names ids only.
 /// </summary>
 internal sealed class RightsRequests(
-    IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, IdentityParser identities, SubjectKeys keys, PolicyStore policies,
+    IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, IdentityParser identities, SubjectKeys keys, Security.Keys.KeyRing ring, PolicyStore policies,
     AuditLog audit, BackgroundJobs jobs, IOptions<RightsOptions> options, RightsMail mail, TimeProvider time)
 {
     public const int MaxNameLength = 200;
@@ -323,11 +323,15 @@ internal sealed class RightsRequests(
         var events = await db.Set<RightsRequestEvent>().AsNoTracking().Where(e => e.RequestId == request.Id || e.RequestId == followed)
             .Where(e => !visibleOnly || e.Visible).OrderBy(e => e.Id).ToListAsync(ct);
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstAsync(s => s.Id == request.SubjectId, ct);
-        var dataKey = events.Any(e => e.Text is not null) ? await keys.OpenAsync(subject, ct) : null;
+        var dataKey = events.Any(e => e.Text is not null && e.TextKeyVersion is null) ? await keys.OpenAsync(subject, ct) : null;
+        var recordKeys = new Dictionary<int, byte[]>();
+        foreach (var v in events.Where(e => e.Text is not null).Select(e => e.TextKeyVersion).OfType<int>().Distinct())
+            if (await ring.FindAsync(RightsRequestEvent.RecordsKeyPurpose, v, ct) is { } k) recordKeys[v] = k.Material;
         if (!visibleOnly && events.Any(e => e.Text is not null))
             await audit.AppendAsync(new AuditEvent(actor, "rights.timeline-read", Target(id)), ct);
-        return events.Select(e => new TimelineStep(e.At, e.Type, e.Actor, e.Visible,
-            e.Report ?? (e.Text is { } t && dataKey is not null ? RightsRequestEvent.OpenText(dataKey, request.SubjectId, e.RequestId, t) : null))).ToList();
+        return events.Select(e => new TimelineStep(e.At, e.Type, e.Actor, e.Visible, e.Report ?? (e.Text is not { } t ? null
+            : e.TextKeyVersion is { } v ? (recordKeys.TryGetValue(v, out var rk) ? RightsRequestEvent.OpenRecordText(rk, e.RequestId, t) : null)
+            : dataKey is not null ? RightsRequestEvent.OpenText(dataKey, request.SubjectId, e.RequestId, t) : null))).ToList();
     }
 
     /// <summary>The request's personal details (email, name, message, corrections) for staff or for sending mail; audited.</summary>

@@ -31,6 +31,7 @@ internal static class RightsSetup
         services.AddJobHandler<RightsFulfilment>();
         services.AddSingleton<ShredAfterErasure>();
         services.AddJobHandler<ShredAfterErasure>();
+        services.AddSingleton<Security.Keys.IKeyVersionUser, RecordTextsOnKeyVersions>();
         services.AddRecurringJob<RightsRecordsPurge>(TimeSpan.FromDays(1));
         services.AddRateLimiter(o => o.AddPolicy(IntakeRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
             ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",

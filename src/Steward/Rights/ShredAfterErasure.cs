@@ -23,7 +23,8 @@ namespace Steward.Rights;
 /// <see cref="MailGrace"/> when mail is on (a message that never goes out must not keep the key) or at once when it is off.
 /// Idempotent: a person erased already is left as they are.
 /// </remarks>
-internal sealed class ShredAfterErasure(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, LegalHolds holds, AuditLog audit) : IJobHandler
+internal sealed class ShredAfterErasure(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, Security.Keys.KeyRing ring,
+    LegalHolds holds, AuditLog audit) : IJobHandler
 {
     public const string JobKind = "rights.shred";
     public static readonly TimeSpan MailGrace = TimeSpan.FromDays(2);
@@ -58,11 +59,22 @@ internal sealed class ShredAfterErasure(IDbContextFactory<StewardDbContext> cont
             return;
         }
         int packages, documents, proofs;
+        var recordsKey = await ring.CurrentAsync(RightsRequestEvent.RecordsKeyPurpose, ct);
         // What nothing needs any more goes first (a run cut short here is run again); then the key, which makes the rest unreadable.
         await using (var cleanup = await contexts.CreateDbContextAsync(ct))
         {
-            if ((await cleanup.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct))?.ErasedAt is not null) return;
+            var subject = await cleanup.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct);
+            if (subject is null || subject.ErasedAt is not null || await keys.OpenAsync(subject, ct) is not { } dataKey) return;
             var requests = cleanup.Set<RightsRequest>().Where(r => r.SubjectId == subjectId).Select(r => r.Id);
+            // What was written to the person (reasons, answers) stays with the request's record for the time the policy keeps
+            // records (S18.8), so the status page still shows it; it is sealed with Steward's records key instead.
+            var texts = await cleanup.Set<RightsRequestEvent>().Where(e => requests.Contains(e.RequestId) && e.Text != null && e.TextKeyVersion == null).ToListAsync(ct);
+            foreach (var e in texts)
+            {
+                e.Text = RightsRequestEvent.SealRecordText(recordsKey.Material, e.RequestId, RightsRequestEvent.OpenText(dataKey, subjectId, e.RequestId, e.Text!));
+                e.TextKeyVersion = recordsKey.Version;
+            }
+            await cleanup.SaveChangesAsync(ct);
             packages = await cleanup.Set<RightsPackage>().Where(p => p.SubjectId == subjectId).ExecuteDeleteAsync(ct);
             documents = await cleanup.Set<VerificationDocument>().Where(d => requests.Contains(d.RequestId)).ExecuteDeleteAsync(ct);
             await cleanup.Set<VerificationChallenge>().Where(c => requests.Contains(c.RequestId)).ExecuteDeleteAsync(ct);
@@ -75,4 +87,23 @@ internal sealed class ShredAfterErasure(IDbContextFactory<StewardDbContext> cont
         await audit.AppendAsync(new AuditEvent(RightsFulfilment.Actor, "rights.person-shredded", RightsRequests.Target(requestId),
             new { subject = subjectId, packages, documents, consentProofs = proofs }), ct);
     }
+}
+
+/// <summary>Texts kept with request records keep their records-key version alive: sealed for a record, not re-sealed on rotation.</summary>
+internal sealed class RecordTextsOnKeyVersions(IDbContextFactory<StewardDbContext> contexts) : Security.Keys.IKeyVersionUser
+{
+    public string Purpose => RightsRequestEvent.RecordsKeyPurpose;
+    public string What => "text(s) kept with rights-request records";
+    public bool Movable => false;
+
+    public async Task<int> CountOnAsync(int version, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Set<RightsRequestEvent>().CountAsync(e => e.TextKeyVersion == version, ct);
+    }
+
+    public Task<int> CountBelowAsync(int version, CancellationToken ct) => Task.FromResult(0);
+
+    public Task<Security.Keys.KeyMoveBatch> MoveBatchAsync(Security.Keys.ManagedKey current, Guid after, CancellationToken ct) =>
+        Task.FromResult(Security.Keys.KeyMoveBatch.None);
 }

@@ -154,7 +154,7 @@ public sealed class LegalHoldTests
             { ["__af"] = af, ["collection"] = "shop-db:orders", ["reason"] = CourtOrder, ["until"] = "2027-01-31" }));
         var placedPage = await placed.Content.ReadAsStringAsync();
         Assert.True(placed.StatusCode == HttpStatusCode.OK, placedPage);
-        Assert.Contains("法律保留已生效。", placedPage, StringComparison.Ordinal);
+        Assert.Contains("法律保全已生效。", placedPage, StringComparison.Ordinal);
         Assert.Contains("shop-db:orders", placedPage, StringComparison.Ordinal);
         Assert.Contains("2027-01-31", placedPage, StringComparison.Ordinal);
         var id = Assert.Single(await app.Services<LegalHolds>().ListAsync(false, Ct)).Id;

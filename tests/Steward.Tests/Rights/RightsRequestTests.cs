@@ -122,6 +122,12 @@ public sealed class RightsRequestTests
             tasks => tasks.Any(t => t.Phase == DataFulfilment.Manual), "the engine to hand the request to staff");
         Assert.Equal("completed", (await Ok<RequestSummary>(await officer.PostAsJsonAsync($"/api/v1/rights-requests/{id}/complete",
             new { answer = "We deleted your account and its data." }))).State);
+        // The person's key goes once the erasure is answered; what staff wrote to them stays with the request's record.
+        await Steward.Tests.Jobs.JobTests.EventuallyAsync(async () =>
+        {
+            await using var db = await app.DbAsync();
+            return await db.Set<AuditEntry>().CountAsync(e => e.Action == "rights.person-shredded");
+        }, n => n == 1, "the person shredded");
 
         var page = await app.Client().GetStringAsync(RightsPages.StatusLink(submitted.StatusToken) + "?lang=en");
         Assert.Contains("Request completed", page, StringComparison.Ordinal);

@@ -173,7 +173,7 @@ public sealed class BackupTests
         Assert.Contains(back.SubjectId.ToString(), listed.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("alice", listed.Stdout, StringComparison.OrdinalIgnoreCase);
         var officer = await app.ClientForRoleAsync(Steward.Security.Roles.PrivacyOfficer);
-        Assert.Contains("1 new person(s) had an identifier of someone who was erased", await officer.GetStringAsync("/console?lang=en"), StringComparison.Ordinal);
+        Assert.Contains("turned up again 1 time(s)", await officer.GetStringAsync("/console?lang=en"), StringComparison.Ordinal);
 
         var stranger = await people.FindOrCreateAsync(Email("carol@example.com"), null, Actor, Ct);
         Assert.True(stranger.Created);

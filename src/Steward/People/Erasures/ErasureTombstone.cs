@@ -83,7 +83,8 @@ internal sealed class ComebackFindingConfiguration : IEntityTypeConfiguration<Co
         e.Property(x => x.FoundAt).HasConversion(v => v.UtcDateTime, v => new DateTimeOffset(v, TimeSpan.Zero));
         e.Property(x => x.Location).HasMaxLength(400);
         e.HasIndex(x => new { x.SubjectId, x.TombstoneId }).IsUnique();
-        e.HasIndex(x => new { x.TombstoneId, x.Location });
+        // One finding per tombstone and place (a null place, a finding in Steward, is keyed by its subject above).
+        e.HasIndex(x => new { x.TombstoneId, x.Location }).IsUnique();
         e.HasIndex(x => x.FoundAt);
     }
 }

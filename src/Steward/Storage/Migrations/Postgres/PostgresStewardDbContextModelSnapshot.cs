@@ -415,7 +415,8 @@ namespace Steward.Storage.Migrations.Postgres
                     b.HasIndex("SubjectId", "TombstoneId")
                         .IsUnique();
 
-                    b.HasIndex("TombstoneId", "Location");
+                    b.HasIndex("TombstoneId", "Location")
+                        .IsUnique();
 
                     b.ToTable("erasure_comeback_findings", (string)null);
                 });
@@ -872,6 +873,9 @@ namespace Steward.Storage.Migrations.Postgres
 
                     b.Property<byte[]>("Text")
                         .HasColumnType("bytea");
+
+                    b.Property<int?>("TextKeyVersion")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Type")
                         .IsRequired()

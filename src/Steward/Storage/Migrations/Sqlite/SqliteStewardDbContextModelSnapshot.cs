@@ -404,7 +404,8 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.HasIndex("SubjectId", "TombstoneId")
                         .IsUnique();
 
-                    b.HasIndex("TombstoneId", "Location");
+                    b.HasIndex("TombstoneId", "Location")
+                        .IsUnique();
 
                     b.ToTable("erasure_comeback_findings", (string)null);
                 });
@@ -857,6 +858,9 @@ namespace Steward.Storage.Migrations.Sqlite
 
                     b.Property<byte[]>("Text")
                         .HasColumnType("BLOB");
+
+                    b.Property<int?>("TextKeyVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Type")
                         .IsRequired()

@@ -11,8 +11,8 @@ using Steward.Storage;
 namespace Steward.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteStewardDbContext))]
-    [Migration("20261130055919_ComebacksInConnectedData")]
-    partial class ComebacksInConnectedData
+    [Migration("20261130060906_ComebackPlacesAndRecordTexts")]
+    partial class ComebackPlacesAndRecordTexts
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -407,7 +407,8 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.HasIndex("SubjectId", "TombstoneId")
                         .IsUnique();
 
-                    b.HasIndex("TombstoneId", "Location");
+                    b.HasIndex("TombstoneId", "Location")
+                        .IsUnique();
 
                     b.ToTable("erasure_comeback_findings", (string)null);
                 });
@@ -860,6 +861,9 @@ namespace Steward.Storage.Migrations.Sqlite
 
                     b.Property<byte[]>("Text")
                         .HasColumnType("BLOB");
+
+                    b.Property<int?>("TextKeyVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Type")
                         .IsRequired()

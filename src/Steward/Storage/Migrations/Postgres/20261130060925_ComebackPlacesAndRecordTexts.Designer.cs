@@ -12,8 +12,8 @@ using Steward.Storage;
 namespace Steward.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresStewardDbContext))]
-    [Migration("20261130055952_ComebacksInConnectedData")]
-    partial class ComebacksInConnectedData
+    [Migration("20261130060925_ComebackPlacesAndRecordTexts")]
+    partial class ComebackPlacesAndRecordTexts
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -418,7 +418,8 @@ namespace Steward.Storage.Migrations.Postgres
                     b.HasIndex("SubjectId", "TombstoneId")
                         .IsUnique();
 
-                    b.HasIndex("TombstoneId", "Location");
+                    b.HasIndex("TombstoneId", "Location")
+                        .IsUnique();
 
                     b.ToTable("erasure_comeback_findings", (string)null);
                 });
@@ -875,6 +876,9 @@ namespace Steward.Storage.Migrations.Postgres
 
                     b.Property<byte[]>("Text")
                         .HasColumnType("bytea");
+
+                    b.Property<int?>("TextKeyVersion")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Type")
                         .IsRequired()

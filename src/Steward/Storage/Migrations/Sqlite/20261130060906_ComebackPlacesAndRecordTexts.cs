@@ -3,33 +3,40 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Steward.Storage.Migrations.Postgres
+namespace Steward.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class ComebacksInConnectedData : Migration
+    public partial class ComebackPlacesAndRecordTexts : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "TextKeyVersion",
+                table: "rights_request_events",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.AlterColumn<Guid>(
                 name: "SubjectId",
                 table: "erasure_comeback_findings",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true,
                 oldClrType: typeof(Guid),
-                oldType: "uuid");
+                oldType: "TEXT");
 
             migrationBuilder.AddColumn<string>(
                 name: "Location",
                 table: "erasure_comeback_findings",
-                type: "character varying(400)",
+                type: "TEXT",
                 maxLength: 400,
                 nullable: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_erasure_comeback_findings_TombstoneId_Location",
                 table: "erasure_comeback_findings",
-                columns: new[] { "TombstoneId", "Location" });
+                columns: new[] { "TombstoneId", "Location" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -40,17 +47,21 @@ namespace Steward.Storage.Migrations.Postgres
                 table: "erasure_comeback_findings");
 
             migrationBuilder.DropColumn(
+                name: "TextKeyVersion",
+                table: "rights_request_events");
+
+            migrationBuilder.DropColumn(
                 name: "Location",
                 table: "erasure_comeback_findings");
 
             migrationBuilder.AlterColumn<Guid>(
                 name: "SubjectId",
                 table: "erasure_comeback_findings",
-                type: "uuid",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
                 oldClrType: typeof(Guid),
-                oldType: "uuid",
+                oldType: "TEXT",
                 oldNullable: true);
         }
     }
