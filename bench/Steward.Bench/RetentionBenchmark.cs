@@ -98,7 +98,9 @@ internal static class RetentionBenchmark
         var handRate = handRows / handTime.TotalSeconds;
         Console.WriteLine("| side | rows deleted | time | rows/s | writer's longest wait |");
         Console.WriteLine("|---|---|---|---|---|");
-        Console.WriteLine($"| Steward sweep (chunks of about {services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetentionOptions>>().Value.ChunkDuration.TotalMilliseconds:F0} ms) | {stewardRows:N0} | {stewardTime.TotalSeconds:F2} s | {stewardRate:N0} | {stewardWait.TotalMilliseconds:F0} ms |");
+        var retention = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetentionOptions>>().Value;
+        var budget = database is SqliteDatabase ? $"chunks of about {retention.ChunkDuration.TotalMilliseconds:F0} ms" : $"page ranges of about {retention.PostgresChunkDuration.TotalMilliseconds:F0} ms";
+        Console.WriteLine($"| Steward sweep ({budget}) | {stewardRows:N0} | {stewardTime.TotalSeconds:F2} s | {stewardRate:N0} | {stewardWait.TotalMilliseconds:F0} ms |");
         Console.WriteLine($"| one hand-written DELETE | {handRows:N0} | {handTime.TotalSeconds:F2} s | {handRate:N0} | {handWait.TotalMilliseconds:F0} ms |");
         Console.WriteLine($"ratio (Steward rows/s ÷ DELETE rows/s): {stewardRate / handRate:F2} (goal ≥ 0.5); writer's longest wait during the sweep: {stewardWait.TotalMilliseconds:F0} ms (goal ≤ 100 ms)");
         return 0;

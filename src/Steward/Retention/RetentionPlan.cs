@@ -40,6 +40,8 @@ internal sealed class SweepStep
     /// <summary>The primary key of the last row of the last chunk done (text; a number when <see cref="KeyIsNumber"/>).</summary>
     public string? LastKey { get; set; }
     public bool KeyIsNumber { get; set; }
+    /// <summary>On PostgreSQL: the first table page (block) the next chunk reads; chunks go through the table by page ranges.</summary>
+    public long NextPage { get; set; }
     public long Rows { get; set; }
     public bool Done { get; set; }
 

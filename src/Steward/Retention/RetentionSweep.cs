@@ -194,6 +194,11 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         }
         var database = (await connections.GetAsync(step.Connection, ct)).Database;
         await using var connection = await database.OpenAsync(ct);
+        if (database is not SqliteDatabase)
+        {
+            await SweepPagesAsync(connection, database, runId, steps, step, excluded.HeldKeys, chunkDone, ct);
+            return;
+        }
         var size = Math.Min(1_000, options.Value.ChunkSize);
         while (true)
         {
@@ -207,6 +212,57 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
             step.Rows += rows;
             await SaveAsync(runId, steps, ct);
             chunkDone(rows);
+        }
+        step.Done = true;
+        await SaveAsync(runId, steps, ct);
+    }
+
+    /// <summary>
+    /// PostgreSQL: the table is gone through by ranges of its pages (a TID range scan reads just those pages, in order), each
+    /// range one statement and one transaction that deletes or masks its due rows. Only the rows changed are locked, so other
+    /// writers do not wait; the ranges grow towards <see cref="RetentionOptions.PostgresChunkDuration"/>. Progress is the
+    /// next page: a resumed run goes on from there with the same cutoff. Rows written after the run started into pages it
+    /// passed already are not due before its cutoff anyway.
+    /// </summary>
+    private async Task SweepPagesAsync(DbConnection connection, ConnectedDatabase database, Guid runId, List<SweepStep> steps, SweepStep step,
+        IReadOnlyList<object> held, Action<long> chunkDone, CancellationToken ct)
+    {
+        var table = ConnectedDatabase.Quote(step.Collection);
+        await using (var size = connection.CreateCommand())
+        {
+            ConnectedDatabase.AddParameter(size, "table", step.Collection);
+            size.CommandText = "SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint, c.reltuples, c.relpages FROM pg_class c WHERE c.oid = quote_ident(@table)::regclass";
+            long pages, rowsPerPage;
+            await using (var reader = await size.ExecuteReaderAsync(ct))
+            {
+                await reader.ReadAsync(ct);
+                pages = reader.GetInt64(0);
+                var (tuples, counted) = (Convert.ToDouble(reader.GetValue(1), CultureInfo.InvariantCulture), reader.GetInt32(2));
+                // Never analysed: reltuples is -1; a page of narrow rows holds about a hundred.
+                rowsPerPage = tuples > 0 && counted > 0 ? Math.Max(1, (long)(tuples / counted)) : 100;
+            }
+            // Retention:ChunkSize bounds the rows a range holds; the time budget decides within it.
+            var most = Math.Max(1, options.Value.ChunkSize / rowsPerPage);
+            var span = Math.Min(64L, most);
+            while (step.NextPage < pages)
+            {
+                ct.ThrowIfCancellationRequested();
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await using var command = connection.CreateCommand();
+                var due = Due(database, command, step, held, fromLastKey: false);
+                var change = step.Action == SweepAction.Delete ? $"DELETE FROM {table}" : $"UPDATE {table} SET {Masks(command, step)}";
+                // Page numbers are integers Steward computed: written into the text, since a tid takes no parameter for its parts.
+                var (from, to) = (step.NextPage, Math.Min(pages, step.NextPage + span));
+                command.CommandText = string.Create(CultureInfo.InvariantCulture,
+                    $"{change} WHERE ctid >= '({from},0)'::tid AND ctid < '({to},0)'::tid AND {due}");
+                var rows = await command.ExecuteNonQueryAsync(ct);
+                var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                span = Math.Clamp((long)(span * Math.Clamp(options.Value.PostgresChunkDuration.TotalMilliseconds / Math.Max(took.TotalMilliseconds, 0.1), 0.5, 4)), 1, most);
+                step.NextPage = to;
+                step.Rows += rows;
+                await SaveAsync(runId, steps, ct);
+                chunkDone(rows);
+            }
         }
         step.Done = true;
         await SaveAsync(runId, steps, ct);
@@ -236,11 +292,13 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
             await reader.ReadAsync(ct);
             return reader.IsDBNull(0) ? (null, 0) : (reader.GetValue(0), (int)reader.GetInt64(1));
         }
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        command.Transaction = tx;
+        // The chunk's end is found before the write transaction: the search may read far (past rows not due, to the end of
+        // the table for the last chunk), and a reader in WAL mode holds up no writer. The change checks 'due' again.
         command.CommandText = $"SELECT max(k) FROM (SELECT {pk} AS k FROM {table} WHERE {due} ORDER BY {pk} LIMIT {size}) chunk";
         var upTo = await command.ExecuteScalarAsync(ct);
         if (upTo is null or DBNull) return (null, 0);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        command.Transaction = tx;
         ConnectedDatabase.AddParameter(command, "upto", upTo);
         command.CommandText = $"{change} WHERE {due} AND {pk} <= @upto";
         var rows = await command.ExecuteNonQueryAsync(ct);
@@ -275,8 +333,8 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         var pk = ConnectedDatabase.Quote(step.PrimaryKey);
         ConnectedDatabase.AddParameter(command, "cutoff", CutoffValue(database, step));
         // SQLite orders any number before any text: a clock held as a number (epoch seconds, a julian day) would always look
-        // due next to a text cutoff, so only ISO text clocks are compared (docs/retention.md says what a clock must hold).
-        var parts = new List<string> { database is SqliteDatabase ? $"typeof({clock}) = 'text' AND {clock} < @cutoff" : $"{clock} < @cutoff" };
+        // due next to a text cutoff, so only text clocks are compared (docs/retention.md says what a clock must hold).
+        var parts = new List<string> { database is SqliteDatabase ? $"{clock} < @cutoff AND typeof({clock}) = 'text'" : $"{clock} < @cutoff" };
         if (fromLastKey && step.LastKey is { } last)
         {
             ConnectedDatabase.AddParameter(command, "last", step.KeyIsNumber ? long.Parse(last, CultureInfo.InvariantCulture) : last);
