@@ -31,7 +31,7 @@ internal sealed class SweepStep
     public string? ClockType { get; init; }
     public required string PrimaryKey { get; init; }
     public List<MaskedField> Fields { get; init; } = [];
-    public DateTimeOffset Cutoff { get; init; }
+    public DateTimeOffset Cutoff { get; set; }
     /// <summary>The period that decided (ISO 8601), the purpose and the data category it was stated for.</summary>
     public required string Period { get; init; }
     public required string Purpose { get; init; }

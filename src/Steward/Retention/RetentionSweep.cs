@@ -127,6 +127,7 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
 
         var (run, resumed) = await StartOrResumeAsync(scope, plans, actor, ct);
         var steps = run.ReadSteps();
+        if (resumed) await NarrowToPlanAsync(run.Id, steps, plans, ct);
         var total = steps.Sum(s => s.Rows);
         // Counting is only for someone watching a progress bar; the scheduled sweep goes straight to work.
         if (chunkDone is not null)
@@ -161,6 +162,25 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new SweepOutcome(run.Id, resumed, steps.Select(s => new SweptCollection(s.Connection, s.Target, s.Action, s.Cutoff, s.Rows)).ToList(), ownSwept);
+    }
+
+    /// <summary>
+    /// A resumed run keeps its cutoffs, but never goes further than today's plan: a step whose collection, action or fields
+    /// changed since (a longer period, a field now kept under a legal duty, a dataset removed) is dropped, and a cutoff
+    /// that a longer period moved earlier is moved with it. Sweeping less than the run started with is always safe.
+    /// </summary>
+    private async Task NarrowToPlanAsync(Guid runId, List<SweepStep> steps, List<CollectionRetention> plans, CancellationToken ct)
+    {
+        var fresh = plans.SelectMany(p => p.Steps).ToList();
+        foreach (var step in steps.Where(s => !s.Done))
+        {
+            var now = fresh.FirstOrDefault(f => f.Connection == step.Connection && f.Dataset == step.Dataset && f.Collection == step.Collection
+                && f.Action == step.Action && f.Clock == step.Clock && f.PrimaryKey == step.PrimaryKey
+                && f.Fields.Select(x => x.Name).Order(StringComparer.Ordinal).SequenceEqual(step.Fields.Select(x => x.Name).Order(StringComparer.Ordinal)));
+            if (now is null) step.Done = true;
+            else if (now.Cutoff < step.Cutoff) step.Cutoff = now.Cutoff;
+        }
+        await SaveAsync(runId, steps, ct);
     }
 
     private async Task<(RetentionRun Run, bool Resumed)> StartOrResumeAsync(SweepScope scope, List<CollectionRetention> plans, string actor, CancellationToken ct)

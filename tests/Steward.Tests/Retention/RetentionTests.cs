@@ -254,6 +254,26 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task A_resumed_run_never_goes_further_than_todays_plan_when_a_period_was_lengthened_meanwhile()
+    {
+        var (app, company) = await StartAsync(ConnectionTypes.Sqlite, orders: 40, s => { s["Retention:ChunkSize"] = "3"; s["Retention:ChunkDuration"] = "00:01:00"; });
+        await using var _ = company;
+        await using var __ = app;
+        var sweep = app.Services<RetentionSweep>();
+        var scope = new SweepScope("shop-db", "orders");
+        using var cancel = new CancellationTokenSource();
+        var chunks = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sweep.RunAsync(scope, dryRun: false, "test", (_, _) => { if (++chunks == 2) cancel.Cancel(); }, cancel.Token));
+        Assert.Equal(34, (await IdsAsync(company, "orders")).Count);
+
+        // Purchase history is now kept twenty years: the 2010 orders are no longer due, and the resumed run leaves them.
+        await app.PublishAsync(PolicyFixture.Write(Policy.Swap("period: P10Y", "period: P20Y")));
+        var resumed = await sweep.RunAsync(scope, dryRun: false, "test", null, CancellationToken.None);
+        Assert.True(resumed.Resumed);
+        Assert.Equal(34, (await IdsAsync(company, "orders")).Count);
+    }
+
+    [Fact]
     public async Task The_cli_dry_run_writes_nothing_and_bad_scopes_are_one_line_errors_that_delete_nothing()
     {
         var (app, company) = await StartAsync(ConnectionTypes.Sqlite);
