@@ -63,6 +63,8 @@ public sealed class BackupTests
             var backup = await StewardCli.RunAsync(app.Database, "", "backup", "-o", file);
             Assert.True(backup.ExitCode == 0, backup.Stderr);
             Assert.True(await people.EraseKeyAsync(alice, Actor, Ct));
+            // A hold placed after the backup is not lost by restoring it.
+            var hold = await app.Services<Steward.Retention.LegalHolds>().HoldSubjectAsync(bob, "A claim is pending.", null, Actor, Ct);
 
             var busy = await StewardCli.RunAsync(app.Database, "", "restore", file);
             Assert.Equal(1, busy.ExitCode);
@@ -72,11 +74,14 @@ public sealed class BackupTests
             var restore = await StewardCli.RunAsync(app.Database, "", "restore", file);
             Assert.True(restore.ExitCode == 0, restore.Stderr);
             Assert.Contains("erased 1 subject(s) again", restore.Stdout, StringComparison.Ordinal);
+            Assert.Contains("1 legal hold(s) carried over", restore.Stdout, StringComparison.Ordinal);
 
             await using var restored = await StewardTestApp.StartAsync(app.Database);
             var directory = restored.Services<PeopleDirectory>();
             Assert.Null(await directory.FindAsync(Email("alice@example.com"), Ct));
             Assert.Equal(bob, await directory.FindAsync(Email("bob@example.com"), Ct));
+            Assert.Equal("A claim is pending.", await restored.Services<Steward.Retention.LegalHolds>().OnPersonAsync(bob, Ct));
+            Assert.Equal(hold.Id, Assert.Single(await restored.Services<Steward.Retention.LegalHolds>().ListAsync(false, Ct)).Id);
             var revealed = await directory.RevealAsync(alice, Actor, Ct);
             Assert.NotNull(revealed!.ErasedAt);
             Assert.Empty(revealed.Identities);

@@ -91,10 +91,11 @@ internal static class BackupCommands
                     throw new StewardException($"{path}: the backup has schema '{manifest.Migration}', newer than this Steward knows (latest '{known[^1]}'); upgrade Steward to restore it.");
                 if (await LatestMigrationAsync(incoming, ct) != manifest.Migration)
                     throw new StewardException($"{path}: the backup's database does not match its manifest.");
-                var replaced = await ReplacedTombstonesAsync(parse, database, ct);
-                var (tombstones, erased, aside) = await SwapAndReplayAsync(parse, database, incoming, replaced, ct);
+                var (replaced, holds) = await ReplacedRecordsAsync(parse, database, ct);
+                var (tombstones, erased, carried, aside) = await SwapAndReplayAsync(parse, database, incoming, replaced, holds, ct);
                 Console.WriteLine($"restored the backup of {manifest.CreatedAt:yyyy-MM-ddTHH:mm:ssZ} (schema {manifest.Migration}); "
-                    + $"erased {erased} subject(s) again from {tombstones} tombstone(s)" + (aside is null ? "" : $"; the replaced database is kept as {aside}"));
+                    + $"erased {erased} subject(s) again from {tombstones} tombstone(s); {carried} legal hold(s) carried over"
+                    + (aside is null ? "" : $"; the replaced database is kept as {aside}"));
                 return 0;
             }
             finally
@@ -106,20 +107,54 @@ internal static class BackupCommands
         return restore;
     }
 
-    /// <summary>The tombstones of the database about to be replaced; a database newer than this Steward is refused here.</summary>
-    private static async Task<IReadOnlyList<TombstoneRecord>> ReplacedTombstonesAsync(System.CommandLine.ParseResult parse, string database, CancellationToken ct)
+    /// <summary>
+    /// The tombstones and legal holds of the database about to be replaced (a backup is older than both: erasures are replayed,
+    /// holds carried over, so a restore neither brings back the erased nor lets a hold lapse); a database newer than this
+    /// Steward is refused here.
+    /// </summary>
+    private static async Task<(IReadOnlyList<TombstoneRecord> Tombstones, List<Retention.LegalHold> Holds)> ReplacedRecordsAsync(
+        System.CommandLine.ParseResult parse, string database, CancellationToken ct)
     {
-        if (!File.Exists(database) || new FileInfo(database).Length == 0) return [];
+        if (!File.Exists(database) || new FileInfo(database).Length == 0) return ([], []);
         await using var current = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
-        return await current.GetRequiredService<ErasureTombstones>().ReadDatabaseAsync(ct);
+        await using var db = await current.GetRequiredService<IDbContextFactory<StewardDbContext>>().CreateDbContextAsync(ct);
+        return (await current.GetRequiredService<ErasureTombstones>().ReadDatabaseAsync(ct), await db.Set<Retention.LegalHold>().AsNoTracking().ToListAsync(ct));
+    }
+
+    /// <summary>
+    /// Puts the replaced database's holds into the restored one: new holds added, changed ones (released, shortened) taken as
+    /// they were. A hold on a person the backup does not know yet cannot be kept here (there is no one to hold); it is counted out.
+    /// </summary>
+    private static async Task<int> CarryHoldsAsync(IServiceProvider restored, List<Retention.LegalHold> holds, CancellationToken ct)
+    {
+        if (holds.Count == 0) return 0;
+        await using var db = await restored.GetRequiredService<IDbContextFactory<StewardDbContext>>().CreateDbContextAsync(ct);
+        var existing = await db.Set<Retention.LegalHold>().ToDictionaryAsync(h => h.Id, ct);
+        var subjects = (await db.Set<People.DataSubject>().AsNoTracking().Select(s => s.Id).ToListAsync(ct)).ToHashSet();
+        var carried = 0;
+        foreach (var hold in holds)
+        {
+            if (existing.TryGetValue(hold.Id, out var row))
+            {
+                (row.Until, row.ReleasedAt, row.ReleasedBy) = (hold.Until, hold.ReleasedAt, hold.ReleasedBy);
+                carried++;
+            }
+            else if (hold.SubjectId is not { } s || subjects.Contains(s))
+            {
+                db.Add(hold);
+                carried++;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        return carried;
     }
 
     /// <summary>
     /// Moves the current database aside, puts the backup in its place and replays erasures; on any failure the backup is removed
     /// and the current database moved back, so nothing is lost.
     /// </summary>
-    private static async Task<(int Tombstones, int Erased, string? Aside)> SwapAndReplayAsync(
-        System.CommandLine.ParseResult parse, string database, string incoming, IReadOnlyList<TombstoneRecord> replaced, CancellationToken ct)
+    private static async Task<(int Tombstones, int Erased, int Holds, string? Aside)> SwapAndReplayAsync(
+        System.CommandLine.ParseResult parse, string database, string incoming, IReadOnlyList<TombstoneRecord> replaced, List<Retention.LegalHold> holds, CancellationToken ct)
     {
         SqliteConnection.ClearAllPools();
         var suffix = $".replaced-{TimeProvider.System.GetUtcNow():yyyyMMddTHHmmssZ}";
@@ -138,10 +173,12 @@ internal static class BackupCommands
                 throw new StewardException($"The backup's keys are wrapped by key-encryption key {orphan.WrappedBy}, which is missing; put its file back into keys/ "
                     + $"(as {KeyEncryptionKey.PreviousFilePrefix}{orphan.WrappedBy}) or set Keys:PreviousKeyEncryptionKeys, then restore again.");
             var bar = Console.IsErrorRedirected ? null : new ProgressBar("replaying erasures", 0);
+            // Holds placed since the backup stand again before anything else runs on the restored database.
+            var carried = await CarryHoldsAsync(restored, holds, ct);
             var (tombstones, erased) = await restored.GetRequiredService<People.Erasures.ErasureReplay>().ReplayAsync(replaced, AdminCommands.CliActor, bar, ct);
             bar?.Done();
-            await restored.GetRequiredService<AuditLog>().AppendAsync(new AuditEvent(AdminCommands.CliActor, "storage.restored", "storage", new { tombstones, erased }), ct);
-            return (tombstones, erased, moved.Contains(database) ? database + suffix : null);
+            await restored.GetRequiredService<AuditLog>().AppendAsync(new AuditEvent(AdminCommands.CliActor, "storage.restored", "storage", new { tombstones, erased, holds = carried }), ct);
+            return (tombstones, erased, carried, moved.Contains(database) ? database + suffix : null);
         }
         catch
         {
