@@ -137,6 +137,8 @@ internal sealed class DataFulfilment(
             }
             if (!await ClaimAsync(requestId, owner, ct))
                 throw new StewardException($"Request {requestId}: another process took over after this one's claim lapsed; it resumes there.");
+            // A hold placed while the request runs counts from the next step on.
+            held = await holds.InForceAsync(ct);
             try
             {
                 var (summary, output) = await RunTaskAsync(task, request, details, plan, outputs, webhookRows, erased, held, ct);
