@@ -22,6 +22,10 @@ internal sealed class RetentionRun
     /// <summary>The steps as JSON (<see cref="SweepStep"/>), with their progress.</summary>
     public required string Steps { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>The process sweeping it now (host, process, a random part), while its claim holds.</summary>
+    public string? Owner { get; set; }
+    /// <summary>When the claim lapses unless its holder saves progress again.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -41,6 +45,11 @@ internal sealed class RetentionRunConfiguration : IEntityTypeConfiguration<Reten
         e.Property(x => x.Scope).HasMaxLength(300);
         e.Property(x => x.State).HasMaxLength(16);
         e.HasIndex(x => new { x.State, x.Scope });
+        // One running run per scope: two processes starting one at the same moment end with one.
+        e.HasIndex(x => x.Scope).IsUnique().HasFilter("\"State\" = 'running'").HasDatabaseName("IX_retention_runs_running_scope");
+        e.Property(x => x.Owner).HasMaxLength(200);
+        e.Property(x => x.LeaseUntil).HasConversion(v => v.HasValue ? v.Value.UtcDateTime : (DateTime?)null,
+            v => v.HasValue ? new DateTimeOffset(DateTime.SpecifyKind(v.Value, DateTimeKind.Utc)) : null);
         e.Property(x => x.StartedAt).HasConversion(v => v.UtcDateTime, v => new DateTimeOffset(v, TimeSpan.Zero));
     }
 }

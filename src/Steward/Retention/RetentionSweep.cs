@@ -125,33 +125,48 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
             return new SweepOutcome(null, false, counted, scope.IsEverything ? await own.CountDueAsync(ct) : new Dictionary<string, long>());
         }
 
-        var (run, resumed) = await StartOrResumeAsync(scope, plans, actor, ct);
+        var owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        var (run, resumed) = await StartOrResumeAsync(scope, plans, actor, owner, ct);
+        var claim = new RunClaim(run.Id, owner);
         var steps = run.ReadSteps();
-        if (resumed) await NarrowToPlanAsync(run.Id, steps, plans, ct);
-        var total = steps.Sum(s => s.Rows);
-        // Counting is only for someone watching a progress bar; the scheduled sweep goes straight to work.
-        if (chunkDone is not null)
-            foreach (var step in steps.Where(s => !s.Done)) total += await CountDueAsync(step, ct);
-        var done = steps.Sum(s => s.Rows);
-        foreach (var step in steps.Where(s => !s.Done))
+        try
         {
-            try
+            if (resumed) await NarrowToPlanAsync(claim, steps, plans, ct);
+            var total = steps.Sum(s => s.Rows);
+            // Counting is only for someone watching a progress bar; the scheduled sweep goes straight to work.
+            if (chunkDone is not null)
+                foreach (var step in steps.Where(s => !s.Done)) total += await CountDueAsync(step, ct);
+            var done = steps.Sum(s => s.Rows);
+            foreach (var step in steps.Where(s => !s.Done))
             {
-                await SweepStepAsync(run.Id, steps, step, rows => { done += rows; chunkDone?.Invoke(done, Math.Max(total, done)); }, ct);
+                try
+                {
+                    await SweepStepAsync(claim, steps, step, rows => { done += rows; chunkDone?.Invoke(done, Math.Max(total, done)); }, ct);
+                }
+                catch (DbException e)
+                {
+                    // The chunks done so far are committed and recorded; the run resumes from there once the cause is fixed.
+                    throw new StewardException($"Sweeping {step.Connection}:{step.Target} failed: {ConnectionDirectory.Reason(e)}; run it again to resume.");
+                }
             }
-            catch (DbException e)
-            {
-                // The chunks done so far are committed and recorded; the run resumes from there once the cause is fixed.
-                throw new StewardException($"Sweeping {step.Connection}:{step.Target} failed: {ConnectionDirectory.Reason(e)}; run it again to resume.");
-            }
+        }
+        catch
+        {
+            // Stopped (cancelled, a failure): the claim goes at once, so the next run of the scope resumes without waiting for it to lapse.
+            await using var release = await contexts.CreateDbContextAsync(CancellationToken.None);
+            await release.Set<RetentionRun>().Where(r => r.Id == run.Id && r.Owner == owner)
+                .ExecuteUpdateAsync(x => x.SetProperty(r => r.Owner, (string?)null).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+            throw;
         }
         var ownSwept = scope.IsEverything ? await own.SweepAsync(ct) : new Dictionary<string, long>();
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var row = await db.Set<RetentionRun>().SingleAsync(r => r.Id == run.Id, ct);
+        if (row.Owner != owner) throw new StewardException("Another process took this sweep over after this one's claim lapsed; it goes on there.");
         row.State = RetentionRun.Finished;
         row.FinishedAt = time.GetUtcNow();
+        (row.Owner, row.LeaseUntil) = (null, null);
         // Counts and names of tables only: the entry says what went, never whose.
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "retention.swept", $"retention-run:{run.Id}", new
         {
@@ -169,7 +184,7 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
     /// changed since (a longer period, a field now kept under a legal duty, a dataset removed) is dropped, and a cutoff
     /// that a longer period moved earlier is moved with it. Sweeping less than the run started with is always safe.
     /// </summary>
-    private async Task NarrowToPlanAsync(Guid runId, List<SweepStep> steps, List<CollectionRetention> plans, CancellationToken ct)
+    private async Task NarrowToPlanAsync(RunClaim runId, List<SweepStep> steps, List<CollectionRetention> plans, CancellationToken ct)
     {
         var fresh = plans.SelectMany(p => p.Steps).ToList();
         foreach (var step in steps.Where(s => !s.Done))
@@ -183,12 +198,38 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         await SaveAsync(runId, steps, ct);
     }
 
-    private async Task<(RetentionRun Run, bool Resumed)> StartOrResumeAsync(SweepScope scope, List<CollectionRetention> plans, string actor, CancellationToken ct)
+    /// <summary>
+    /// Claims the scope's unfinished run, or starts one. One run per scope is running at a time (a unique index): a run held
+    /// by another live process is an error that names it; a claim whose holder died lapses after <see cref="Lease"/>.
+    /// </summary>
+    private async Task<(RetentionRun Run, bool Resumed)> StartOrResumeAsync(SweepScope scope, List<CollectionRetention> plans, string actor, string owner, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await TryStartOrResumeAsync(scope, plans, actor, owner, ct);
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // Another process started a run of this scope at the same moment: claim theirs, or say it is taken.
+            }
+        }
+    }
+
+    private async Task<(RetentionRun Run, bool Resumed)> TryStartOrResumeAsync(SweepScope scope, List<CollectionRetention> plans, string actor, string owner, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var unfinished = await db.Set<RetentionRun>().AsNoTracking().Where(r => r.State == RetentionRun.Running && r.Scope == scope.Key).OrderBy(r => r.StartedAt).FirstOrDefaultAsync(ct);
-        if (unfinished is not null) return (unfinished, true);
         var now = time.GetUtcNow();
+        var unfinished = await db.Set<RetentionRun>().AsNoTracking().Where(r => r.State == RetentionRun.Running && r.Scope == scope.Key).OrderBy(r => r.StartedAt).FirstOrDefaultAsync(ct);
+        if (unfinished is not null)
+        {
+            var claimed = await db.Set<RetentionRun>().Where(r => r.Id == unfinished.Id && (r.Owner == null || r.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Owner, owner).SetProperty(r => r.LeaseUntil, now + Lease), ct);
+            if (claimed == 0)
+                throw new StewardException($"A sweep of '{scope.Key}' is running in another process (started {unfinished.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm}Z by {unfinished.StartedBy}); it goes on there.");
+            return (unfinished, true);
+        }
         var run = new RetentionRun
         {
             Id = Guid.CreateVersion7(now),
@@ -197,13 +238,15 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
             Scope = scope.Key,
             State = RetentionRun.Running,
             Steps = RetentionRun.WriteSteps(plans.SelectMany(p => p.Steps)),
+            Owner = owner,
+            LeaseUntil = now + Lease,
         };
         db.Add(run);
         await db.SaveChangesAsync(ct);
         return (run, false);
     }
 
-    private async Task SweepStepAsync(Guid runId, List<SweepStep> steps, SweepStep step, Action<long> chunkDone, CancellationToken ct)
+    private async Task SweepStepAsync(RunClaim runId, List<SweepStep> steps, SweepStep step, Action<long> chunkDone, CancellationToken ct)
     {
         var excluded = await exclusions.ForAsync(step, ct);
         if (excluded.SkipReason is not null)
@@ -244,7 +287,7 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
     /// next page: a resumed run goes on from there with the same cutoff. Rows written after the run started into pages it
     /// passed already are not due before its cutoff anyway.
     /// </summary>
-    private async Task SweepPagesAsync(DbConnection connection, ConnectedDatabase database, Guid runId, List<SweepStep> steps, SweepStep step,
+    private async Task SweepPagesAsync(DbConnection connection, ConnectedDatabase database, RunClaim runId, List<SweepStep> steps, SweepStep step,
         IReadOnlyList<object> held, Action<long> chunkDone, CancellationToken ct)
     {
         var table = ConnectedDatabase.Quote(step.Collection);
@@ -338,13 +381,22 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         return (int)Math.Clamp(size * Math.Clamp(target, 0.5, 4), 1, options.Value.ChunkSize);
     }
 
-    private async Task SaveAsync(Guid runId, List<SweepStep> steps, CancellationToken ct)
+    private async Task SaveAsync(RunClaim run, List<SweepStep> steps, CancellationToken ct)
     {
         var json = RetentionRun.WriteSteps(steps);
+        var until = time.GetUtcNow() + Lease;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        // Progress is saved even when the caller is being cancelled: the chunk it records is committed already.
-        await db.Set<RetentionRun>().Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.Steps, json), CancellationToken.None);
+        // Progress is saved even when the caller is being cancelled: the chunk it records is committed already. Saving renews the claim.
+        var saved = await db.Set<RetentionRun>().Where(r => r.Id == run.Id && r.Owner == run.Owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Steps, json).SetProperty(r => r.LeaseUntil, until), CancellationToken.None);
+        if (saved == 0) throw new StewardException("Another process took this sweep over after this one's claim lapsed; it goes on there.");
     }
+
+    /// <summary>How long a claim on a run holds without its holder saving progress (after every chunk).</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <summary>A run and the process that holds it: one process at a time sweeps a scope.</summary>
+    private readonly record struct RunClaim(Guid Id, string Owner);
 
     /// <summary>The rows of a step still to do: clock before the cutoff, past the cursor, not held, and for a mask step not masked yet.</summary>
     private static string Due(ConnectedDatabase database, DbCommand command, SweepStep step, IReadOnlyList<object> held, bool fromLastKey)

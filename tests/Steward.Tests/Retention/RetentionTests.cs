@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Steward.Audit;
 using Steward.Connectors;
+using Steward.Hosting;
 using Steward.Retention;
 using Steward.Tests.Connectors;
 using Steward.Tests.Infrastructure;
@@ -271,6 +272,31 @@ public sealed class RetentionTests
         var resumed = await sweep.RunAsync(scope, dryRun: false, "test", null, CancellationToken.None);
         Assert.True(resumed.Resumed);
         Assert.Equal(34, (await IdsAsync(company, "orders")).Count);
+    }
+
+    [Fact]
+    public async Task A_run_another_process_holds_is_not_swept_twice_and_is_taken_over_once_its_claim_lapses()
+    {
+        var (app, company) = await StartAsync(ConnectionTypes.Sqlite, orders: 40, s => { s["Retention:ChunkSize"] = "3"; s["Retention:ChunkDuration"] = "00:01:00"; });
+        await using var _ = company;
+        await using var __ = app;
+        var sweep = app.Services<RetentionSweep>();
+        var scope = new SweepScope("shop-db", "orders");
+        using var cancel = new CancellationTokenSource();
+        var chunks = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sweep.RunAsync(scope, dryRun: false, "test", (_, _) => { if (++chunks == 2) cancel.Cancel(); }, cancel.Token));
+        // Another process (the scheduled job on another node) holds the run now.
+        await using (var db = await app.DbAsync())
+            await db.Set<RetentionRun>().ExecuteUpdateAsync(x => x.SetProperty(r => r.Owner, "node-2:1:x").SetProperty(r => r.LeaseUntil, app.Time.GetUtcNow().AddMinutes(5)));
+        var taken = await Assert.ThrowsAsync<StewardException>(() => sweep.RunAsync(scope, dryRun: false, "test", null, CancellationToken.None));
+        Assert.Contains("is running in another process", taken.Message, StringComparison.Ordinal);
+        Assert.Equal(34, (await IdsAsync(company, "orders")).Count);
+
+        // Its holder died: once the claim lapses, the run is taken over and finished.
+        app.Time.Advance(TimeSpan.FromMinutes(6));
+        var resumed = await sweep.RunAsync(scope, dryRun: false, "test", null, CancellationToken.None);
+        Assert.True(resumed.Resumed);
+        Assert.Equal(20, (await IdsAsync(company, "orders")).Count);
     }
 
     [Fact]

@@ -607,6 +607,13 @@ namespace Steward.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -630,6 +637,11 @@ namespace Steward.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Scope")
+                        .IsUnique()
+                        .HasDatabaseName("IX_retention_runs_running_scope")
+                        .HasFilter("\"State\" = 'running'");
 
                     b.HasIndex("State", "Scope");
 

@@ -596,6 +596,13 @@ namespace Steward.Storage.Migrations.Sqlite
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Scope")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -619,6 +626,11 @@ namespace Steward.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Scope")
+                        .IsUnique()
+                        .HasDatabaseName("IX_retention_runs_running_scope")
+                        .HasFilter("\"State\" = 'running'");
 
                     b.HasIndex("State", "Scope");
 

@@ -1,0 +1,51 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Steward.Storage.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class RetentionRunClaim : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "LeaseUntil",
+                table: "retention_runs",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Owner",
+                table: "retention_runs",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_retention_runs_running_scope",
+                table: "retention_runs",
+                column: "Scope",
+                unique: true,
+                filter: "\"State\" = 'running'");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_retention_runs_running_scope",
+                table: "retention_runs");
+
+            migrationBuilder.DropColumn(
+                name: "LeaseUntil",
+                table: "retention_runs");
+
+            migrationBuilder.DropColumn(
+                name: "Owner",
+                table: "retention_runs");
+        }
+    }
+}
