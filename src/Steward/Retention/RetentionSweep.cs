@@ -100,13 +100,18 @@ internal sealed class RetentionSweep(DatasetStore datasets, ConnectionDirectory 
         return plans;
     }
 
-    /// <summary>How many rows of a step are due now (in a resumed run: still due).</summary>
+    /// <summary>
+    /// How many rows of a step are due now (in a resumed run: still due). What a legal hold keeps is not counted: a held
+    /// collection has none due, a held person's rows are left out.
+    /// </summary>
     public async Task<long> CountDueAsync(SweepStep step, CancellationToken ct)
     {
+        var excluded = await exclusions.ForAsync(step, ct);
+        if (excluded.SkipReason is not null) return 0;
         var database = (await connections.GetAsync(step.Connection, ct)).Database;
         await using var connection = await database.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM {ConnectedDatabase.Quote(step.Collection)} WHERE {Due(database, command, step, [], fromLastKey: false)}";
+        command.CommandText = $"SELECT count(*) FROM {ConnectedDatabase.Quote(step.Collection)} WHERE {Due(database, command, step, excluded.HeldKeys, fromLastKey: false)}";
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 

@@ -264,6 +264,10 @@ public sealed class LegalHoldRetentionTests
         await holds.HoldSubjectAsync(buyer, "A claim by this customer is pending.", null, "test", Ct);
         var visitsHold = await holds.HoldCollectionAsync("shop-db:visits", "The regulator asked for the visit logs.", null, "test", Ct);
 
+        // The dry run counts what a run will do: four of the five due orders, none of the held visits.
+        var dry = await app.Services<RetentionSweep>().RunAsync(SweepScope.Everything, dryRun: true, "test", null, Ct);
+        Assert.Equal(4, dry.Collections.Single(c => c.Collection == "shop.orders").Rows);
+        Assert.Equal(0, dry.Collections.Single(c => c.Collection == "shop.visits").Rows);
         await app.Services<RetentionSweep>().RunAsync(SweepScope.Everything, dryRun: false, "test", null, Ct);
         // Odd orders were due: 3 is the held person's and stays; the held visits keep their address.
         Assert.Equal(0L, Convert.ToInt64(await company.ScalarAsync("SELECT COUNT(*) FROM orders WHERE id IN (1, 5, 7, 9)"), System.Globalization.CultureInfo.InvariantCulture));
