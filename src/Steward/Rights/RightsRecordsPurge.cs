@@ -72,6 +72,8 @@ internal sealed class RightsRecordsPurge(IDbContextFactory<StewardDbContext> con
         await db.Set<RightsRequestEvent>().Where(e => ids.Contains(e.RequestId)).ExecuteDeleteAsync(ct);
         await db.Set<RightsPackage>().Where(p => ids.Contains(p.RequestId)).ExecuteDeleteAsync(ct);
         var deleted = await db.Set<RightsRequest>().Where(r => ids.Contains(r.Id)).ExecuteDeleteAsync(ct);
+        // A purge running at the same moment (the schedule and a manual run) took them first: nothing to record twice.
+        if (deleted == 0) return;
         await audit.AppendWithinAsync(db, new AuditEvent(RightsFulfilment.Actor, "rights.records-purged", "rights-requests",
             new { requests = deleted, keptFor = kept }), ct);
         await db.SaveChangesAsync(ct);
