@@ -117,8 +117,7 @@ internal static class GuardianEndpoints
         var t = Language.Strings<GuardianStrings>(lang);
         MarketingEndpoints.Private(http);
         if (link?.Guardian is not { } guardian) return LinkInvalid(lang);
-        // The antiforgery middleware only records a failure; an endpoint that reads the form itself refuses it.
-        if (!(http.Features.Get<IAntiforgeryValidationFeature>()?.IsValid ?? await af.IsRequestValidAsync(http)) || !http.Request.HasFormContentType)
+        if (!await Pages.IsValidFormAsync(http, af))
             return Pages.Result<MessagePage>(new { Lang = lang, Title = t.Title, Text = t.FormExpired }, StatusCodes.Status400BadRequest);
         var form = await http.Request.ReadFormAsync(ct);
         bool grant;

@@ -161,8 +161,7 @@ internal static class MarketingEndpoints
         var t = Language.Strings<MarketingStrings>(lang);
         Private(http);
         if (link is null) return LinkInvalid(lang);
-        // The antiforgery middleware only records a failure; an endpoint that reads the form itself refuses it.
-        if (!(http.Features.Get<IAntiforgeryValidationFeature>()?.IsValid ?? await af.IsRequestValidAsync(http)) || !http.Request.HasFormContentType)
+        if (!await Pages.IsValidFormAsync(http, af))
             return Pages.Result<MessagePage>(new { Lang = lang, Title = t.PreferencesTitle, Text = t.FormExpired }, StatusCodes.Status400BadRequest);
         var form = await http.Request.ReadFormAsync(ct);
         var shownVersion = int.TryParse(form["policyVersion"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : (int?)null;

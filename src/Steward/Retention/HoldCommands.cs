@@ -92,10 +92,10 @@ internal static class HoldCommands
         if (value is null) return null;
         if (!DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
             throw new StewardException($"--until '{value}' is not a date of the form YYYY-MM-DD.", Cli.ExitCodes.Usage);
-        return new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        return LegalHold.UntilAfter(day);
     }
 
-    public static string LastDay(DateTimeOffset until) => until.UtcDateTime.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string LastDay(DateTimeOffset until) => LegalHold.LastDayOf(until).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -46,7 +46,7 @@ internal static class HoldEndpoints
         var targets = new object?[] { request.Email, request.SubjectId, request.Collection }.Count(v => v is not null);
         if (targets != 1)
             return TypedResults.Problem(statusCode: 400, title: "Say what the hold covers", detail: "Send exactly one of 'email', 'subjectId' or 'collection' (connection:collection).");
-        var until = request.Until is { } day ? new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : (DateTimeOffset?)null;
+        var until = request.Until is { } day ? LegalHold.UntilAfter(day) : (DateTimeOffset?)null;
         var actor = StewardClaims.ActorOf(http.User);
         try
         {
@@ -78,5 +78,5 @@ internal static class HoldEndpoints
     private static ProblemHttpResult NoSuchHold(Guid id) => TypedResults.Problem(statusCode: 404, title: "No such hold", detail: $"There is no hold {id:D}.");
 
     private static HoldResponse Response(HoldInfo h) => new(h.Id, h.SubjectId, h.Connection is null ? null : $"{h.Connection}:{h.Collection}", h.Reason,
-        h.Until is { } u ? DateOnly.FromDateTime(u.UtcDateTime.AddDays(-1)) : null, h.CreatedAt, h.CreatedBy, h.ReleasedAt, h.ReleasedBy, h.InForce);
+        h.Until is { } u ? LegalHold.LastDayOf(u) : null, h.CreatedAt, h.CreatedBy, h.ReleasedAt, h.ReleasedBy, h.InForce);
 }

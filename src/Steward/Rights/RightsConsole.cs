@@ -81,7 +81,7 @@ internal static class RightsConsole
         var actor = StewardClaims.ActorOf(http.User);
         if (summary is null || !(SeesAll(http) || summary.AssignedTo == actor) || (action == "assign" && !SeesAll(http)))
             return await RequestAsync(id, http, af, requests, packages, staff, progress, ct, status: 404);
-        if (!(http.Features.Get<IAntiforgeryValidationFeature>()?.IsValid ?? await af.IsRequestValidAsync(http)) || !http.Request.HasFormContentType)
+        if (!await Pages.IsValidFormAsync(http, af))
             return await RequestAsync(id, http, af, requests, packages, staff, progress, ct, Language.Strings<RightsStrings>(Language.FromRequest(http.Request)).FormExpired, 400);
         var form = await http.Request.ReadFormAsync(ct);
         try

@@ -66,7 +66,7 @@ internal static class RightsPages
         var lang = Language.FromRequest(http.Request);
         MarketingEndpoints.Private(http);
         if (await policies.CurrentAsync(ct) is not { } policy) return NothingPublished(lang);
-        if (!await FormValidAsync(http, af))
+        if (!await Pages.IsValidFormAsync(http, af))
             return Pages.Result<MessagePage>(new { Lang = lang, Title = Language.Strings<RightsStrings>(lang).Title, Text = Language.Strings<RightsStrings>(lang).FormExpired }, 400);
         var form = await http.Request.ReadFormAsync(ct);
         var jurisdiction = JurisdictionOf(form["jurisdiction"].ToString(), policy.Document, banner.Value);
@@ -110,7 +110,7 @@ internal static class RightsPages
         var lang = Language.FromRequest(http.Request);
         MarketingEndpoints.Private(http);
         var t = Language.Strings<RightsStrings>(lang);
-        if (!await FormValidAsync(http, af)) return Pages.Result<MessagePage>(new { Lang = lang, Title = t.StatusTitle, Text = t.FormExpired }, 400);
+        if (!await Pages.IsValidFormAsync(http, af)) return Pages.Result<MessagePage>(new { Lang = lang, Title = t.StatusTitle, Text = t.FormExpired }, 400);
         var form = await http.Request.ReadFormAsync(ct);
         var found = Guid.TryParse(form["number"].ToString().Trim(), out var id) ? await requests.ForPersonAsync(id, form["code"].ToString().Trim(), ct) : null;
         if (found is null)
@@ -141,7 +141,7 @@ internal static class RightsPages
         var found = await requests.ForTokenAsync(token, ct);
         var lang = Language.Normalize(http.Request.Query["lang"].ToString()) ?? found?.Language ?? Language.FromRequest(http.Request);
         var t = Language.Strings<RightsStrings>(lang);
-        if (found is null || !await FormValidAsync(http, af))
+        if (found is null || !await Pages.IsValidFormAsync(http, af))
             return Pages.Result<MessagePage>(new { Lang = lang, Title = t.StatusTitle, Text = found is null ? t.NotFound : t.FormExpired }, found is null ? 404 : 400);
         var form = await http.Request.ReadFormAsync(ct);
         ProofOutcome outcome;
@@ -240,9 +240,6 @@ internal static class RightsPages
         doc.Jurisdictions.Contains(asked, StringComparer.Ordinal) ? asked
         : banner.DefaultJurisdiction is { } d && doc.Jurisdictions.Contains(d, StringComparer.Ordinal) ? d
         : doc.Jurisdictions.FirstOrDefault() ?? "";
-
-    private static async Task<bool> FormValidAsync(HttpContext http, IAntiforgery af) =>
-        (http.Features.Get<IAntiforgeryValidationFeature>()?.IsValid ?? await af.IsRequestValidAsync(http)) && http.Request.HasFormContentType;
 
     private static RazorComponentResult<MessagePage> NothingPublished(string lang) =>
         Pages.Result<MessagePage>(new { Lang = lang, Title = Language.Strings<RightsStrings>(lang).NothingPublished }, StatusCodes.Status503ServiceUnavailable);

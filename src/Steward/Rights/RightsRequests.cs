@@ -151,12 +151,7 @@ internal sealed class RightsRequests(
         ChangeAsync(id, actor, "rights.request-verified", new { method }, async (db, r, now) =>
         {
             if (r.State != RequestState.Verifying) throw Problem($"The request is {RequestStates.Name(r.State)}, not waiting for verification.");
-            r.VerifiedAt = now;
-            r.VerifiedBy = method;
-            Deadlines.Verified(r, now);
-            r.State = AfterVerification(r.Kind);
-            AddEvent(db, r.Id, RequestEvents.Verified, actor, visible: true, now);
-            await StartWithinAsync(db, r, ct);
+            await MarkVerifiedWithinAsync(db, r, method, actor, now, ct);
             return null;
         }, ct);
 
@@ -255,15 +250,7 @@ internal sealed class RightsRequests(
             if (r.State != RequestState.Verifying) throw Problem($"The request is {RequestStates.Name(r.State)}, not waiting for verification.");
             var text = accept ? Optional(reason, "reason", MaxReasonLength) : Required(reason, "reason", MaxReasonLength);
             var (method, details) = await alongside(db, r);
-            if (accept)
-            {
-                r.VerifiedAt = now;
-                r.VerifiedBy = method;
-                Deadlines.Verified(r, now);
-                r.State = AfterVerification(r.Kind);
-                AddEvent(db, r.Id, RequestEvents.Verified, actor, visible: true, now);
-                await StartWithinAsync(db, r, ct);
-            }
+            if (accept) await MarkVerifiedWithinAsync(db, r, method, actor, now, ct);
             else
             {
                 r.LastCommunicationAt = now;
@@ -426,6 +413,17 @@ internal sealed class RightsRequests(
     }
 
     /// <summary>A request that just went in progress and that Steward fulfils itself gets its job, in the same transaction.</summary>
+    /// <summary>The person proved who they are: the deadline runs again where the law paused it, and work starts where it needs no approval.</summary>
+    private async Task MarkVerifiedWithinAsync(StewardDbContext db, RightsRequest r, string method, string actor, DateTimeOffset now, CancellationToken ct)
+    {
+        r.VerifiedAt = now;
+        r.VerifiedBy = method;
+        Deadlines.Verified(r, now);
+        r.State = AfterVerification(r.Kind);
+        AddEvent(db, r.Id, RequestEvents.Verified, actor, visible: true, now);
+        await StartWithinAsync(db, r, ct);
+    }
+
     private async Task StartWithinAsync(StewardDbContext db, RightsRequest request, CancellationToken ct)
     {
         if (request.State == RequestState.InProgress && RightsFulfilment.Automatic(request.Kind))

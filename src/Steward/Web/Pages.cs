@@ -37,4 +37,11 @@ internal static class Pages
 
     /// <summary>What file rendering needs, made once: a package per access request renders a page too.</summary>
     private static readonly ServiceProvider FileServices = new ServiceCollection().AddLogging().AddSingleton(Encoder).BuildServiceProvider();
+
+    /// <summary>
+    /// Whether a posted form carries a valid antiforgery token and is a form at all. The antiforgery middleware only records
+    /// a failure; an endpoint that reads the form itself refuses it with this.
+    /// </summary>
+    public static async Task<bool> IsValidFormAsync(HttpContext http, Microsoft.AspNetCore.Antiforgery.IAntiforgery af) =>
+        (http.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>()?.IsValid ?? await af.IsRequestValidAsync(http)) && http.Request.HasFormContentType;
 }
