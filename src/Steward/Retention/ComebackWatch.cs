@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Steward.Audit;
+using Steward.Hosting;
 using Steward.Connectors;
 using Steward.Jobs;
 using Steward.People;
@@ -51,24 +52,40 @@ internal sealed class ComebackWatch(IDbContextFactory<StewardDbContext> contexts
                 .Where(x => x.Type is not null)
                 .ToList();
             if (fields.Count == 0) continue;
-            var database = (await connections.GetAsync(dataset.ConnectionName, ct)).Database;
-            await using var connection = await database.OpenAsync(ct);
-            foreach (var (collection, field, identityType) in fields)
+            try
             {
-                var type = identityType!.Value;
-                var versions = tombstones.Keys.Where(k => k.Item1 == type).Select(k => k.Item2).Where(keys.ContainsKey).ToList();
-                if (versions.Count == 0) continue;
-                var location = $"{dataset.ConnectionName}:{collection}.{field.Name}";
-                await foreach (var raw in DistinctValuesAsync(connection, collection, field.Name, ct))
-                {
-                    if (IdentityNormalisation.Parse(type, raw).Identity is not { } identity) continue;
-                    foreach (var version in versions)
-                        if (tombstones[(type, version)].TryGetValue(Convert.ToHexString(BlindIndex.Of(keys[version], identity).Value), out var stone))
-                            found.Add((stone, type, location));
-                }
+                await WatchDatasetAsync(dataset.ConnectionName, fields, tombstones, keys, found, ct);
+            }
+            catch (DbException e)
+            {
+                // Named without a value: the findings made so far are kept, the next watch tries again.
+                await RecordAsync(found, ct);
+                throw new StewardException($"Connection '{dataset.ConnectionName}' could not be read for erased people who came back: {ConnectionDirectory.Reason(e)}.");
             }
         }
         return await RecordAsync(found, ct);
+    }
+
+    /// <summary>One connection's declared identity fields, compared value by value with the tombstones; matches go to <paramref name="found"/>.</summary>
+    private async Task WatchDatasetAsync(string connectionName, List<(string Collection, DatasetField Field, IdentityType? Type)> fields,
+        Dictionary<(IdentityType, int), Dictionary<string, Guid>> tombstones, Dictionary<int, ManagedKey> keys, List<(Guid, IdentityType, string)> found, CancellationToken ct)
+    {
+        var database = (await connections.GetAsync(connectionName, ct)).Database;
+        await using var connection = await database.OpenAsync(ct);
+        foreach (var (collection, field, identityType) in fields)
+        {
+            var type = identityType!.Value;
+            var versions = tombstones.Keys.Where(k => k.Item1 == type).Select(k => k.Item2).Where(keys.ContainsKey).ToList();
+            if (versions.Count == 0) continue;
+            var location = $"{connectionName}:{collection}.{field.Name}";
+            await foreach (var raw in DistinctValuesAsync(connection, collection, field.Name, ct))
+            {
+                if (IdentityNormalisation.Parse(type, raw).Identity is not { } identity) continue;
+                foreach (var version in versions)
+                    if (tombstones[(type, version)].TryGetValue(Convert.ToHexString(BlindIndex.Of(keys[version], identity).Value), out var stone))
+                        found.Add((stone, type, location));
+            }
+        }
     }
 
     private static async IAsyncEnumerable<string> DistinctValuesAsync(DbConnection connection, string table, string column, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

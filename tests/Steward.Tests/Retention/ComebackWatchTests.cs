@@ -68,4 +68,22 @@ public sealed class ComebackWatchTests
         await using var db = await app.DbAsync();
         Assert.Equal("shop-db:newsletter.email", (await db.Set<ComebackFinding>().AsNoTracking().SingleAsync()).Location);
     }
+
+    [Fact]
+    public async Task A_connected_database_that_cannot_be_read_is_a_one_line_error_and_what_was_found_before_it_is_kept()
+    {
+        await using var company = await CompanyDatabase.CreateAsync(ConnectionTypes.Sqlite);
+        await using var app = await RightsVerificationTests.StartAsync(null, s => s["Jobs:Enabled"] = "false");
+        await FulfilmentTests.ConnectAsync(app, company, ShopYaml);
+        var people = app.Services<PeopleDirectory>();
+        var alice = (await people.FindOrCreateAsync(new Identity(IdentityType.Email, CompanyDatabase.AliceEmail), "eu-gdpr", "test", CancellationToken.None)).SubjectId;
+        Assert.True(await people.EraseKeyAsync(alice, "test", CancellationToken.None));
+        await company.ExecuteAsync("DROP TABLE newsletter");
+
+        var result = await StewardCli.RunAsync(app.Database, "", "erasures", "watch");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Connection 'shop-db' could not be read", Assert.Single(result.StderrLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("alice", result.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("shop-db:customer.email", (await StewardCli.RunAsync(app.Database, "", "erasures", "findings")).Stdout, StringComparison.Ordinal);
+    }
 }

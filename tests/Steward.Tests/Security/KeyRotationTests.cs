@@ -163,4 +163,15 @@ public sealed class KeyRotationTests
 
     internal static Identity Email(string raw) =>
         IdentityNormalisation.Parse(IdentityType.Email, raw).Identity ?? throw new ArgumentException("not an email", nameof(raw));
+
+    [Theory]
+    [InlineData("rotate")]
+    [InlineData("remove")]
+    public async Task Naming_neither_a_purpose_nor_a_key_encryption_key_is_a_usage_error_in_one_line(string verb)
+    {
+        await using var app = await StewardTestApp.StartAsync();
+        var result = await StewardCli.RunAsync(app.Database, "", "keys", verb);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.StderrLines);
+    }
 }

@@ -33,7 +33,7 @@ internal static class KeyCommands
         {
             var name = parse.GetValue(purpose);
             if (parse.GetValue(kek) == name is not null)
-                throw new StewardException("Name a PURPOSE to rotate, or give --kek to rotate the key-encryption key (not both).");
+                throw new StewardException("Name a PURPOSE to rotate, or give --kek to rotate the key-encryption key (not both).", Cli.ExitCodes.Usage);
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var rotation = services.GetRequiredService<KeyRotation>();
             if (name is null)
@@ -77,7 +77,7 @@ internal static class KeyCommands
         {
             var (name, version, id) = (parse.GetValue(removePurpose), parse.GetValue(removeVersion), parse.GetValue(removeKek));
             if (id is null == (name is null || version is null) || (id is not null && name is not null))
-                throw new StewardException("Give PURPOSE and VERSION, or --kek ID (see 'steward keys list').");
+                throw new StewardException("Give PURPOSE and VERSION, or --kek ID (see 'steward keys list').", Cli.ExitCodes.Usage);
             await using var services = await Cli.CreateServicesOnReadyDatabaseAsync(parse, ct);
             var rotation = services.GetRequiredService<KeyRotation>();
             if (id is not null)
