@@ -34,6 +34,9 @@ public class AuditedWriteBenchmarks
     {
         ConcurrentWriters.Prepare(Writers);
         var settings = BenchDatabase.FreshSettings();
+        // To see the chainer's share: BENCH_NO_CHAINER=1 leaves entries unchained during the run.
+        if (Environment.GetEnvironmentVariable("BENCH_NO_CHAINER") == "1") settings["Audit:Background"] = "false";
+        if (Environment.GetEnvironmentVariable("BENCH_NO_CHECKPOINTS") == "1") settings["Audit:CheckpointEveryEntries"] = "10000000";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var collection = new ServiceCollection().AddLogging(l => l.ClearProviders()).AddSingleton<IConfiguration>(configuration);
         collection.AddStewardCore();

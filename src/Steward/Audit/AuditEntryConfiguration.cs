@@ -11,8 +11,9 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         e.HasKey(x => x.Id);
         e.Property(x => x.Id).ValueGeneratedOnAdd();
         e.HasIndex(x => x.EntryId).IsUnique();
-        // Unique: an entry is chained once, at one place.
-        e.HasIndex(x => x.Sequence).IsUnique();
+        // Unique: an entry is chained once, at one place. Chained entries only, so a writer's insert (unchained) maintains
+        // one index fewer; every query by position names one, which implies the filter on both providers.
+        e.HasIndex(x => x.Sequence).IsUnique().HasFilter("\"Sequence\" IS NOT NULL");
         // What the chainer looks for, without walking past every chained entry (both providers accept this filter).
         e.HasIndex(x => x.Id, "IX_audit_entries_unchained").HasFilter("\"Sequence\" IS NULL");
         e.Property(x => x.Actor).HasMaxLength(200);

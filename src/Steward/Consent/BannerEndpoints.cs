@@ -38,9 +38,15 @@ internal static class BannerEndpoints
     /// visitor is the consent id, a random UUID the script made; <c>cookie</c> is the visitor's current cookie, if any.
     /// </summary>
     public sealed record BannerChoicesRequest(string? ConsentId, string? Method, int? PolicyVersion, string? TextHash, string? Language,
-        string? Jurisdiction, Dictionary<string, string?>? Choices, bool Gpc = false, string? Cookie = null);
+        string? Jurisdiction, Dictionary<string, string?>? Choices, bool Gpc = false, string? Cookie = null)
+    {
+        public static ValueTask<BannerChoicesRequest?> BindAsync(HttpContext http) => BannerBody.ReadAsync<BannerChoicesRequest>(http);
+    }
 
-    public sealed record CookieRequest(string? Cookie);
+    public sealed record CookieRequest(string? Cookie)
+    {
+        public static ValueTask<CookieRequest?> BindAsync(HttpContext http) => BannerBody.ReadAsync<CookieRequest>(http);
+    }
 
     /// <summary>What the cookie holds, in words, and the signed cookie value to store.</summary>
     public sealed record BannerStateResponse(string Cookie, Guid ConsentId, int PolicyVersion, DateTimeOffset RecordedAt, Dictionary<string, string> Choices, bool Gpc);
@@ -81,13 +87,15 @@ internal static class BannerEndpoints
             .WithSummary("The banner's texts (with their SHA-256), cookie categories and lifetime for the version in force, a language (en, zh-CN) and a jurisdiction (default: Consent:DefaultJurisdiction).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         var posts = group.MapGroup("").WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes)).AddEndpointFilter(RefuseForeignOrigins);
-        posts.MapPost("/choices", ChoicesAsync).WithName("RecordBannerChoices")
+        posts.MapPost("/choices", ChoicesAsync).WithName("RecordBannerChoices").Accepts<BannerChoicesRequest>("application/json", "text/plain")
             .WithSummary("Record a visitor's banner or preference-centre choices, or their Global Privacy Control signal, and return the signed cookie. Only from Steward's own pages and Consent:AllowedOrigins; nothing is recorded from a refused request.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        posts.MapPost("/state", StateAsync).WithName("ReadBannerCookie")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        posts.MapPost("/state", StateAsync).WithName("ReadBannerCookie").Accepts<CookieRequest>("application/json", "text/plain")
             .WithSummary("What a banner cookie holds, after checking its signature; 400 when it is malformed or was changed.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return routes;
     }
 

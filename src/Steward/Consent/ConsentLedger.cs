@@ -9,10 +9,15 @@ namespace Steward.Consent;
 /// <summary>One choice about one key.</summary>
 internal sealed record KeyChoice(string Key, ConsentChoice Choice);
 
-/// <summary>A checked submission: one person's choices made at one moment, with their proof. Identity values stay in memory only.</summary>
+/// <summary>
+/// A checked submission: one person's choices made at one moment, with their proof. Identity values stay in memory only.
+/// <see cref="OnlyChanges"/>: record a choice only where it changes the standing one (a grant where none stands, a stop where
+/// a grant stands), judged inside the recording's transaction under a lock on the person, so two identical requests at the
+/// same instant (a mail provider's one-click POST sent twice) record it once.
+/// </summary>
 internal sealed record ConsentRecord(Identity Identity, string Jurisdiction, int PolicyVersion, string? TextHash, string? Language,
     ConsentMethod Method, DateTimeOffset OccurredAt, BrowserProof Browser, IReadOnlyList<KeyChoice> Choices, DateOnly? BirthDate = null,
-    Guid? GuardianId = null);
+    Guid? GuardianId = null, bool OnlyChanges = false);
 
 /// <summary>An event as staff and callers see it, proof opened (empty once the subject was erased).</summary>
 internal sealed record ConsentEventView(Guid Id, string Key, ConsentChoice Choice, ConsentMethod Method, int PolicyVersion, string? TextHash,
@@ -40,17 +45,18 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
     private readonly PeopleDirectory people;
     private readonly SubjectKeys keys;
     private readonly LiveSubjectCache live;
+    private readonly SubjectLookupCache lookups;
     private readonly AuditLog audit;
     private readonly ChangeNotifications notifications;
     private readonly ConsentStateCache states;
     private readonly TimeProvider time;
     private readonly Lazy<GroupCommit<PendingRecord, RecordOutcome>> _groupCommit;
 
-    public ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, LiveSubjectCache live, AuditLog audit,
-        ChangeNotifications notifications, ConsentStateCache states, TimeProvider time)
+    public ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, LiveSubjectCache live,
+        SubjectLookupCache lookups, AuditLog audit, ChangeNotifications notifications, ConsentStateCache states, TimeProvider time)
     {
-        (this.contexts, this.people, this.keys, this.live, this.audit, this.notifications, this.states, this.time) =
-            (contexts, people, keys, live, audit, notifications, states, time);
+        (this.contexts, this.people, this.keys, this.live, this.lookups, this.audit, this.notifications, this.states, this.time) =
+            (contexts, people, keys, live, lookups, audit, notifications, states, time);
         _groupCommit = new(() => new GroupCommit<PendingRecord, RecordOutcome>(WriteAsync));
     }
 
@@ -109,6 +115,7 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
                 live.Put(subject, generation);
             }
         var imported = await ImportedAsync(db, batch.SelectMany(p => p.Records).ToList(), everyone, ct);
+        var standing = await StandingUnderLockAsync(db, batch, ct);
         var birthDatesStated = false;
         var outcomes = new RecordOutcome[batch.Count];
         for (var b = 0; b < batch.Count; b++)
@@ -126,6 +133,15 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
                     {
                         skipped++;
                         continue;
+                    }
+                    if (r.OnlyChanges)
+                    {
+                        if (standing.TryGetValue((subjects[i], choice.Key), out var stands) && (stands == ConsentChoice.Granted) == (choice.Choice == ConsentChoice.Granted))
+                        {
+                            skipped++;
+                            continue;
+                        }
+                        standing[(subjects[i], choice.Key)] = choice.Choice;
                     }
                     var id = Guid.CreateVersion7(now);
                     db.Set<ConsentEvent>().Add(new ConsentEvent
@@ -157,7 +173,17 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
             await audit.AppendWithinAsync(db, auditEvent, ct);
             outcomes[b] = new RecordOutcome(ids, distinct, skipped);
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (IsPersonGone(e))
+        {
+            // A merge or an erasure committed after these people were found (the database refuses events on them): find them again next time.
+            lookups.Forget(everyone);
+            live.Forget(everyone);
+            throw new ConsentConflictException(PersonGone);
+        }
         // On PostgreSQL the insert itself notifies every node (trigger consent_events_changed), saving a round trip; a birth
         // date is no event, so stating one tells them here (an import run again may insert no event at all).
         if (!notifications.CrossProcess || birthDatesStated) await ConsentStateCache.PublishWithinAsync(notifications, db, everyone, ct);
@@ -167,8 +193,18 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
         return outcomes;
     }
 
+    private const string PersonGone = "A person was erased or merged while their consent was being recorded; nothing was recorded. Send it again.";
+
     private async Task<byte[]> OpenAsync(DataSubject subject, CancellationToken ct) => await keys.OpenAsync(subject, ct)
-        ?? throw new ConsentConflictException("A person was erased or merged while their consent was being recorded; nothing was recorded. Send it again.");
+        ?? throw new ConsentConflictException(PersonGone);
+
+    /// <summary>The database's refusal of events for a person merged or erased (migration ConsentEventsOnLiveSubjects, code SW409).</summary>
+    private static bool IsPersonGone(DbUpdateException e) => e.InnerException switch
+    {
+        Npgsql.PostgresException p => p.SqlState == "SW409",
+        Microsoft.Data.Sqlite.SqliteException s => s.Message.Contains("SW409", StringComparison.Ordinal),
+        _ => false,
+    };
 
     /// <summary>
     /// Keeps each birth date stated with the choices, sealed under the person's key, in the recording's transaction: its
@@ -188,6 +224,31 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
         }
         return stated.Count > 0;
     }
+
+    /// <summary>
+    /// For records that take <see cref="ConsentRecord.OnlyChanges"/>: each person locked (on SQLite the transaction already
+    /// holds the only write lock), then their standing choice per key, read after the lock so it includes what a request that
+    /// held it before committed.
+    /// </summary>
+    private static async Task<Dictionary<(Guid, string), ConsentChoice>> StandingUnderLockAsync(StewardDbContext db, IReadOnlyList<PendingRecord> batch,
+        CancellationToken ct)
+    {
+        var standing = new Dictionary<(Guid, string), ConsentChoice>();
+        var asked = batch.SelectMany(p => p.Records.Select((r, i) => (Record: r, Subject: p.Subjects[i]))).Where(x => x.Record.OnlyChanges).ToList();
+        if (asked.Count == 0) return standing;
+        var subjects = asked.Select(x => x.Subject).Distinct().Order().ToList();
+        if (db.Database.IsNpgsql())
+            foreach (var subject in subjects) // in one order, so two batches never wait for each other
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({subject.ToString("N")}, {PersonLockSeed}))", ct);
+        var keys = asked.SelectMany(x => x.Record.Choices.Select(c => c.Key)).Distinct(StringComparer.Ordinal).ToList();
+        var events = await db.Set<ConsentEvent>().AsNoTracking().Where(e => subjects.Contains(e.SubjectId) && keys.Contains(e.Key)).ToListAsync(ct);
+        foreach (var group in events.GroupBy(e => e.SubjectId))
+            foreach (var e in Standing(group)) standing[(group.Key, e.Key)] = e.Choice;
+        return standing;
+    }
+
+    // Seeds the hash of a person's advisory lock, so it does not collide with other advisory locks keyed by text.
+    private const long PersonLockSeed = 7305150021;
 
     /// <summary>The imported events these subjects already have, to skip lines imported before.</summary>
     private static async Task<HashSet<(Guid, string, ConsentChoice, DateTimeOffset)>> ImportedAsync(StewardDbContext db, IReadOnlyList<ConsentRecord> records,

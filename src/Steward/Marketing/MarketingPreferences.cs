@@ -125,7 +125,8 @@ internal sealed class MarketingPreferences(PeopleDirectory people, ConsentLedger
             changes.Select(c => ((string?)c.Key, (string?)ConsentWords.Name(c.Choice))).ToList());
         var checkedConsent = await intake.CheckAsync(raw, imported: false, ct);
         if (checkedConsent.Record is not { } record) return new LinkRecording(0, checkedConsent.Problem, checkedConsent.BelowMinimumAge);
-        var outcome = await ledger.RecordAsync([record], Actor, progress: null, ct);
+        // Changes were worked out from the state read before; judged again under the person's lock, a request sent twice records once.
+        var outcome = await ledger.RecordAsync([record with { OnlyChanges = true }], Actor, progress: null, ct);
         return new LinkRecording(outcome.EventIds.Count, null);
     }
 }

@@ -11,8 +11,12 @@ namespace Steward.Storage;
 /// migrations in this assembly (EF Core's pattern for several providers). Features own their
 /// entity configuration (<see cref="IEntityTypeConfiguration{TEntity}"/> in their folder).
 /// </summary>
-internal abstract class StewardDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+internal abstract class StewardDbContext : DbContext, IDataProtectionKeyContext
 {
+    // No savepoint around SaveChanges inside a caller's transaction: it costs a round trip per save (RELEASE) on
+    // PostgreSQL, and no caller goes on with a transaction after a failed save; each one rolls it back whole.
+    protected StewardDbContext(DbContextOptions options) : base(options) => Database.AutoSavepointsEnabled = false;
+
     /// <summary>Keys that protect session and antiforgery cookies, shared by every node.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<StaffUser> Users => Set<StaffUser>();

@@ -14,7 +14,16 @@ internal static class WebSetup
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        {
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+            // Routing answers these before any endpoint runs, with a title only: say what to change.
+            c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+            {
+                StatusCodes.Status405MethodNotAllowed => "This path does not take this HTTP method; the OpenAPI document (/openapi/v1.json) lists the methods of each path.",
+                StatusCodes.Status415UnsupportedMediaType => "This endpoint does not take a body of this Content-Type; the OpenAPI document (/openapi/v1.json) lists the types it takes (usually application/json).",
+                _ => null,
+            };
+        });
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddPages();
         services.AddOpenApi(o =>

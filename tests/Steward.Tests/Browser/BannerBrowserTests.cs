@@ -25,7 +25,7 @@ public sealed class BannerBrowserTests
         public required StewardTestApp App { get; init; }
         public required EmbeddingSite Site { get; init; }
         public required HttpClient Api { get; init; }
-        /// <summary>What the visited pages asked Steward for, method and path.</summary>
+        /// <summary>What the visited pages asked Steward for, method and path (and a POST's content type).</summary>
         public List<string> StewardRequests { get; } = [];
 
         public static async Task<Scene> StartAsync(string jurisdiction = "eu-gdpr", Action<Dictionary<string, string?>>? settings = null)
@@ -47,7 +47,8 @@ public sealed class BannerBrowserTests
             var context = await Browser.Browser.NewContextAsync(options ?? new() { Locale = "en-GB" });
             context.Request += (_, r) =>
             {
-                if (new Uri(r.Url) is var url && url.Authority == App.BaseAddress.Authority) lock (StewardRequests) StewardRequests.Add($"{r.Method} {url.PathAndQuery}");
+                if (new Uri(r.Url) is var url && url.Authority == App.BaseAddress.Authority) lock (StewardRequests)
+                        StewardRequests.Add(r.Method == "POST" ? $"POST {url.PathAndQuery} {r.Headers.GetValueOrDefault("content-type")}" : $"{r.Method} {url.PathAndQuery}");
             };
             var page = await context.NewPageAsync();
             await page.GotoAsync(Site.Origin.ToString());
@@ -125,9 +126,12 @@ public sealed class BannerBrowserTests
         var browserNow = await page.EvaluateAsync<double>("() => Date.now() / 1000");
         Assert.InRange((double)cookie.Expires - browserNow, 360 * 86400, 366 * 86400); // cookies.max_lifetime P12M
 
+        lock (scene.StewardRequests) scene.StewardRequests.Clear();
         await page.ReloadAsync();
         await page.WaitForFunctionAsync("() => window.stewardConsent.get"); // the script has read its configuration and the cookie
         Assert.Equal(0, await page.Locator(Banner).CountAsync());
+        // The returning visitor's cookie is checked in one simple request (text/plain needs no CORS preflight).
+        Assert.Equal(["GET /consent.js?jurisdiction=eu-gdpr", "POST /consent/state text/plain;charset=UTF-8"], scene.StewardRequests);
         Assert.False(await RanAsync(page, "analyticsRan"));
         Assert.False(await RanAsync(page, "advertisingRan"));
     }

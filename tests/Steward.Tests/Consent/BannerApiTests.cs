@@ -82,6 +82,30 @@ public sealed class BannerApiTests
     }
 
     [Fact]
+    public async Task The_banner_posts_its_json_as_text_plain_so_browsers_send_no_preflight_and_other_types_are_a_415()
+    {
+        var (app, client, hash) = await StartAsync();
+        await using var _ = app;
+        Task<HttpResponseMessage> Send(string path, object body, string type)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, type) };
+            request.Headers.Add("Origin", Shop);
+            return client.SendAsync(request);
+        }
+        var created = await Send("/consent/choices", Body(hash), "text/plain");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var cookie = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cookie").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await Send("/consent/state", new { cookie }, "text/plain")).StatusCode);
+
+        var refused = await Send("/consent/state", new { cookie }, "application/xml");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Contains("Content-Type", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var malformed = await Send("/consent/state", "{", "text/plain");
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(3, await EventsAsync(app));
+    }
+
+    [Fact]
     public async Task An_unknown_or_missing_category_a_wrong_text_hash_or_a_bad_consent_id_records_nothing()
     {
         var (app, client, hash) = await StartAsync();

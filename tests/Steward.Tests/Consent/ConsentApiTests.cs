@@ -263,6 +263,29 @@ public sealed class ConsentApiTests
         Assert.Equal(account.SubjectId, viaCookie.SubjectId);
     }
 
+    [Fact]
+    public async Task A_merge_committed_after_the_person_was_found_makes_the_recording_a_409_and_leaves_nothing_on_the_merged_person()
+    {
+        var (app, client) = await StartAsync();
+        await using var _ = app;
+        var visitor = await StewardTestApp.ReadJsonAsync<ConsentEndpoints.RecordedConsentResponse>(await client.PostAsJsonAsync("/api/v1/consents",
+            Body("cookie_id", "ck-7070", "eu-gdpr", [Choice("cookie:analytics", "granted")])));
+        var account = await StewardTestApp.ReadJsonAsync<ConsentEndpoints.RecordedConsentResponse>(await client.PostAsJsonAsync("/api/v1/consents",
+            Body("account_id", "acct-7070", "eu-gdpr", [Choice("cookie:analytics", "denied")])));
+        // A merge by another node, committed while this node still remembers the visitor as live (its notification not yet heard).
+        await using (var db = await app.DbAsync())
+            await db.Set<DataSubject>().Where(s => s.Id == visitor.SubjectId)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.MergedIntoId, account.SubjectId).SetProperty(x => x.WrappedDataKey, (byte[]?)null));
+
+        var late = await client.PostAsJsonAsync("/api/v1/consents", Body("cookie_id", "ck-7070", "eu-gdpr", [Choice("cookie:advertising", "granted")]));
+
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("Send it again", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using var check = await app.DbAsync();
+        Assert.Equal(1, await check.Set<ConsentEvent>().CountAsync(e => e.SubjectId == visitor.SubjectId));
+        Assert.Equal(1, await check.AuditEntries.CountAsync(a => a.Action == "consent.recorded" && a.Target == $"subject:{visitor.SubjectId}"));
+    }
+
     private static Identity Identity(IdentityType type, string raw) => IdentityNormalisation.Parse(type, raw).Identity!;
 
     private static async Task AssertNothingRecordedAsync(StewardTestApp app)

@@ -221,6 +221,23 @@ public sealed partial class MarketingLinkTests
     }
 
     [Fact]
+    public async Task One_click_posts_sent_at_the_same_instant_record_the_withdrawal_once()
+    {
+        var (app, service) = await StartAsync();
+        await using var _ = app;
+        await RecordAsync(service, Email, ("channel:email", "granted"), ("purpose:email-marketing", "granted"));
+        var path = new Uri((await UnsubscribeLinkAsync(service)).Url).AbsolutePath;
+        var before = await EventCountAsync(app);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => OneClickAsync(app, path)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        // The channel and its only purpose, each withdrawn once, however many posts raced.
+        Assert.Equal(before + 2, await EventCountAsync(app));
+        Assert.Equal(("withdrawn", "unsubscribe-link"), (await StateAsync(service))["channel:email"]);
+    }
+
+    [Fact]
     public async Task Opening_the_link_asks_first_in_the_browsers_language_and_changes_nothing()
     {
         var (app, service) = await StartAsync();

@@ -145,7 +145,8 @@ namespace Steward.Storage.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("Sequence")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"Sequence\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Id" }, "IX_audit_entries_unchained")
                         .HasFilter("\"Sequence\" IS NULL");
