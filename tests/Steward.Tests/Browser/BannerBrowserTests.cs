@@ -249,7 +249,7 @@ public sealed class BannerBrowserTests
         await banner.WaitForAsync();
         Assert.Equal("zh-CN", await banner.GetAttributeAsync("lang"));
         Assert.Equal("本网站的 Cookie", await banner.Locator("h2").InnerTextAsync());
-        Assert.Equal(["全部接受", "全部拒绝", "设置"], await banner.Locator(".stw-b button").AllInnerTextsAsync());
+        Assert.Equal(["全部同意", "全部拒绝", "设置"], await banner.Locator(".stw-b button").AllInnerTextsAsync());
     }
 
     [Fact]

@@ -334,7 +334,7 @@ public sealed class BannerApiTests
 
     [Theory]
     [InlineData("en", "Cookies and similar technologies", "Privacy Preference Centre", "bw_ad")]
-    [InlineData("zh-CN", "Cookie 及同类技术", "隐私偏好中心", "Bluewave Advertising")]
+    [InlineData("zh-CN", "Cookie 和类似技术", "隐私偏好中心", "Bluewave Advertising")]
     public async Task The_notices_footer_links_reach_the_cookie_list_and_the_preference_centre(string lang, string cookiesTitle, string centreTitle, string item)
     {
         var (app, client, _) = await StartAsync();
