@@ -250,6 +250,8 @@ public sealed class BannerBrowserTests
         Assert.Equal("zh-CN", await banner.GetAttributeAsync("lang"));
         Assert.Equal("本网站的 Cookie", await banner.Locator("h2").InnerTextAsync());
         Assert.Equal(["全部同意", "全部拒绝", "设置"], await banner.Locator(".stw-b button").AllInnerTextsAsync());
+        // Chinese sets no space between a full stop and the next words (the notice link).
+        Assert.Matches("。隐私声明$", await banner.Locator("#stw-d").InnerTextAsync());
     }
 
     [Fact]

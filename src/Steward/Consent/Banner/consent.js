@@ -101,7 +101,8 @@
       back = document.activeElement;
       box = h('div', { id: 'steward-banner', className: 'stw', role: 'dialog', 'aria-labelledby': 'stw-t', 'aria-describedby': 'stw-d', lang: cfg.language, onkeydown: e => { if (e.key === 'Escape' && box.querySelector('fieldset')) layer(false); } },
         h('h2', { id: 'stw-t', tabIndex: -1 }, t('title')),
-        h('p', { id: 'stw-d' }, t('intro') + ' ', h('a', { href: base + '/privacy?lang=' + cfg.language + '&jurisdiction=' + cfg.jurisdiction }, t('notice'))),
+        h('p', { id: 'stw-d' }, t('intro') + (/^zh/.test(cfg.language) ? '' : ' '), // Chinese puts no space after 。
+        h('a', { href: base + '/privacy?lang=' + cfg.language + '&jurisdiction=' + cfg.jurisdiction }, t('notice'))),
         gpc ? h('p', { className: 'stw-g' }, t('gpcHonoured')) : '',
         h('div', { className: 'stw-b' },
           button('acceptAll', () => decide('banner', all('granted'))),
