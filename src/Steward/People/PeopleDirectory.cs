@@ -113,9 +113,9 @@ internal sealed class PeopleDirectory(
                 var row = AddIdentityRow(db, subject.Id, dataKey, identity, indexes[0]);
                 await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.subject-created", Target(subject.Id),
                     new { identity = row.Id, type = IdentityTypes.Name(identity.Type) }), ct);
+                await tombstones.FlagComebackWithinAsync(db, subject.Id, identity.Type, indexes, actor, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
-                await tombstones.FlagComebackAsync(subject.Id, identity.Type, indexes, actor, ct);
                 return new SubjectMatch(subject.Id, Created: true);
             }
             catch (DbUpdateException) when (attempt == 0)
@@ -143,9 +143,9 @@ internal sealed class PeopleDirectory(
                 var row = AddIdentityRow(db, subject.Id, dataKey, identity, indexes[0]);
                 await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.identity-added", Target(subject.Id),
                     new { identity = row.Id, type = IdentityTypes.Name(identity.Type) }), ct);
+                await tombstones.FlagComebackWithinAsync(db, subject.Id, identity.Type, indexes, actor, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
-                await tombstones.FlagComebackAsync(subject.Id, identity.Type, indexes, actor, ct);
                 return AddIdentityResult.Added;
             }
             catch (DbUpdateException) when (attempt == 0)
@@ -184,6 +184,8 @@ internal sealed class PeopleDirectory(
                     AddIdentityRow(db, subject.Id, dataKey, cookie, cookieIndexes[0]);
                     await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.subject-created", Target(subject.Id),
                         new { types = new[] { IdentityTypes.Name(account.Type), IdentityTypes.Name(cookie.Type) } }), ct);
+                    await tombstones.FlagComebackWithinAsync(db, subject.Id, account.Type, accountIndexes, actor, ct);
+                    await tombstones.FlagComebackWithinAsync(db, subject.Id, cookie.Type, cookieIndexes, actor, ct);
                     outcome = new LinkOutcome(LinkResult.Linked, subject.Id);
                 }
                 else if (c is null || a is null)
@@ -194,6 +196,7 @@ internal sealed class PeopleDirectory(
                     var row = AddIdentityRow(db, subject.Id, dataKey, missing, missingIndex);
                     await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.identity-added", Target(subject.Id),
                         new { identity = row.Id, type = IdentityTypes.Name(missing.Type) }), ct);
+                    await tombstones.FlagComebackWithinAsync(db, subject.Id, missing.Type, c is null ? cookieIndexes : accountIndexes, actor, ct);
                     outcome = new LinkOutcome(LinkResult.Linked, subject.Id);
                 }
                 else if (await db.Set<SubjectIdentity>().AnyAsync(i => i.SubjectId == c.SubjectId && i.Type == IdentityType.AccountId, ct))

@@ -183,6 +183,15 @@ public sealed class BackupTests
         var stranger = await people.FindOrCreateAsync(Email("carol@example.com"), null, Actor, Ct);
         Assert.True(stranger.Created);
         Assert.Single(await FindingsAsync(app));
+
+        // Signing in is a way back too: the erased person's account id, linked to a new cookie, is flagged in the same transaction.
+        var account = IdentityNormalisation.Parse(IdentityType.AccountId, "acct-77").Identity!;
+        var bob = (await people.FindOrCreateAsync(account, null, Actor, Ct)).SubjectId;
+        Assert.True(await people.EraseKeyAsync(bob, Actor, Ct));
+        var linked = await people.LinkAsync(IdentityNormalisation.Parse(IdentityType.CookieId, "ck-77").Identity!, account, Actor, Ct);
+        Assert.Equal(LinkResult.Linked, linked.Result);
+        Assert.Contains(await FindingsAsync(app), f => f.SubjectId == linked.SubjectId && f.Type == IdentityType.AccountId);
+        Assert.Equal(2, (await FindingsAsync(app)).Count);
     }
 
     [Fact]

@@ -122,12 +122,14 @@ internal sealed class ErasureTombstones(IDbContextFactory<StewardDbContext> cont
     }
 
     /// <summary>
-    /// Flags <paramref name="subjectId"/>, just created with <paramref name="type"/> identity of blind indexes <paramref name="indexes"/>, when
-    /// a tombstone has one of them: a finding and an audit entry (ids only). Returns whether it did.
+    /// Flags <paramref name="subjectId"/>, just given a <paramref name="type"/> identity of blind indexes <paramref name="indexes"/>, when
+    /// a tombstone has one of them: a finding and an audit entry (ids only), in the caller's transaction, so the identity
+    /// and its flag commit together (a flag made afterwards could be lost, and a retry finds the identity, not a newcomer).
+    /// Returns whether it flagged.
     /// </summary>
-    public async Task<bool> FlagComebackAsync(Guid subjectId, IdentityType type, IReadOnlyList<BlindIndexValue> indexes, string actor, CancellationToken ct)
+    public async Task<bool> FlagComebackWithinAsync(StewardDbContext db, Guid subjectId, IdentityType type, IReadOnlyList<BlindIndexValue> indexes,
+        string actor, CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
         Guid? tombstone = null;
         foreach (var blind in indexes)
         {
@@ -136,14 +138,12 @@ internal sealed class ErasureTombstones(IDbContextFactory<StewardDbContext> cont
                 .Select(h => (Guid?)h.TombstoneId).FirstOrDefaultAsync(ct);
             if (tombstone is not null) break;
         }
-        if (tombstone is not { } stone || await db.Set<ComebackFinding>().AnyAsync(f => f.SubjectId == subjectId && f.TombstoneId == stone, ct)) return false;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (tombstone is not { } stone || db.Set<ComebackFinding>().Local.Any(f => f.SubjectId == subjectId && f.TombstoneId == stone)
+            || await db.Set<ComebackFinding>().AnyAsync(f => f.SubjectId == subjectId && f.TombstoneId == stone, ct)) return false;
         var finding = new ComebackFinding { Id = Guid.CreateVersion7(time.GetUtcNow()), SubjectId = subjectId, TombstoneId = stone, Type = type, FoundAt = time.GetUtcNow() };
         db.Set<ComebackFinding>().Add(finding);
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.erased-comeback", $"subject:{subjectId:D}",
             new { finding = finding.Id, tombstone = stone, type = IdentityTypes.Name(type) }), ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         return true;
     }
 }
