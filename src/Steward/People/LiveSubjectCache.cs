@@ -9,7 +9,7 @@ namespace Steward.People;
 /// </summary>
 internal sealed class LiveSubjectCache(ChangeNotifications notifications) : IDisposable
 {
-    private readonly PerSubjectCache<DataSubject> _subjects = new(notifications, SubjectLookupCache.GoneChannel, capacity: 1_000_000);
+    private readonly PerSubjectCache<DataSubject> _subjects = new(notifications, capacity: 1_000_000, SubjectLookupCache.GoneChannel);
 
     public long Generation => _subjects.Generation;
 

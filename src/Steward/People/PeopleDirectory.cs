@@ -236,6 +236,7 @@ internal sealed class PeopleDirectory(
         var sourceKey = await keys.OpenAsync(source, ct);
         var targetKey = await keys.OpenAsync(target, ct);
         if (sourceKey is null || targetKey is null || target.MergedIntoId is not null) return false;
+        await LockAgainstRecordingsAsync(db, from, ct);
         // Claims the source row (a row lock on PostgreSQL): a concurrent merge of the same subject finds nothing to claim.
         var claimed = await db.Set<DataSubject>().Where(s => s.Id == from && s.MergedIntoId == null && s.ErasedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.MergedIntoId, into).SetProperty(x => x.WrappedDataKey, (byte[]?)null), ct);
@@ -252,6 +253,17 @@ internal sealed class PeopleDirectory(
         foreach (var step in mergeSteps) await step.MoveAsync(db, new SubjectMerge(from, sourceKey, into, targetKey), ct);
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.subjects-merged", Target(into), new { from, identities = moved.Count }), ct);
         return true;
+    }
+
+    /// <summary>
+    /// On PostgreSQL, locks the subject's row FOR UPDATE: it waits for every recording that is inserting consent events for
+    /// them (their foreign key holds the row FOR KEY SHARE) and makes later ones wait, then fail, since the database refuses
+    /// events for a person merged or erased (migration ConsentEventsOnLiveSubjects). SQLite has one writer at a time.
+    /// </summary>
+    private static async Task LockAgainstRecordingsAsync(StewardDbContext db, Guid subjectId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM data_subjects WHERE \"Id\" = {subjectId} FOR UPDATE", ct);
     }
 
     /// <summary>A subject's identities decrypted, for staff; audited as a read of personal data. Null when there is no such subject.</summary>
@@ -283,6 +295,7 @@ internal sealed class PeopleDirectory(
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await LockAgainstRecordingsAsync(db, subjectId, ct);
             var now = time.GetUtcNow();
             var erased = await db.Set<DataSubject>().Where(s => s.Id == subjectId && s.ErasedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.WrappedDataKey, (byte[]?)null).SetProperty(x => x.BirthDate, (byte[]?)null)

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Steward.Storage;
 
 /// <summary>
-/// Something kept in memory per person, dropped when a change notification on <c>channel</c> names them (a payload of
+/// Something kept in memory per person, dropped when a change notification on one of its channels names them (a payload of
 /// <see cref="SubjectIdsPayload"/>; "everyone" or a resync drops all). A value read from the database is kept only if
 /// nothing was dropped while it was read, since what was read may miss that change (see <see cref="Put"/>).
 /// </summary>
@@ -11,17 +11,17 @@ internal sealed class PerSubjectCache<T> : IDisposable
 {
     private readonly ConcurrentDictionary<Guid, T> _values = new();
     private readonly int _capacity;
-    private readonly IDisposable _subscription;
+    private readonly IDisposable[] _subscriptions;
     private long _generation;
 
-    public PerSubjectCache(ChangeNotifications notifications, string channel, int capacity)
+    public PerSubjectCache(ChangeNotifications notifications, int capacity, params string[] channels)
     {
         _capacity = capacity;
-        _subscription = notifications.Subscribe(channel, n =>
+        _subscriptions = [.. channels.Select(channel => notifications.Subscribe(channel, n =>
         {
             if (SubjectIdsPayload.Read(n) is { } ids) Forget(ids);
             else Clear();
-        });
+        }))];
     }
 
     public int Count => _values.Count;
@@ -53,5 +53,8 @@ internal sealed class PerSubjectCache<T> : IDisposable
         _values.Clear();
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        foreach (var s in _subscriptions) s.Dispose();
+    }
 }

@@ -286,6 +286,39 @@ public sealed class ConsentApiTests
         Assert.Equal(1, await check.AuditEntries.CountAsync(a => a.Action == "consent.recorded" && a.Target == $"subject:{visitor.SubjectId}"));
     }
 
+    [Fact]
+    public async Task On_postgres_a_merge_waits_for_a_recording_in_flight_and_then_moves_its_events()
+    {
+        Assert.SkipUnless(TestDatabase.IsPostgres, "row locks between concurrent transactions are PostgreSQL's; SQLite has one writer");
+        var (app, client) = await StartAsync();
+        await using var _ = app;
+        var visitor = await StewardTestApp.ReadJsonAsync<ConsentEndpoints.RecordedConsentResponse>(await client.PostAsJsonAsync("/api/v1/consents",
+            Body("cookie_id", "ck-8080", "eu-gdpr", [Choice("cookie:analytics", "granted")])));
+        var account = await StewardTestApp.ReadJsonAsync<ConsentEndpoints.RecordedConsentResponse>(await client.PostAsJsonAsync("/api/v1/consents",
+            Body("account_id", "acct-8080", "eu-gdpr", [Choice("cookie:analytics", "denied")])));
+
+        // A recording for the visitor, inserted and not yet committed.
+        await using var recording = await app.DbAsync();
+        await using var tx = await recording.Database.BeginTransactionAsync();
+        var now = app.Time.GetUtcNow();
+        var inFlight = new ConsentEvent
+        {
+            Id = Guid.CreateVersion7(), SubjectId = visitor.SubjectId, Key = "cookie:advertising", Choice = ConsentChoice.Granted, Method = ConsentMethod.Banner,
+            PolicyVersion = 1, Jurisdiction = "eu-gdpr", OccurredAt = now, RecordedAt = now,
+        };
+        recording.Add(inFlight);
+        await recording.SaveChangesAsync();
+
+        var merge = app.Services<PeopleDirectory>().LinkAsync(Identity(IdentityType.CookieId, "ck-8080"), Identity(IdentityType.AccountId, "acct-8080"), "test", CancellationToken.None);
+        await Task.Delay(300); // time for the merge to reach the visitor's row
+        await tx.CommitAsync();
+        Assert.Equal(LinkResult.Merged, (await merge).Result);
+
+        await using var check = await app.DbAsync();
+        Assert.Equal(account.SubjectId, (await check.Set<ConsentEvent>().AsNoTracking().SingleAsync(e => e.Id == inFlight.Id)).SubjectId);
+        Assert.False(await check.Set<ConsentEvent>().AnyAsync(e => e.SubjectId == visitor.SubjectId));
+    }
+
     private static Identity Identity(IdentityType type, string raw) => IdentityNormalisation.Parse(type, raw).Identity!;
 
     private static async Task AssertNothingRecordedAsync(StewardTestApp app)

@@ -193,6 +193,23 @@ public sealed class DecisionTests
         Assert.Equal((false, DecisionReason.NotApplicable), (ConsentDecisions.Decide(adult, NotApplicable(rule), false, now).Allowed, ConsentDecisions.Decide(adult, NotApplicable(rule), false, now).Reason));
     }
 
+    [Fact]
+    public async Task Once_a_person_is_erased_their_recorded_consent_no_longer_allows_anything_even_from_the_cache()
+    {
+        var (app, client) = await StartAsync();
+        await using var _ = app;
+        await RecordAsync(client, "gone@example.com", "eu-gdpr", ("purpose:targeted-advertising", "granted"));
+        var subject = (await app.Services<PeopleDirectory>().FindAsync(new Identity(IdentityType.Email, "gone@example.com"), CancellationToken.None))!.Value;
+        var decisions = app.Services<ConsentDecisions>();
+        Assert.Equal(DecisionReason.Granted, (await decisions.DecideAsync(subject, "eu-gdpr", "purpose:targeted-advertising", false, CancellationToken.None))!.Value.Reason);
+
+        Assert.True(await app.Services<PeopleDirectory>().EraseKeyAsync(subject, "test", CancellationToken.None));
+
+        // The events stay as proof; the person they were about is gone, so eu-gdpr's opt-in default decides.
+        await Jobs.JobTests.EventuallyAsync(async () => (await decisions.DecideAsync(subject, "eu-gdpr", "purpose:targeted-advertising", false, CancellationToken.None))!.Value,
+            d => !d.Allowed && d.Reason != DecisionReason.Granted, "the erased person's cached state to go");
+    }
+
     private static KeyRule NotApplicable(KeyRule like) => new()
     {
         Key = like.Key, Jurisdiction = like.Jurisdiction, KeyId = like.KeyId, Standing = KeyStanding.NotApplicable,

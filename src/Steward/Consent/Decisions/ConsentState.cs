@@ -93,7 +93,8 @@ internal sealed class ConsentStateCache : IDisposable
         IOptions<ConsentDecisionOptions> options)
     {
         (_contexts, _ids, _birthDates) = (contexts, ids, birthDates);
-        _states = new PerSubjectCache<SubjectState>(notifications, ChangedChannel, options.Value.DecisionCacheSize);
+        // A person merged away or erased is gone too: their state goes with them.
+        _states = new PerSubjectCache<SubjectState>(notifications, options.Value.DecisionCacheSize, ChangedChannel, People.SubjectLookupCache.GoneChannel);
     }
 
     public int Count => _states.Count;
@@ -101,14 +102,15 @@ internal sealed class ConsentStateCache : IDisposable
     /// <summary>The cached state, without touching the database (for code that must not wait).</summary>
     public bool TryGet(Guid subjectId, out SubjectState state) => _states.TryGet(subjectId, out state);
 
-    /// <summary>The state, loaded when not cached; null when there is no such person.</summary>
+    /// <summary>The state, loaded when not cached; null when there is no such person, or they were erased or merged into another.</summary>
     public async ValueTask<SubjectState?> GetAsync(Guid subjectId, CancellationToken ct)
     {
         if (_states.TryGet(subjectId, out var cached)) return cached;
         var generation = _states.Generation;
         await using var db = await _contexts.CreateDbContextAsync(ct);
         var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct);
-        if (subject is null) return null;
+        // An erased person's events stay as proof, naming no one; they are no one's consent any more (a merged person's moved on).
+        if (subject is null || subject.ErasedAt is not null || subject.MergedIntoId is not null) return null;
         // Only a person who stated a birth date costs a key unwrap.
         var birthDate = await _birthDates.OpenAsync(subject, ct);
         var events = await db.Set<ConsentEvent>().AsNoTracking().Where(e => e.SubjectId == subjectId)

@@ -6,9 +6,11 @@ namespace Steward.Storage.Migrations.Postgres
 {
     /// <summary>
     /// Consent events are written only for a person still live (neither merged into another nor erased). The insert's
-    /// statement trigger holds each person's row (FOR SHARE) until the recording commits: a merge or an erasure claims that
-    /// row first, so it either waits for the recording and then moves or shreds its events, or commits first and the
-    /// recording fails with SQLSTATE SW409 (nothing is left on a person merged away).
+    /// foreign key already holds the person's row (FOR KEY SHARE) until the recording commits, and a merge or an erasure
+    /// locks that row FOR UPDATE before it changes anything: so a merge either waits for a recording and then moves its
+    /// events, or commits first, and then this statement trigger, which runs after the foreign key's check has waited for
+    /// it, sees the person gone and fails the recording with SQLSTATE SW409 (nothing is left on a person merged away).
+    /// The check reads; it takes no lock of its own, so a recording writes nothing more than before.
     /// </summary>
     public partial class ConsentEventsOnLiveSubjects : Migration
     {
@@ -24,10 +26,8 @@ namespace Steward.Storage.Migrations.Postgres
                 BEGIN
                     SELECT count(DISTINCT "SubjectId"), string_agg(DISTINCT replace("SubjectId"::text, '-', ''), ',') INTO people, ids FROM new_rows;
                     IF people > 0 THEN
-                        PERFORM 1 FROM data_subjects d
-                            WHERE d."Id" IN (SELECT "SubjectId" FROM new_rows) AND d."MergedIntoId" IS NULL AND d."ErasedAt" IS NULL
-                            FOR SHARE;
-                        GET DIAGNOSTICS live = ROW_COUNT;
+                        SELECT count(*) INTO live FROM data_subjects d
+                            WHERE d."Id" IN (SELECT "SubjectId" FROM new_rows) AND d."MergedIntoId" IS NULL AND d."ErasedAt" IS NULL;
                         IF live < people THEN
                             RAISE EXCEPTION 'consent events for a person merged or erased meanwhile' USING ERRCODE = 'SW409';
                         END IF;
