@@ -59,7 +59,8 @@ public sealed class SignInTests
     [Fact]
     public async Task The_console_shows_auditors_the_state_of_the_audit_chain_in_chinese()
     {
-        await using var app = await StewardTestApp.StartAsync();
+        // No background jobs: once a policy is published, the daily retention sweep may run and add its own entry.
+        await using var app = await StewardTestApp.StartAsync(s => s["Jobs:Enabled"] = "false");
         await app.AddUserAsync("auditor@example.com", Roles.Auditor, Password);
         await app.PublishAsync(Steward.Tests.Policy.PolicyFixture.MinimalPath, summary: "首次发布");
         var client = app.Client();
