@@ -36,7 +36,7 @@ internal sealed class AuditCheckpointJob(AuditChainer chainer, AuditCheckpoints 
     {
         var o = options.Value;
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var head = await db.AuditEntries.MaxAsync(e => e.Sequence, ct) ?? 0;
+        var head = await db.AuditEntries.Where(e => e.Sequence != null).MaxAsync(e => e.Sequence, ct) ?? 0;
         var newest = await AuditCheckpoints.NewestAsync(db, ct);
         if (newest is null) return head > 0;
         // Fewer entries than the newest checkpoint covers: the newest were removed, which signing reports as the job's failure.

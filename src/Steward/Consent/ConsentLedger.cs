@@ -11,9 +11,10 @@ internal sealed record KeyChoice(string Key, ConsentChoice Choice);
 
 /// <summary>
 /// A checked submission: one person's choices made at one moment, with their proof. Identity values stay in memory only.
-/// <see cref="OnlyChanges"/>: record a choice only where it changes the standing one (a grant where none stands, a stop where
-/// a grant stands), judged inside the recording's transaction under a lock on the person, so two identical requests at the
-/// same instant (a mail provider's one-click POST sent twice) record it once.
+/// <see cref="OnlyChanges"/>: record a choice only where it changes the standing one (a grant where none or a stop stands, a
+/// stop where a grant or nothing stands; a refusal that meets a grant is recorded as a withdrawal), judged inside the
+/// recording's transaction under a lock on the person, so two identical requests at the same instant (a mail provider's
+/// one-click POST sent twice) record it once.
 /// </summary>
 internal sealed record ConsentRecord(Identity Identity, string Jurisdiction, int PolicyVersion, string? TextHash, string? Language,
     ConsentMethod Method, DateTimeOffset OccurredAt, BrowserProof Browser, IReadOnlyList<KeyChoice> Choices, DateOnly? BirthDate = null,
@@ -134,14 +135,18 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
                         skipped++;
                         continue;
                     }
+                    var made = choice.Choice;
                     if (r.OnlyChanges)
                     {
-                        if (standing.TryGetValue((subjects[i], choice.Key), out var stands) && (stands == ConsentChoice.Granted) == (choice.Choice == ConsentChoice.Granted))
+                        var known = standing.TryGetValue((subjects[i], choice.Key), out var stands);
+                        if (known && (stands == ConsentChoice.Granted) == (made == ConsentChoice.Granted))
                         {
                             skipped++;
                             continue;
                         }
-                        standing[(subjects[i], choice.Key)] = choice.Choice;
+                        // Worked out when nothing stood; a grant stands now, so stopping it is a withdrawal.
+                        if (known && stands == ConsentChoice.Granted && made == ConsentChoice.Denied) made = ConsentChoice.Withdrawn;
+                        standing[(subjects[i], choice.Key)] = made;
                     }
                     var id = Guid.CreateVersion7(now);
                     db.Set<ConsentEvent>().Add(new ConsentEvent
@@ -149,7 +154,7 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
                         Id = id,
                         SubjectId = subjects[i],
                         Key = choice.Key,
-                        Choice = choice.Choice,
+                        Choice = made,
                         Method = r.Method,
                         PolicyVersion = r.PolicyVersion,
                         TextHash = r.TextHash,
@@ -219,7 +224,10 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
         foreach (var (subject, born) in stated)
         {
             var sealedDate = BirthDates.Seal(dataKeys[subject], subject, born);
-            await db.Set<DataSubject>().Where(s => s.Id == subject).ExecuteUpdateAsync(s => s.SetProperty(x => x.BirthDate, sealedDate), ct);
+            // Only onto a live person (no event may follow to let the database refuse it).
+            if (await db.Set<DataSubject>().Where(s => s.Id == subject && s.MergedIntoId == null && s.ErasedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.BirthDate, sealedDate), ct) == 0)
+                throw new ConsentConflictException(PersonGone);
             await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.birth-date-stated", $"subject:{subject:D}", null), ct);
         }
         return stated.Count > 0;
@@ -315,6 +323,8 @@ internal sealed class ConsentMergeStep(ChangeNotifications notifications) : ISub
             var resealed = BirthDates.Seal(merge.IntoKey, merge.Into, BirthDates.Open(merge.FromKey, merge.From, visitors));
             await db.Set<DataSubject>().Where(s => s.Id == merge.Into).ExecuteUpdateAsync(s => s.SetProperty(x => x.BirthDate, resealed), ct);
         }
+        // Consents the visitor gave as a guardian now name the account.
+        await db.Set<ConsentEvent>().Where(e => e.GuardianId == merge.From).ExecuteUpdateAsync(s => s.SetProperty(x => x.GuardianId, merge.Into), ct);
         var events = await db.Set<ConsentEvent>().Where(e => e.SubjectId == merge.From).ToListAsync(ct);
         foreach (var e in events)
         {

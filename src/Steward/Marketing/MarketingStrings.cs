@@ -39,7 +39,7 @@ internal sealed record MarketingStrings : ILocalised<MarketingStrings>
         UnsubscribedTitle = "You are unsubscribed",
         UnsubscribedText = "We have recorded your choice and will send you no more marketing through this channel. Your choices for other channels are unchanged.",
         LinkInvalidTitle = "This link does not work",
-        LinkInvalidText = "The link is incomplete, has expired or was not issued by us. Use the link in a more recent message from us, or contact us.",
+        LinkInvalidText = "The link is incomplete, has expired or was not issued by us. Use the link in the latest message we sent you, or contact us.",
         NotRecordedTitle = "Your choice was not recorded",
         NotRecordedText = "Something went wrong on our side. Please try again in a few minutes.",
         PreferencesTitle = "Your choices",

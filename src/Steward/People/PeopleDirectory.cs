@@ -137,6 +137,7 @@ internal sealed class PeopleDirectory(
                 await using var tx = await db.Database.BeginTransactionAsync(ct);
                 if (await FindRowAsync(db, identity.Type, indexes, ct) is { } existing)
                     return existing.SubjectId == subjectId ? AddIdentityResult.AlreadyBound : AddIdentityResult.BoundToAnotherSubject;
+                await LockSubjectAsync(db, subjectId, exclusive: false, ct);
                 var subject = await db.Set<DataSubject>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == subjectId, ct);
                 if (subject is null || subject.MergedIntoId is not null || await keys.OpenAsync(subject, ct) is not { } dataKey)
                     return AddIdentityResult.NoSuchSubject;
@@ -169,6 +170,9 @@ internal sealed class PeopleDirectory(
         var wrapping = await keys.WrappingKeyAsync(ct);
         for (var attempt = 0; ; attempt++)
         {
+            // Each pass reads again after a merge or an erasure of the same people; they do not go on for ever.
+            if (attempt == 5)
+                throw new Hosting.StewardException("The visitor or the account kept changing while they were being linked (merged or erased meanwhile); nothing was linked. Try again.");
             try
             {
                 await using var db = await contexts.CreateDbContextAsync(ct);
@@ -191,8 +195,10 @@ internal sealed class PeopleDirectory(
                 else if (c is null || a is null)
                 {
                     var (known, missing, missingIndex) = c is null ? (a!, cookie, cookieIndexes[0]) : (c, account, accountIndexes[0]);
+                    await LockSubjectAsync(db, known.SubjectId, exclusive: false, ct);
                     var subject = await db.Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == known.SubjectId, ct);
-                    var dataKey = await keys.OpenAsync(subject, ct) ?? throw new InvalidOperationException($"Subject {subject.Id} has identities but no data key.");
+                    // Erased or merged since its identity was read: read again.
+                    if (subject.MergedIntoId is not null || await keys.OpenAsync(subject, ct) is not { } dataKey) continue;
                     var row = AddIdentityRow(db, subject.Id, dataKey, missing, missingIndex);
                     await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.identity-added", Target(subject.Id),
                         new { identity = row.Id, type = IdentityTypes.Name(missing.Type) }), ct);
@@ -221,9 +227,10 @@ internal sealed class PeopleDirectory(
                 }
                 return outcome;
             }
-            catch (DbUpdateException) when (attempt < 2)
+            catch (Exception e) when (attempt < 2 && (e is DbUpdateException || e is Npgsql.PostgresException { SqlState: "40P01" or "40001" }))
             {
-                // One of the identities was created elsewhere at the same moment: the next pass sees it.
+                // One of the identities was created elsewhere at the same moment, or PostgreSQL broke a lock cycle with a
+                // recording of the same people: the next pass reads again.
             }
         }
     }
@@ -231,12 +238,14 @@ internal sealed class PeopleDirectory(
     /// <summary>Moves everything of <paramref name="from"/> to <paramref name="into"/>; false when <paramref name="from"/> was merged or erased meanwhile.</summary>
     private async Task<bool> MergeWithinAsync(StewardDbContext db, Guid from, Guid into, string actor, CancellationToken ct)
     {
+        // Both rows locked first (in one order, so two merges cannot wait for each other), then read: what is read stands.
+        foreach (var (id, exclusive) in new[] { (from, true), (into, false) }.OrderBy(x => x.Item1))
+            await LockSubjectAsync(db, id, exclusive, ct);
         var source = await db.Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == from, ct);
         var target = await db.Set<DataSubject>().AsNoTracking().SingleAsync(s => s.Id == into, ct);
         var sourceKey = await keys.OpenAsync(source, ct);
         var targetKey = await keys.OpenAsync(target, ct);
         if (sourceKey is null || targetKey is null || target.MergedIntoId is not null) return false;
-        await LockAgainstRecordingsAsync(db, from, ct);
         // Claims the source row (a row lock on PostgreSQL): a concurrent merge of the same subject finds nothing to claim.
         var claimed = await db.Set<DataSubject>().Where(s => s.Id == from && s.MergedIntoId == null && s.ErasedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.MergedIntoId, into).SetProperty(x => x.WrappedDataKey, (byte[]?)null), ct);
@@ -256,14 +265,18 @@ internal sealed class PeopleDirectory(
     }
 
     /// <summary>
-    /// On PostgreSQL, locks the subject's row FOR UPDATE: it waits for every recording that is inserting consent events for
-    /// them (their foreign key holds the row FOR KEY SHARE) and makes later ones wait, then fail, since the database refuses
-    /// events for a person merged or erased (migration ConsentEventsOnLiveSubjects). SQLite has one writer at a time.
+    /// On PostgreSQL, locks a subject's row until the transaction ends; read it after this. <paramref name="exclusive"/>
+    /// (FOR UPDATE) before it is merged away or erased: it waits for every recording inserting consent events for the
+    /// person (their foreign key holds the row FOR KEY SHARE) and makes later ones wait, then fail, since the database
+    /// refuses events for a person merged or erased (migration ConsentEventsOnLiveSubjects). Shared (FOR SHARE) before
+    /// something is added to it (an identity, a merged person's events): a merge or an erasure of it waits, or went first
+    /// and the read that follows sees it. SQLite has one writer at a time.
     /// </summary>
-    private static async Task LockAgainstRecordingsAsync(StewardDbContext db, Guid subjectId, CancellationToken ct)
+    private static async Task LockSubjectAsync(StewardDbContext db, Guid subjectId, bool exclusive, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql())
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM data_subjects WHERE \"Id\" = {subjectId} FOR UPDATE", ct);
+        if (!db.Database.IsNpgsql()) return;
+        if (exclusive) await db.Database.ExecuteSqlAsync($"SELECT 1 FROM data_subjects WHERE \"Id\" = {subjectId} FOR UPDATE", ct);
+        else await db.Database.ExecuteSqlAsync($"SELECT 1 FROM data_subjects WHERE \"Id\" = {subjectId} FOR SHARE", ct);
     }
 
     /// <summary>A subject's identities decrypted, for staff; audited as a read of personal data. Null when there is no such subject.</summary>
@@ -295,7 +308,7 @@ internal sealed class PeopleDirectory(
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await LockAgainstRecordingsAsync(db, subjectId, ct);
+            await LockSubjectAsync(db, subjectId, exclusive: true, ct);
             var now = time.GetUtcNow();
             var erased = await db.Set<DataSubject>().Where(s => s.Id == subjectId && s.ErasedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.WrappedDataKey, (byte[]?)null).SetProperty(x => x.BirthDate, (byte[]?)null)

@@ -319,6 +319,44 @@ public sealed class ConsentApiTests
         Assert.False(await check.Set<ConsentEvent>().AnyAsync(e => e.SubjectId == visitor.SubjectId));
     }
 
+    [Fact]
+    public async Task The_database_refuses_an_event_that_names_an_erased_person_as_guardian()
+    {
+        var (app, client) = await StartAsync();
+        await using var _ = app;
+        var child = await StewardTestApp.ReadJsonAsync<ConsentEndpoints.RecordedConsentResponse>(await client.PostAsJsonAsync("/api/v1/consents",
+            Body("email", "child@example.com", "eu-gdpr", [Choice("cookie:analytics", "denied")])));
+        var parent = await StewardTestApp.ReadJsonAsync<ConsentEndpoints.RecordedConsentResponse>(await client.PostAsJsonAsync("/api/v1/consents",
+            Body("email", "parent@example.com", "eu-gdpr", [Choice("cookie:analytics", "denied")])));
+        Assert.True(await app.Services<PeopleDirectory>().EraseKeyAsync(parent.SubjectId, "test", CancellationToken.None));
+
+        await using var db = await app.DbAsync();
+        var now = app.Time.GetUtcNow();
+        db.Add(new ConsentEvent
+        {
+            Id = Guid.CreateVersion7(), SubjectId = child.SubjectId, Key = "cookie:analytics", Choice = ConsentChoice.Granted, Method = ConsentMethod.Guardian,
+            PolicyVersion = 1, Jurisdiction = "eu-gdpr", OccurredAt = now, RecordedAt = now, GuardianId = parent.SubjectId,
+        });
+        var refused = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        Assert.Contains("SW409", refused.InnerException!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refusal_worked_out_when_nothing_stood_is_recorded_as_a_withdrawal_once_a_grant_stands()
+    {
+        var (app, client) = await StartAsync();
+        await using var _ = app;
+        await client.PostAsJsonAsync("/api/v1/consents", Body("email", Email, "eu-gdpr", [Choice("channel:email", "granted")]));
+        var ledger = app.Services<ConsentLedger>();
+        var record = new ConsentRecord(Identity(IdentityType.Email, Email), "eu-gdpr", 1, null, "en", ConsentMethod.UnsubscribeLink, app.Time.GetUtcNow(),
+            new BrowserProof(null, null), [new KeyChoice("channel:email", ConsentChoice.Denied)], OnlyChanges: true);
+
+        await ledger.RecordAsync([record], "test", null, CancellationToken.None);
+
+        var state = await StewardTestApp.ReadJsonAsync<ConsentEndpoints.ConsentStateResponse>(await QueryAsync(client, "email", Email));
+        Assert.Equal("channel:email withdrawn", Assert.Single(state.State.Select(e => $"{e.Key} {e.Choice}")));
+    }
+
     private static Identity Identity(IdentityType type, string raw) => IdentityNormalisation.Parse(type, raw).Identity!;
 
     private static async Task AssertNothingRecordedAsync(StewardTestApp app)
