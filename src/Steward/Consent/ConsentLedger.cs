@@ -46,18 +46,17 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
     private readonly PeopleDirectory people;
     private readonly SubjectKeys keys;
     private readonly LiveSubjectCache live;
-    private readonly SubjectLookupCache lookups;
     private readonly AuditLog audit;
     private readonly ChangeNotifications notifications;
     private readonly ConsentStateCache states;
     private readonly TimeProvider time;
     private readonly Lazy<GroupCommit<PendingRecord, RecordOutcome>> _groupCommit;
 
-    public ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, LiveSubjectCache live,
-        SubjectLookupCache lookups, AuditLog audit, ChangeNotifications notifications, ConsentStateCache states, TimeProvider time)
+    public ConsentLedger(IDbContextFactory<StewardDbContext> contexts, PeopleDirectory people, SubjectKeys keys, LiveSubjectCache live, AuditLog audit,
+        ChangeNotifications notifications, ConsentStateCache states, TimeProvider time)
     {
-        (this.contexts, this.people, this.keys, this.live, this.lookups, this.audit, this.notifications, this.states, this.time) =
-            (contexts, people, keys, live, lookups, audit, notifications, states, time);
+        (this.contexts, this.people, this.keys, this.live, this.audit, this.notifications, this.states, this.time) =
+            (contexts, people, keys, live, audit, notifications, states, time);
         _groupCommit = new(() => new GroupCommit<PendingRecord, RecordOutcome>(WriteAsync));
     }
 
@@ -185,8 +184,7 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
         catch (DbUpdateException e) when (IsPersonGone(e))
         {
             // A merge or an erasure committed after these people were found (the database refuses events on them): find them again next time.
-            lookups.Forget(everyone);
-            live.Forget(everyone);
+            people.ForgetGone(everyone);
             throw new ConsentConflictException(PersonGone);
         }
         // On PostgreSQL the insert itself notifies every node (trigger consent_events_changed), saving a round trip; a birth
@@ -203,11 +201,13 @@ internal sealed class ConsentLedger : IAsyncDisposable, IDisposable
     private async Task<byte[]> OpenAsync(DataSubject subject, CancellationToken ct) => await keys.OpenAsync(subject, ct)
         ?? throw new ConsentConflictException(PersonGone);
 
-    /// <summary>The database's refusal of events for a person merged or erased (migration ConsentEventsOnLiveSubjects, code SW409).</summary>
+    /// <summary>The code with which the database refuses events for a person merged or erased (migration ConsentEventsOnLiveSubjects).</summary>
+    private const string PersonGoneCode = "SW409";
+
     private static bool IsPersonGone(DbUpdateException e) => e.InnerException switch
     {
-        Npgsql.PostgresException p => p.SqlState == "SW409",
-        Microsoft.Data.Sqlite.SqliteException s => s.Message.Contains("SW409", StringComparison.Ordinal),
+        Npgsql.PostgresException p => p.SqlState == PersonGoneCode,
+        Microsoft.Data.Sqlite.SqliteException s => s.Message.Contains(PersonGoneCode, StringComparison.Ordinal),
         _ => false,
     };
 

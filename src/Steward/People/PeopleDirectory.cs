@@ -222,8 +222,7 @@ internal sealed class PeopleDirectory(
                 await tx.CommitAsync(ct);
                 if (outcome.MergedFrom is { } from)
                 {
-                    lookups.Forget([from]);
-                    live.Forget([from]);
+                    ForgetGone([from]);
                 }
                 return outcome;
             }
@@ -279,6 +278,16 @@ internal sealed class PeopleDirectory(
         else await db.Database.ExecuteSqlAsync($"SELECT 1 FROM data_subjects WHERE \"Id\" = {subjectId} FOR SHARE", ct);
     }
 
+    /// <summary>
+    /// Drops what this node remembers of people merged away or erased (which identity leads to them, their wrapped key), at
+    /// once; the gone notification tells the other nodes when the change commits.
+    /// </summary>
+    public void ForgetGone(IReadOnlyCollection<Guid> subjects)
+    {
+        lookups.Forget(subjects);
+        live.Forget(subjects);
+    }
+
     /// <summary>A subject's identities decrypted, for staff; audited as a read of personal data. Null when there is no such subject.</summary>
     public async Task<RevealedSubject?> RevealAsync(Guid subjectId, string actor, CancellationToken ct)
     {
@@ -322,8 +331,7 @@ internal sealed class PeopleDirectory(
             await SubjectLookupCache.PublishWithinAsync(notifications, db, [subjectId], ct);
             await tx.CommitAsync(ct);
             tombstones.AppendToJournal(tombstone);
-            lookups.Forget([subjectId]);
-            live.Forget([subjectId]);
+            ForgetGone([subjectId]);
         }
         finally
         {

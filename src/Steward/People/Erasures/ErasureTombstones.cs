@@ -140,7 +140,8 @@ internal sealed class ErasureTombstones(IDbContextFactory<StewardDbContext> cont
         }
         if (tombstone is not { } stone || db.Set<ComebackFinding>().Local.Any(f => f.SubjectId == subjectId && f.TombstoneId == stone)
             || await db.Set<ComebackFinding>().AnyAsync(f => f.SubjectId == subjectId && f.TombstoneId == stone, ct)) return false;
-        var finding = new ComebackFinding { Id = Guid.CreateVersion7(time.GetUtcNow()), SubjectId = subjectId, TombstoneId = stone, Type = type, FoundAt = time.GetUtcNow() };
+        var now = time.GetUtcNow();
+        var finding = new ComebackFinding { Id = Guid.CreateVersion7(now), SubjectId = subjectId, TombstoneId = stone, Type = type, FoundAt = now };
         db.Set<ComebackFinding>().Add(finding);
         await audit.AppendWithinAsync(db, new AuditEvent(actor, "people.erased-comeback", $"subject:{subjectId:D}",
             new { finding = finding.Id, tombstone = stone, type = IdentityTypes.Name(type) }), ct);
